@@ -1,0 +1,24 @@
+"""Derivation chains, one module per appendix, reading like the appendix it rebuilds.
+
+``CHAINS`` maps the CLI name of a chain to its module; ``PROVIDES`` maps every registered closed form to the
+chain that derives it (so ``glass_sym.derivation.get(name)`` knows what to build).  Each module defines
+``NAME``, ``TITLE``, ``PROVIDES`` and ``build() -> Derivation``.
+"""
+
+CHAINS = {
+    "appendix-a": "derivations.appendix_a",
+}
+
+PROVIDES = {
+    "f1": "appendix-a",
+    "f2": "appendix-a",
+    "coulomb": "appendix-a",
+    "u0": "appendix-a",
+    "lambda_q": "appendix-a",
+    "lambda_q_jl": "appendix-a",
+    "lambda_x": "appendix-a",
+    "lambda_tilde": "appendix-a",
+    "lambda_tilde_1": "appendix-a",
+    "lambda_tilde_2": "appendix-a",
+    "lambda_tilde_jl": "appendix-a",
+}

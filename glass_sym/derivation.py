@@ -1,0 +1,218 @@
+"""Derivation records and the registry of closed forms.
+
+A :class:`Derivation` is an ordered list of :class:`Step` records.  A step holds the paper's label (e.g.
+``"A.17"``; ``None`` for the engine's own intermediate steps), a short machine name, the statement as a SymPy
+object, how it was obtained, what independent check was run, whether that check passed and its residual.
+
+Closed forms are registered by name (``f1``, ``lambda_tilde`` ...) and carry their derivation record
+(:class:`ClosedForm`).  Derivation chains live in the ``derivations`` package; :func:`get` builds the chain
+that provides a name on first use (memoized), so consumers never rebuild what exists.
+
+>>> import sympy as sp
+>>> d = Derivation("demo", "A demo")
+>>> s = d.step("x.1", "two", "one plus one", lhs="t", value=sp.Integer(1) + 1,
+...            how="addition", check=lambda: sp.Integer(2) - 2, check_text="2 - 2 = 0")
+>>> s.verified, s.residual
+(True, '0')
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy as sp
+
+from .errors import DerivationError, InputError
+
+__all__ = [
+    "Step", "Derivation", "ClosedForm", "registry", "get", "build", "chains", "residual_of",
+]
+
+
+def residual_of(result: Any) -> tuple[bool, str]:
+    """Turn a check result into (verified, residual text).
+
+    Accepts a :class:`~glass_sym.tensor.Comparison`, a :class:`~glass_sym.tensor.Tensor` or IndexExpr
+    (must vanish), a SymPy expression (must vanish modulo the unit relations) or a bool.
+    """
+    from .indexnotation import IndexExpr
+    from .tensor import Comparison, Tensor, canonical
+
+    if isinstance(result, Comparison):
+        return result.equal, result.summary()
+    if isinstance(result, IndexExpr):
+        result = result.to_tensor()
+    if isinstance(result, Tensor):
+        zero = Tensor.zeros(result.rank)
+        from .tensor import compare
+
+        c = compare(result, zero)
+        return c.equal, c.summary()
+    if isinstance(result, bool):
+        return result, "0" if result else "check returned False"
+    if isinstance(result, (list, tuple)):
+        parts = [residual_of(x) for x in result]
+        ok = all(p[0] for p in parts)
+        return ok, "0" if ok else "; ".join(p[1] for p in parts if not p[0])
+    res = canonical(sp.sympify(result))
+    return res == 0, sp.sstr(res)
+
+
+@dataclass
+class Step:
+    """One labelled, checked step of a derivation."""
+
+    label: str | None
+    name: str
+    title: str
+    lhs: str  # LaTeX of the left-hand side, e.g. r"f^{(1)}_{ijkl}"
+    value: Any  # IndexExpr, Tensor or SymPy expression (the right-hand side)
+    how: str
+    check_text: str
+    verified: bool
+    residual: str
+    notes: str = ""
+
+    @property
+    def statement(self) -> sp.Basic:
+        """The step as a SymPy object: ``Eq(lhs, rhs)`` with KroneckerDelta/Indexed for tensors."""
+        from .indexnotation import IndexExpr
+
+        rhs = self.value.as_sympy() if isinstance(self.value, IndexExpr) else self.value
+        if not isinstance(rhs, sp.Basic):
+            rhs = sp.sympify(rhs) if isinstance(rhs, (int, float)) else sp.Symbol(repr(rhs))
+        return sp.Eq(sp.Symbol(self.name), rhs, evaluate=False)
+
+    @property
+    def latex(self) -> str:
+        from .latex import step_latex
+
+        return step_latex(self)
+
+    def as_dict(self) -> dict:
+        """The JSON record (field names are a documented contract, see docs/json.md)."""
+        return {
+            "label": self.label,
+            "name": self.name,
+            "title": self.title,
+            "statement": sp.sstr(self.statement),
+            "latex": self.latex,
+            "how": self.how,
+            "check": self.check_text,
+            "verified": bool(self.verified),
+            "residual": self.residual,
+        }
+
+    def _repr_latex_(self) -> str:
+        return "$\\displaystyle " + self.latex + "$"
+
+
+@dataclass
+class ClosedForm:
+    """A registered closed form; remembers the derivation and step it came from."""
+
+    name: str
+    value: Any
+    derivation: str
+    step: Step
+    description: str = ""
+
+
+@dataclass
+class Derivation:
+    """An ordered list of checked steps plus the closed forms it registers."""
+
+    name: str
+    title: str
+    steps: list[Step] = field(default_factory=list)
+    closed_forms: dict[str, ClosedForm] = field(default_factory=dict)
+
+    def step(
+        self,
+        label: str | None,
+        name: str,
+        title: str,
+        *,
+        lhs: str,
+        value: Any,
+        how: str,
+        check: Callable[[], Any] | None,
+        check_text: str,
+        register: str | None = None,
+        notes: str = "",
+    ) -> Step:
+        """Record a step; run its check now.  ``register`` names the closed form it provides."""
+        if check is None:
+            verified, residual = True, "0"
+            check_text = check_text or "definition (nothing to check)"
+        else:
+            try:
+                verified, residual = residual_of(check())
+            except Exception as exc:  # a check that crashes is a failed check, recorded as such
+                verified, residual = False, f"check raised {type(exc).__name__}: {exc}"
+        s = Step(label, name, title, lhs, value, how, check_text, verified, residual, notes)
+        self.steps.append(s)
+        if register:
+            self.closed_forms[register] = ClosedForm(register, value, self.name, s, title)
+        return s
+
+    @property
+    def ok(self) -> bool:
+        return all(s.verified for s in self.steps)
+
+    def failed(self) -> list[Step]:
+        return [s for s in self.steps if not s.verified]
+
+    def as_dicts(self) -> list[dict]:
+        return [s.as_dict() for s in self.steps]
+
+    def _repr_latex_(self) -> str:
+        from .latex import derivation_latex_body
+
+        return derivation_latex_body(self)
+
+
+# ---------------------------------------------------------------------- registry
+_BUILT: dict[str, Derivation] = {}
+registry: dict[str, ClosedForm] = {}
+
+
+def chains() -> dict[str, str]:
+    """Derivation chain name -> module path, as listed by the ``derivations`` package."""
+    import derivations
+
+    return dict(derivations.CHAINS)
+
+
+def build(name: str) -> Derivation:
+    """Build (once per process) the derivation chain ``name`` and register its closed forms."""
+    if name in _BUILT:
+        return _BUILT[name]
+    table = chains()
+    if name not in table:
+        raise InputError(f"unknown derivation {name!r}; expected one of: {', '.join(table)}")
+    module = importlib.import_module(table[name])
+    d = module.build()
+    if not isinstance(d, Derivation):
+        raise DerivationError(f"{table[name]}.build() did not return a Derivation")
+    _BUILT[name] = d
+    registry.update(d.closed_forms)
+    return d
+
+
+def get(name: str) -> ClosedForm:
+    """The registered closed form ``name``, building the chain that provides it if needed."""
+    if name not in registry:
+        import derivations
+
+        owner = derivations.PROVIDES.get(name)
+        if owner is None:
+            known = ", ".join(sorted(derivations.PROVIDES))
+            raise InputError(f"unknown closed form {name!r}; registered names: {known}")
+        build(owner)
+    if name not in registry:
+        raise DerivationError(f"derivation chain did not register {name!r}")
+    return registry[name]

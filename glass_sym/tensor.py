@@ -1,0 +1,364 @@
+"""Explicit-component tensors in 3D and the canonical form that decides equality modulo n.n = 1.
+
+A :class:`Tensor` holds the 3**rank components of a Cartesian tensor as SymPy expressions in the components
+of symbolic vectors (``n1, n2, n3`` ...).  Equality is *decided* by :func:`canonical`: the numerator is
+reduced modulo ``v1**2 + v2**2 + v3**2 - 1`` for every unit vector v that occurs (a single polynomial is a
+Groebner basis of the ideal it generates, and the relations of different vectors have coprime leading terms,
+so the remainder is a normal form).  No floats, no sampling.
+
+>>> from glass_sym.symbols import N
+>>> n1, n2, n3 = N
+>>> canonical(n1**2 + n2**2 + n3**2)
+1
+>>> t = Tensor.from_function(2, lambda ij: N[ij[0]] * N[ij[1]])
+>>> t.contract(0, 1).canonical()[()]
+1
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import sympy as sp
+
+from .errors import InputError
+from .symbols import UNIT_VECTORS, VECTOR_SYMBOLS
+
+__all__ = [
+    "Tensor",
+    "canonical",
+    "is_zero",
+    "Comparison",
+    "compare",
+    "kronecker",
+    "isotropic_basis",
+    "decompose",
+    "rational_rotation",
+    "symmetrize_pairs",
+]
+
+_UNIT_RELATIONS = [(VECTOR_SYMBOLS[u], sum(s**2 for s in VECTOR_SYMBOLS[u]) - 1) for u in UNIT_VECTORS]
+
+
+def canonical(expr) -> sp.Expr:
+    """Canonical form of a scalar expression modulo |v| = 1 for the unit vectors n, m, qhat.
+
+    The numerator of ``cancel(expr)`` is reduced modulo v1^2+v2^2+v3^2-1 (division by the monic polynomial
+    in v3); the result is expanded.  Two expressions are equal on the unit sphere(s) iff their difference
+    has canonical form 0 (for denominators free of unit-vector components, which is the case for every
+    closed form here).
+
+    >>> from glass_sym.symbols import N, alpha
+    >>> canonical(alpha * (N[0]**2 + N[1]**2 + N[2]**2) - alpha)
+    0
+    """
+    expr = sp.sympify(expr)
+    if expr.is_Number:
+        return expr
+    num, den = sp.fraction(sp.cancel(sp.together(expr)))
+    num = sp.expand(num)
+    for comps, rel in _UNIT_RELATIONS:
+        if num.has(comps[2]) or (num.has(comps[0]) and num.has(comps[1])):
+            num = sp.expand(sp.rem(num, rel, comps[2]))
+    if num == 0:
+        return sp.S.Zero
+    return num / den if den != 1 else num
+
+
+def is_zero(expr) -> bool:
+    """Exact decision ``expr == 0`` modulo the unit-vector relations."""
+    return canonical(expr) == 0
+
+
+class Tensor:
+    """A rank-``rank`` Cartesian tensor in 3D with explicit SymPy components (row-major)."""
+
+    __slots__ = ("rank", "components")
+
+    def __init__(self, rank: int, components: Sequence):
+        if len(components) != 3**rank:
+            raise InputError(f"rank-{rank} tensor needs {3**rank} components, got {len(components)}")
+        self.rank = rank
+        self.components = tuple(sp.sympify(c) for c in components)
+
+    # ------------------------------------------------------------------ construction
+    @classmethod
+    def from_function(cls, rank: int, fn: Callable[[tuple[int, ...]], object]) -> "Tensor":
+        return cls(rank, [fn(idx) for idx in itertools.product(range(3), repeat=rank)])
+
+    @classmethod
+    def zeros(cls, rank: int) -> "Tensor":
+        return cls(rank, [0] * 3**rank)
+
+    @staticmethod
+    def _flat(idx: tuple[int, ...]) -> int:
+        k = 0
+        for i in idx:
+            k = 3 * k + i
+        return k
+
+    def __getitem__(self, idx) -> sp.Expr:
+        if not isinstance(idx, tuple):
+            idx = (idx,)
+        if len(idx) != self.rank:
+            raise InputError(f"rank-{self.rank} tensor indexed with {len(idx)} indices")
+        return self.components[self._flat(idx)]
+
+    def items(self):
+        return zip(itertools.product(range(3), repeat=self.rank), self.components)
+
+    # ------------------------------------------------------------------ arithmetic
+    def _same_rank(self, other: "Tensor") -> None:
+        if not isinstance(other, Tensor) or other.rank != self.rank:
+            raise InputError(f"cannot combine a rank-{self.rank} tensor with {other!r}")
+
+    def __add__(self, other: "Tensor") -> "Tensor":
+        self._same_rank(other)
+        return Tensor(self.rank, [a + b for a, b in zip(self.components, other.components)])
+
+    def __sub__(self, other: "Tensor") -> "Tensor":
+        self._same_rank(other)
+        return Tensor(self.rank, [a - b for a, b in zip(self.components, other.components)])
+
+    def __neg__(self) -> "Tensor":
+        return Tensor(self.rank, [-a for a in self.components])
+
+    def __mul__(self, s) -> "Tensor":
+        if isinstance(s, Tensor):
+            raise InputError("use .outer() or .contract() for products of tensors")
+        s = sp.sympify(s)
+        return Tensor(self.rank, [s * a for a in self.components])
+
+    __rmul__ = __mul__
+
+    def __truediv__(self, s) -> "Tensor":
+        return self * (sp.S.One / sp.sympify(s))
+
+    def map(self, fn: Callable[[sp.Expr], sp.Expr]) -> "Tensor":
+        return Tensor(self.rank, [fn(c) for c in self.components])
+
+    def subs(self, *args, **kw) -> "Tensor":
+        return self.map(lambda c: c.subs(*args, **kw))
+
+    def outer(self, other: "Tensor") -> "Tensor":
+        return Tensor(self.rank + other.rank, [a * b for a in self.components for b in other.components])
+
+    def contract(self, a: int, b: int) -> "Tensor":
+        """Trace over index slots ``a`` and ``b``."""
+        if a == b or not (0 <= a < self.rank and 0 <= b < self.rank):
+            raise InputError(f"bad contraction slots ({a}, {b}) for rank {self.rank}")
+        a, b = sorted((a, b))
+
+        def comp(rest):
+            total = sp.S.Zero
+            for k in range(3):
+                full = list(rest)
+                full.insert(a, k)
+                full.insert(b, k)
+                total += self[tuple(full)]
+            return total
+
+        return Tensor.from_function(self.rank - 2, comp)
+
+    def permute(self, perm: Sequence[int]) -> "Tensor":
+        """``T'[i_0..] = T[i_perm[0]..]``, i.e. slot s of the result is slot perm[s] of self."""
+        if sorted(perm) != list(range(self.rank)):
+            raise InputError(f"{perm} is not a permutation of the {self.rank} slots")
+        inv = [0] * self.rank
+        for s, p in enumerate(perm):
+            inv[p] = s
+
+        def comp(idx):
+            return self[tuple(idx[inv[p]] for p in range(self.rank))]
+
+        return Tensor.from_function(self.rank, comp)
+
+    def contract_with(self, *vectors_or_tensors: "Tensor") -> sp.Expr:
+        """Full contraction of a rank-2k tensor with k rank-2 (or 2k rank-1) tensors, slot by slot.
+
+        ``X.contract_with(e, f)`` is sum_abcd e_ab X_abcd f_cd.
+        """
+        slots: list[Tensor] = list(vectors_or_tensors)
+        if sum(t.rank for t in slots) != self.rank:
+            raise InputError("ranks of the contracted tensors must add up to the tensor's rank")
+        total = sp.S.Zero
+        for idx, c in self.items():
+            if c == 0:
+                continue
+            w = c
+            pos = 0
+            for t in slots:
+                w *= t[idx[pos:pos + t.rank]]
+                pos += t.rank
+            total += w
+        return total
+
+    def rotate(self, R: "Tensor") -> "Tensor":
+        """R_ia R_jb ... T_ab... for a rank-2 ``R``."""
+        if R.rank != 2:
+            raise InputError("rotation must be a rank-2 tensor")
+        out = self
+        for slot in range(self.rank):
+            def comp(idx, out=out, slot=slot):
+                return sum(R[idx[slot], a] * out[idx[:slot] + (a,) + idx[slot + 1:]] for a in range(3))
+
+            out = Tensor.from_function(self.rank, comp)
+        return out
+
+    # ------------------------------------------------------------------ canonical form
+    def canonical(self) -> "Tensor":
+        cache: dict = {}
+
+        def can(c):
+            if c not in cache:
+                cache[c] = canonical(c)
+            return cache[c]
+
+        return Tensor(self.rank, [can(c) for c in self.components])
+
+    def is_zero(self) -> bool:
+        return all(is_zero(c) for c in self.components)
+
+    def equals(self, other: "Tensor") -> bool:
+        return compare(self, other).equal
+
+    def __repr__(self) -> str:
+        return f"Tensor(rank={self.rank}, nonzero={sum(1 for c in self.components if c != 0)})"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Result of an exact comparison: ``equal`` and the canonical residual of every differing component."""
+
+    equal: bool
+    residual: dict  # index tuple -> canonical(a - b), only nonzero entries
+
+    def summary(self, limit: int = 3) -> str:
+        if self.equal:
+            return "0"
+        items = sorted(self.residual.items())
+        shown = "; ".join(f"{''.join(str(i + 1) for i in k) or 'scalar'}: {sp.sstr(v)}" for k, v in items[:limit])
+        more = f"; ... ({len(items)} differing components)" if len(items) > limit else ""
+        return shown + more
+
+
+def compare(a, b) -> Comparison:
+    """Exact comparison of two tensors (or scalars) modulo the unit-vector relations."""
+    if isinstance(a, Tensor) or isinstance(b, Tensor):
+        if not (isinstance(a, Tensor) and isinstance(b, Tensor)) or a.rank != b.rank:
+            raise InputError("compare needs two tensors of equal rank (or two scalars)")
+        res = {}
+        seen: dict = {}
+        for (idx, x), y in zip(a.items(), b.components):
+            d = x - y
+            if d not in seen:
+                seen[d] = canonical(d)
+            if seen[d] != 0:
+                res[idx] = seen[d]
+        return Comparison(not res, res)
+    d = canonical(sp.sympify(a) - sp.sympify(b))
+    return Comparison(d == 0, {} if d == 0 else {(): d})
+
+
+def kronecker(rank: int = 2) -> Tensor:
+    """delta_ij as an explicit tensor (rank 2)."""
+    if rank != 2:
+        raise InputError("kronecker is rank 2")
+    return Tensor.from_function(2, lambda ij: 1 if ij[0] == ij[1] else 0)
+
+
+def symmetrize_pairs(t: Tensor, pairs: Iterable[tuple[int, int]] = ((0, 1), (2, 3))) -> Tensor:
+    """Average of ``t`` over the swaps within each slot pair: the part seen by symmetric T_ij T'_kl."""
+    out = t
+    for a, b in pairs:
+        perm = list(range(t.rank))
+        perm[a], perm[b] = perm[b], perm[a]
+        out = (out + out.permute(perm)) / 2
+    return out
+
+
+def isotropic_basis(vectors: Sequence[str] = ("n",), rank: int = 4):
+    """Basis of index structures of ``rank`` built from deltas and the given vectors.
+
+    Returns a list of (name, IndexExpr) with every distinct way of distributing the indices ``i j k l``
+    (for rank 4) over deltas and vector components, e.g. ``delta_ij delta_kl``, ``n_i n_j delta_kl``, ...,
+    ``n_i n_j n_k n_l``; with two vectors also the mixed ``m_i n_j delta_kl`` etc.
+    """
+    from .indexnotation import IndexExpr
+
+    letters = "ijklpqrs"[:rank]
+    out = []
+    seen = set()
+
+    def rec(remaining: tuple[str, ...], factors: tuple):
+        if not remaining:
+            key = tuple(sorted(factors))
+            if key not in seen:
+                seen.add(key)
+                out.append(key)
+            return
+        a, rest = remaining[0], remaining[1:]
+        for v in vectors:
+            rec(rest, factors + (("v", v, a),))
+        for pos, b in enumerate(rest):
+            rec(rest[:pos] + rest[pos + 1:], factors + (("d", a, b),))
+
+    rec(tuple(letters), ())
+
+    def name(m):
+        return " ".join(f"d_{f[1]}{f[2]}" if f[0] == "d" else f"{f[1]}_{f[2]}" for f in m)
+
+    def weight(m):
+        return (sum(1 for f in m if f[0] == "v"), m)
+
+    return [(name(m), IndexExpr({m: 1}, tuple(letters))) for m in sorted(out, key=weight)]
+
+
+def decompose(t: Tensor, basis) -> dict[str, sp.Expr]:
+    """Coefficients of ``t`` on a list of (name, IndexExpr) structures, solved exactly.
+
+    Raises :class:`InputError` if ``t`` is not in their span.  The structures are linearly independent as
+    functions on the unit sphere, so the solution is unique.  Unknowns are matched on the canonical
+    polynomial coefficients of every component.
+    """
+    coeffs = sp.symbols(f"c0:{len(basis)}")
+    combo = Tensor.zeros(t.rank)
+    for c, (_, e) in zip(coeffs, basis):
+        combo = combo + e.to_tensor() * c
+    eqs = []
+    gens = [s for v in VECTOR_SYMBOLS.values() for s in v]
+    for x, y in zip(combo.components, t.components):
+        d = canonical(x - y)
+        if d == 0:
+            continue
+        num, den = sp.fraction(sp.together(d))
+        present = [g for g in gens if num.has(g)]
+        if present:
+            eqs.extend(sp.Poly(num, *present).coeffs())
+        else:
+            eqs.append(num)
+    if not eqs:
+        return {name: sp.S.Zero for name, _ in basis}
+    sol = sp.solve(eqs, coeffs, dict=True)
+    if not sol:
+        raise InputError("tensor is not in the span of the given structures")
+    sol = sol[0]
+    return {name: sp.factor(sol.get(c, sp.S.Zero)) for c, (name, _) in zip(coeffs, basis)}
+
+
+def rational_rotation(a: int = 1, b: int = 2, c: int = 3, d: int = 4) -> Tensor:
+    """An exact rotation matrix with rational entries, from the quaternion (a, b, c, d).
+
+    >>> R = rational_rotation()
+    >>> compare(Tensor.from_function(2, lambda ij: sum(R[ij[0], k] * R[ij[1], k] for k in range(3))), kronecker()).equal
+    True
+    """
+    n = sp.Integer(a * a + b * b + c * c + d * d)
+    rows = [
+        [a * a + b * b - c * c - d * d, 2 * (b * c - a * d), 2 * (b * d + a * c)],
+        [2 * (b * c + a * d), a * a - b * b + c * c - d * d, 2 * (c * d - a * b)],
+        [2 * (b * d - a * c), 2 * (c * d + a * b), a * a - b * b - c * c + d * d],
+    ]
+    return Tensor.from_function(2, lambda ij: sp.Rational(rows[ij[0]][ij[1]]) / n)
