@@ -1,0 +1,7 @@
+"""``python -m glass_sym`` is the ``glass-sym`` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

@@ -1,0 +1,79 @@
+"""The ``glass-sym`` command: one entry point, one module per subcommand in :mod:`glass_sym.commands`.
+
+Errors raised on purpose (:class:`~glass_sym.errors.GlassSymError`) print one line to stderr and exit 2;
+``--debug`` shows the traceback.  Heavy imports (SymPy) happen inside the subcommands, so a cached
+``glass-sym derive`` stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+from . import __version__
+from .errors import GlassSymError
+
+__all__ = ["main", "build_parser", "COMMANDS"]
+
+#: subcommand -> module in glass_sym.commands (each defines HELP, add_arguments(parser), run(args) -> int)
+COMMANDS = {
+    "derive": "derive",
+    "latex": "latex_cmd",
+    "reproduce": "reproduce",
+    "audit": "audit",
+    "lattice": "lattice",
+    "rg": "rg",
+    "bench": "bench",
+}
+
+
+def _available() -> dict:
+    mods = {}
+    for name, modname in COMMANDS.items():
+        try:
+            mods[name] = importlib.import_module(f".commands.{modname}", __package__)
+        except ModuleNotFoundError as exc:  # a subcommand whose module is not there yet
+            if exc.name != f"{__package__}.commands.{modname}":
+                raise
+    return mods
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="glass-sym",
+        description="Rebuild, verify, audit, export and compute the TTLS-phonon coupling theory of "
+        "D. Zhou, J. Phys.: Condens. Matter 32, 055704 (2020).",
+    )
+    parser.add_argument("--version", action="version", version=f"glass-sym {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name, mod in _available().items():
+        p = sub.add_parser(name, help=mod.HELP, description=mod.HELP)
+        p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks of errors")
+        mod.add_arguments(p)
+        p.set_defaults(_run=mod.run)
+    return parser
+
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return int(args._run(args) or 0)
+    except GlassSymError as exc:
+        if args.debug:
+            raise
+        print(f"glass-sym {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"glass-sym {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

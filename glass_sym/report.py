@@ -1,0 +1,30 @@
+"""Sections of the ``glass-sym reproduce`` report.
+
+Each entry of :data:`SECTIONS` is a module path with ``section(outdir: pathlib.Path, progress) -> Section``.
+The report is deterministic: timings go to ``timings.json``, never into ``report.md``/``report.json``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["Section", "SECTIONS"]
+
+
+@dataclass
+class Section:
+    """One part of the report: a title, Markdown text, a JSON-able object, pass/fail and timings."""
+
+    key: str
+    title: str
+    markdown: str
+    data: Any
+    ok: bool = True
+    timings: dict = field(default_factory=dict)
+
+
+#: report sections in order (module paths)
+SECTIONS = [
+    "glass_sym.sections.derivations",
+]
