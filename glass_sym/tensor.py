@@ -37,6 +37,7 @@ __all__ = [
     "decompose",
     "rational_rotation",
     "symmetrize_pairs",
+    "proportionality",
 ]
 
 _UNIT_RELATIONS = [(VECTOR_SYMBOLS[u], sum(s**2 for s in VECTOR_SYMBOLS[u]) - 1) for u in UNIT_VECTORS]
@@ -362,3 +363,27 @@ def rational_rotation(a: int = 1, b: int = 2, c: int = 3, d: int = 4) -> Tensor:
         [2 * (b * d - a * c), 2 * (c * d + a * b), a * a - b * b - c * c + d * d],
     ]
     return Tensor.from_function(2, lambda ij: sp.Rational(rows[ij[0]][ij[1]]) / n)
+
+
+def proportionality(a: Tensor, b: Tensor):
+    """The constant c with ``a == c * b`` exactly (modulo the unit relations), or ``None`` if there is none.
+
+    ``c`` may depend on scalar parameters (alpha, ...) but not on vector components.  Zero tensors: returns
+    ``None`` unless both vanish (then 1).
+
+    >>> from glass_sym.indexnotation import delta
+    >>> proportionality((delta("i", "j") * 3).to_tensor(), delta("i", "j").to_tensor())
+    3
+    """
+    ca, cb = a.canonical(), b.canonical()
+    vec_syms = {s for v in VECTOR_SYMBOLS.values() for s in v}
+    c = None
+    for x, y in zip(ca.components, cb.components):
+        if y != 0:
+            c = sp.factor(sp.cancel(x / y))
+            break
+    if c is None:
+        return sp.S.One if all(x == 0 for x in ca.components) else None
+    if c.free_symbols & vec_syms:
+        return None
+    return c if compare(ca, cb * c).equal else None

@@ -1,0 +1,226 @@
+"""The long-wavelength phonon Hamiltonian, the completed square, polarization sums and Lambda(q).
+
+Journal (A.2)-(A.11), preprint (A2)-(A9).  Per phonon mode (q, mu) the Hamiltonian (A.2) with the
+stress-strain coupling (A.7) is ``m w^2/2 |u|^2 + a u + conj(a) conj(u)`` (plus the kinetic term) with
+
+    a = i/(4 sqrt(N)) sum_s B^mu_ij(q) T^(s)_ij e^{i q.x_s},   B^mu_ij(q) = q_j e_mu,i(q) + q_i e_mu,j(q).
+
+SymPy completes the square in u (u and its conjugate treated as independent variables), which gives the
+equilibrium displacement (A.9) and the left-over term -m w^2 |u0|^2/2 (A.10), split into the same-block part U
+and the between-block part V by expanding over two blocks.
+
+The mode sum in V, sum_mu B^mu_ij B^mu_kl / (m w_mu^2), is done with e_l = qhat (A.4) and the transverse
+completeness relation sum_t e_t,a e_t,b = delta_ab - qhat_a qhat_b (A.5); w_mu = c_mu q.
+
+>>> from glass_sym.elastic import lambda_q
+>>> lq = lambda_q()
+>>> sorted(lq.indices)
+['i', 'j', 'k', 'l']
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+import sympy as sp
+
+from .indexnotation import IndexExpr, delta, vec
+from .symbols import QHAT, Q, alpha, c_l, c_t, rho
+from .tensor import Tensor, compare
+
+__all__ = [
+    "CompletedSquare",
+    "complete_square",
+    "two_block_split",
+    "strain_vertex",
+    "projector",
+    "mode_sum",
+    "lambda_q",
+    "explicit_transverse_basis",
+    "check_completeness",
+    "check_mode_sum_explicit",
+    "mode_coefficient_to_alpha",
+]
+
+IDX = ("i", "j", "k", "l")
+
+# symbols of the single-mode problem
+u, ubar = sp.symbols("u ubar")  # u_mu(q) and its conjugate, independent variables
+a, abar = sp.symbols("a abar")  # coefficient of the linear coupling and its conjugate
+mass, omega, Nblocks = sp.symbols("m omega N", positive=True)
+
+
+@dataclass(frozen=True)
+class CompletedSquare:
+    """Result of completing the square for one mode."""
+
+    hamiltonian: sp.Expr  # m w^2 u ubar / 2 + a u + abar ubar
+    u0: sp.Expr  # equilibrium u (solves dH/dubar = 0)
+    u0bar: sp.Expr
+    square: sp.Expr  # m w^2/2 (u - u0)(ubar - u0bar)
+    extra: sp.Expr  # H - square: the left-over term, independent of u
+    residual: sp.Expr  # H - (square + extra), expanded: must vanish
+    extra_check: sp.Expr  # extra + m w^2 |u0|^2/2: must vanish (the form printed in (A.8))
+
+
+def complete_square() -> CompletedSquare:
+    """Complete the square of m w^2 |u|^2/2 + a u + conj(a) conj(u) in u (computed by SymPy).
+
+    >>> cs = complete_square()
+    >>> cs.u0
+    -2*abar/(m*omega**2)
+    >>> sp.expand(cs.residual), sp.expand(cs.extra_check)
+    (0, 0)
+    """
+    H = mass * omega**2 / 2 * u * ubar + a * u + abar * ubar
+    u0 = sp.solve(sp.diff(H, ubar), u)[0]
+    u0bar = sp.solve(sp.diff(H, u), ubar)[0]
+    square = mass * omega**2 / 2 * (u - u0) * (ubar - u0bar)
+    extra = sp.simplify(sp.expand(H - square))
+    residual = sp.expand(H - square - extra)
+    if residual.has(u) or extra.has(u) or extra.has(ubar):
+        raise ArithmeticError("completion of the square left u-dependence")  # pragma: no cover
+    extra_check = sp.expand(extra + mass * omega**2 / 2 * u0 * u0bar)
+    return CompletedSquare(H, u0, u0bar, square, extra, residual, extra_check)
+
+
+@dataclass(frozen=True)
+class BlockSplit:
+    """-m w^2 |u0|^2 / 2 over two blocks, split into same-block (U) and between-block (V) parts."""
+
+    u0: sp.Expr
+    total: sp.Expr
+    same_block: sp.Expr  # U (terms S1^2, S2^2)
+    between_blocks: sp.Expr  # V (terms S1 S2), after symmetrizing q -> -q: the cos form
+    residual: sp.Expr  # total - U - V_exp: must vanish
+
+
+def two_block_split() -> BlockSplit:
+    """Insert a = i/(4 sqrt N) sum_s S_s e^{i phi_s} (S_s = B:T^(s), phi_s = q.x_s) for two blocks.
+
+    The coupling a u + conj(a) conj(u) reproduces (A.7); -m w^2 |u0|^2/2 then splits into the U and V of (A.10);
+    averaging V over q -> -q (phi -> -phi) turns e^{-i(phi_1 - phi_2)} into cos(q.(x_1 - x_2)).
+
+    >>> bs = two_block_split()
+    >>> bs.residual
+    0
+    """
+    S1, S2 = sp.symbols("S1 S2", real=True)
+    ph1, ph2 = sp.symbols("phi1 phi2", real=True)
+    cs = complete_square()
+    a_val = sp.I / (4 * sp.sqrt(Nblocks)) * (S1 * sp.exp(sp.I * ph1) + S2 * sp.exp(sp.I * ph2))
+    abar_val = sp.conjugate(a_val)
+    u0 = cs.u0.subs({abar: abar_val})
+    u0bar = cs.u0bar.subs({a: a_val})
+    total = sp.expand(-mass * omega**2 / 2 * u0 * u0bar)
+    poly = sp.Poly(total, S1, S2)
+    same = sum((c * S1**i * S2**j for (i, j), c in poly.terms() if i + j == 2 and (i == 2 or j == 2)), sp.S.Zero)
+    cross = sp.expand(total - same)
+    # symmetrize q -> -q: phases flip sign
+    cross_sym = sp.simplify(sp.expand((cross + cross.subs({ph1: -ph1, ph2: -ph2}, simultaneous=True)) / 2).rewrite(sp.cos))
+    residual = sp.simplify(sp.expand(total - same - cross).rewrite(sp.cos))
+    return BlockSplit(u0, total, sp.simplify(same), cross_sym, residual)
+
+
+def strain_vertex(convention: str = "symmetric", pol: str = "e") -> IndexExpr:
+    """B_ij / q: the coupling vertex of the strain to mode polarization ``pol``.
+
+    ``symmetric`` (this paper, e_ij = (d_i u_j + d_j u_i)/2, (A.6)): qhat_j e_i + qhat_i e_j.
+    ``jl`` (Joffrin-Levelut, e_ij = d u_i / d x_j): 2 qhat_j e_i (same normalization, so that it has the same
+    symmetric part).
+    """
+    if convention == "symmetric":
+        return vec("qhat", "j") * vec(pol, "i") + vec("qhat", "i") * vec(pol, "j")
+    if convention == "jl":
+        return (2 * vec("qhat", "j") * vec(pol, "i")).reorder(("i", "j"))
+    raise ValueError(f"strain convention must be 'symmetric' or 'jl', got {convention!r}")
+
+
+def projector(a_: str, b_: str) -> IndexExpr:
+    """Transverse projector delta_ab - qhat_a qhat_b (A.5)."""
+    return delta(a_, b_) - vec("qhat", a_) * vec("qhat", b_)
+
+
+def mode_sum(convention: str = "symmetric") -> tuple[IndexExpr, IndexExpr]:
+    """sum over modes of B_ij B_kl / q^2, longitudinal and transverse parts separately.
+
+    Longitudinal: e_l = qhat (A.4).  Transverse: e_a e_b -> delta_ab - qhat_a qhat_b (A.5).
+    """
+    B1 = strain_vertex(convention)
+    B2 = strain_vertex(convention).rename({"i": "k", "j": "l"})
+    BB = B1 * B2  # indices i j k l, two factors of e
+    longitudinal = BB.substitute_vector("e", "qhat").reorder(IDX)
+    transverse = BB.replace_pairs("e", projector).reorder(IDX)
+    return _unit_reduce(longitudinal), _unit_reduce(transverse)
+
+
+def _unit_reduce(e: IndexExpr) -> IndexExpr:
+    """Remove qhat_a qhat_a pairs produced by substitution (none for distinct free indices): identity here."""
+    return e
+
+
+@functools.lru_cache(maxsize=None)
+def lambda_q(convention: str = "symmetric") -> IndexExpr:
+    """Lambda_ijkl(q) of (A.11): the q-space coefficient of T^(s)_ij T^(s')_kl in V.
+
+    From (A.10): V's coefficient per mode is -1/(8 N m) sum_mu B B / w_mu^2 with w_mu = c_mu q; the continuum
+    limit sum_q/(N m) -> (1/rho) int d^3q/(2pi)^3 leaves -(1/(8 rho)) sum_mu B B/(c_mu^2 q^2) as the integrand.
+    Returned in terms of alpha = 1 - c_t^2/c_l^2 (1/c_l^2 = (1 - alpha)/c_t^2).
+    """
+    lon, tra = mode_sum(convention)
+    coeff = -(lon / c_l**2 + tra / c_t**2) / (8 * rho)
+    return mode_coefficient_to_alpha(coeff)
+
+
+def mode_coefficient_to_alpha(e: IndexExpr) -> IndexExpr:
+    """Rewrite 1/c_l^2 = (1 - alpha)/c_t^2 in every coefficient and collect."""
+    return e.map_coefficients(lambda c: sp.factor(sp.expand(c.subs(c_l, c_t / sp.sqrt(1 - alpha)))))
+
+
+def explicit_transverse_basis() -> tuple[tuple[sp.Expr, ...], tuple[sp.Expr, ...]]:
+    """Two explicit (unnormalized, rational) transverse vectors for a generic symbolic q.
+
+    t1 = (-q2, q1, 0), t2 = q x t1; both orthogonal to q and to each other.  Their unit vectors are t/|t|, so
+    products e_a e_b = t_a t_b / |t|^2 stay rational (no square roots: exact and fast).
+    """
+    q1, q2, q3 = Q
+    t1 = (-q2, q1, sp.S.Zero)
+    t2 = (q2 * t1[2] - q3 * t1[1], q3 * t1[0] - q1 * t1[2], q1 * t1[1] - q2 * t1[0])
+    return t1, t2
+
+
+def _dot(x, y) -> sp.Expr:
+    return sp.expand(sum(a_ * b_ for a_, b_ in zip(x, y)))
+
+
+def check_completeness():
+    """Check (A.5) for the explicit basis: orthogonality and sum_t e_a e_b = delta_ab - q_a q_b/q^2."""
+    t1, t2 = explicit_transverse_basis()
+    n1, n2, qq = _dot(t1, t1), _dot(t2, t2), _dot(Q, Q)
+    comp = Tensor.from_function(2, lambda ab: sp.cancel(
+        t1[ab[0]] * t1[ab[1]] / n1 + t2[ab[0]] * t2[ab[1]] / n2 - ((1 if ab[0] == ab[1] else 0) - Q[ab[0]] * Q[ab[1]] / qq)))
+    return [_dot(t1, Q), _dot(t2, Q), _dot(t1, t2), compare(comp, Tensor.zeros(2))]
+
+
+def check_mode_sum_explicit(convention: str = "symmetric"):
+    """Explicit-component cross-check of the transverse mode sum with the explicit basis vectors.
+
+    Builds sum_t B^t_ij B^t_kl / q^2 from the two explicit transverse vectors and compares it exactly with the
+    projector result of :func:`mode_sum` at qhat = q/|q|.  Returns a Comparison.
+    """
+    t1, t2 = explicit_transverse_basis()
+    qq = _dot(Q, Q)
+    norms = (_dot(t1, t1), _dot(t2, t2))
+
+    def B(e, i, j):
+        if convention == "symmetric":
+            return Q[j] * e[i] + Q[i] * e[j]
+        return 2 * Q[j] * e[i]
+
+    explicit = Tensor.from_function(4, lambda ijkl: sum(
+        B(e, ijkl[0], ijkl[1]) * B(e, ijkl[2], ijkl[3]) / (nrm * qq) for e, nrm in zip((t1, t2), norms)))
+    _, tra = mode_sum(convention)
+    qn = sp.sqrt(qq)
+    projected = tra.to_tensor().subs(dict(zip(QHAT, [c / qn for c in Q])))
+    return compare((explicit - projected).map(sp.cancel), Tensor.zeros(4))

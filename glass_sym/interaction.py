@@ -1,0 +1,77 @@
+"""Real-space stress-stress interaction: Lambda_ijkl(x), tilde Lambda_ijkl(n) and its parts.
+
+Lambda(x) = int d^3q/(2pi)^3 Lambda(q) e^{i q.x} (journal (A.13)); every term of Lambda(q) is a product of
+deltas and k factors qhat = q/|q|, i.e. q_{a1}..q_{ak}/(q^2)^{k/2}, transformed by the Fourier engine.
+Then tilde Lambda = -8 pi rho c_t^2 |x|^3 Lambda(x) ((A.18)), split into the alpha-independent part (1) and the
+part proportional to alpha (2) as in (A.19).
+
+>>> from glass_sym.interaction import lambda_tilde
+>>> lt = lambda_tilde()
+>>> lt.to_tensor()[0, 0, 0, 0]
+-alpha*(15*n1**4 - 18*n1**2 + 3)/2 - 3*n1**2 + 1
+"""
+
+from __future__ import annotations
+
+import functools
+
+import sympy as sp
+
+from .elastic import lambda_q
+from .errors import InputError
+from .fourier import fourier_transform
+from .indexnotation import IndexExpr
+from .symbols import alpha, c_t, r, rho
+
+__all__ = ["fourier_of_qhat_expr", "lambda_x", "lambda_tilde", "lambda_tilde_parts", "split_by_alpha"]
+
+
+def fourier_of_qhat_expr(expr: IndexExpr, vector: str = "qhat") -> IndexExpr:
+    """int d^3q/(2pi)^3 expr(qhat) e^{i q.x} for an index expression in deltas and qhat components.
+
+    A term with k qhat factors is q_{a1}..q_{ak}/(q^2)^{k/2}; deltas and coefficients pass through the integral.
+    """
+    out = IndexExpr.zero(expr.indices)
+    for mono, coeff in expr.terms.items():
+        qidx = tuple(f[2] for f in mono if f[0] == "v" and f[1] == vector)
+        others = tuple(f for f in mono if not (f[0] == "v" and f[1] == vector))
+        if any(f[0] == "v" for f in others):
+            raise InputError(f"term {mono} holds vectors other than {vector!r}; only deltas may accompany it")
+        if len(qidx) % 2:
+            raise InputError(f"odd number of {vector} factors in {mono}: not of the form q^(2m)/(q^2)^m")
+        ft = fourier_transform(qidx, len(qidx) // 2).value
+        rest_indices = [i for i in expr.indices if i not in qidx]
+        rest = IndexExpr({others: coeff}, rest_indices)
+        out = out + (rest * ft).reorder(expr.indices)
+    return out
+
+
+@functools.lru_cache(maxsize=None)
+def lambda_x(convention: str = "symmetric") -> IndexExpr:
+    """Lambda_ijkl(x) of (A.13), in n = x/|x| with r = |x|."""
+    return fourier_of_qhat_expr(lambda_q(convention)).map_coefficients(sp.factor)
+
+
+@functools.lru_cache(maxsize=None)
+def lambda_tilde(convention: str = "symmetric") -> IndexExpr:
+    """tilde Lambda_ijkl(n) = -8 pi rho c_t^2 |x|^3 Lambda_ijkl(x) ((A.18))."""
+    lt = (lambda_x(convention) * (-8 * sp.pi * rho * c_t**2 * r**3)).map_coefficients(sp.expand)
+    leftover = {s for c in lt.coefficients() for s in c.free_symbols} - {alpha}
+    if leftover:
+        raise ArithmeticError(f"tilde Lambda depends on {leftover}: not of the form -Lt/(8 pi rho c_t^2 r^3)")
+    return lt
+
+
+def split_by_alpha(expr: IndexExpr) -> tuple[IndexExpr, IndexExpr]:
+    """(alpha^0 part, alpha^1 part) of an index expression linear in alpha."""
+    p0 = expr.map_coefficients(lambda c: sp.expand(c).coeff(alpha, 0))
+    p1 = expr.map_coefficients(lambda c: sp.expand(c).coeff(alpha, 1) * alpha)
+    rest = expr - p0 - p1
+    if rest.terms:
+        raise InputError("expression is not linear in alpha")
+    return p0, p1
+
+
+def lambda_tilde_parts(convention: str = "symmetric") -> tuple[IndexExpr, IndexExpr]:
+    """(tilde Lambda^(1), tilde Lambda^(2)) as in (A.19): the alpha-independent and the alpha part."""
+    return split_by_alpha(lambda_tilde(convention))
