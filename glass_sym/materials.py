@@ -1,0 +1,137 @@
+"""The 13 materials of Table 1: sound velocities, experimental couplings, densities where printed, fits.
+
+Data live in ``glass_sym/data/materials.toml``, every value with the paper line it was read from.
+
+>>> get_material("a-SiO2").c_l
+5800.0
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from typing import Optional, Sequence
+
+from .errors import InputError
+
+__all__ = ["Material", "Fit", "materials", "get_material", "fits", "defaults", "fit_through_origin"]
+
+
+@dataclass(frozen=True)
+class Material:
+    """One row of Table 1 (SI units: m/s, kg/m^3; couplings in eV)."""
+
+    name: str
+    c_l: float
+    c_t: float
+    gamma_l: float
+    gamma_t: float
+    ratio_exp: float
+    ratio_theo_printed: float
+    k3: bool
+    source: str
+    rho: Optional[float] = None
+    rho_source: str = ""
+
+    @property
+    def velocity_ratio(self) -> float:
+        """c_l / c_t, the paper's prediction (4.6) for gamma_l / gamma_t."""
+        return self.c_l / self.c_t
+
+
+@dataclass(frozen=True)
+class Fit:
+    """A least-squares line y = slope x printed by one paper version, with the materials it uses."""
+
+    name: str
+    version: str
+    members: tuple[str, ...]
+    slope_printed: float
+    r_printed: float
+    source: str
+
+
+@functools.lru_cache(maxsize=1)
+def _data() -> dict:
+    text = resources.files("glass_sym.data").joinpath("materials.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def _validate(m: Material) -> Material:
+    for key in ("c_l", "c_t"):
+        v = getattr(m, key)
+        if not (math.isfinite(v) and v > 0):
+            raise InputError(f"material {m.name!r}: {key} must be > 0 m/s; got {v!r}")
+    if m.c_t >= m.c_l:
+        raise InputError(f"material {m.name!r}: c_t must be < c_l; got c_t = {m.c_t!r} m/s >= c_l = {m.c_l!r} m/s")
+    return m
+
+
+@functools.lru_cache(maxsize=1)
+def materials() -> dict[str, Material]:
+    """All materials by name, in table order.
+
+    >>> len(materials())
+    13
+    """
+    out = {}
+    for row in _data()["material"]:
+        out[row["name"]] = _validate(Material(**row))
+    return out
+
+
+def get_material(name: str) -> Material:
+    """The material called ``name`` (exact spelling of Table 1); :class:`InputError` lists the known names.
+
+    >>> get_material("BK7").rho
+    2510.0
+    """
+    table = materials()
+    if name not in table:
+        raise InputError(f"unknown material {name!r}; known materials: {', '.join(table)}")
+    return table[name]
+
+
+@functools.lru_cache(maxsize=1)
+def fits() -> tuple[Fit, ...]:
+    """The fits printed by the journal (9 materials) and the preprint (13 and 10 materials).
+
+    >>> [f.name for f in fits()]
+    ['journal-9', 'preprint-13', 'preprint-10']
+    """
+    names = list(materials())
+    out = []
+    for row in _data()["fit"]:
+        members = tuple(n for n in names if n not in set(row["exclude"]))
+        out.append(Fit(row["name"], row["version"], members, row["slope_printed"], row["r_printed"], row["source"]))
+    return tuple(out)
+
+
+def defaults() -> dict:
+    """Default model parameters with their sources (``C0``: TTLS strength n0 M^2/(rho c^2)).
+
+    >>> defaults()["C0"]
+    0.000276
+    """
+    return dict(_data()["defaults"])
+
+
+def fit_through_origin(x: Sequence[float], y: Sequence[float]) -> tuple[float, float]:
+    """Least-squares slope of y = s x (no intercept) and Pearson's r of (x, y).
+
+    >>> fit_through_origin([1.0, 2.0], [2.0, 4.0])
+    (2.0, 1.0)
+    """
+    n = len(x)
+    if n < 2 or len(y) != n:
+        raise InputError(f"fit needs >= 2 paired points; got {n} x and {len(y)} y values")
+    sxy = sum(a * b for a, b in zip(x, y))
+    sxx = sum(a * a for a in x)
+    mx, my = sum(x) / n, sum(y) / n
+    cov = sum((a - mx) * (b - my) for a, b in zip(x, y))
+    vx = sum((a - mx) ** 2 for a in x)
+    vy = sum((b - my) ** 2 for b in y)
+    return sxy / sxx, cov / math.sqrt(vx * vy)
