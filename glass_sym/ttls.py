@@ -106,7 +106,7 @@ def re_chi_printed(omega: ArrayLike, T: ArrayLike, n0M2: float = 1.0) -> np.ndar
     True
     """
     y = beta_hbar_omega(omega, T)
-    psi = np.vectorize(_re_psi_half, otypes=[float])(y)
+    psi = np.array([_re_psi_half(float(v)) for v in y.ravel()]).reshape(y.shape)
     return -(n0M2 / 4.0) * (psi + np.log(1.0 / y))
 
 
