@@ -27,4 +27,5 @@ class Section:
 #: report sections in order (module paths)
 SECTIONS = [
     "glass_sym.sections.derivations",
+    "glass_sym.sections.rg",
 ]
