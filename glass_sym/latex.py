@@ -72,6 +72,7 @@ TEX_PREAMBLE = r"""\documentclass[11pt]{article}
 \setlength{\parindent}{0pt}
 \setlength{\parskip}{0.4ex}
 \allowdisplaybreaks
+\ifdefined\pdftrailerid \pdftrailerid{glass-sym}\fi
 """
 
 _MAIN_NAME = "glass-sym"
@@ -544,14 +545,14 @@ def _umask() -> int:
 
 
 def _ensure_dir(outdir: Path) -> None:
+    if outdir.exists() and not outdir.is_dir():
+        raise OutputError(f"output path {outdir} exists and is not a directory (expected a directory)")
     try:
         outdir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OutputError(
             f"cannot create output directory {outdir}: {exc.strerror or exc} (expected a writable directory path)"
         ) from None
-    if not outdir.is_dir():
-        raise OutputError(f"output path {outdir} exists and is not a directory")
 
 
 def _file_stem(name: str) -> str:
