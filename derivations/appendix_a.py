@@ -26,7 +26,7 @@ from glass_sym import elastic, fourier, interaction
 from glass_sym.derivation import Derivation
 from glass_sym.indexnotation import IndexExpr
 from glass_sym.symbols import N, alpha, c_t, lam, r, rho
-from glass_sym.tensor import Tensor, compare, proportionality, rational_rotation, symmetrize_pairs
+from glass_sym.tensor import Tensor, compare, rational_rotation, rotation_covariance, symmetrize_pairs
 
 NAME = "appendix-a"
 TITLE = "Appendix A: the stress-stress interaction Lambda_ijkl between elementary blocks"
@@ -38,10 +38,6 @@ IJKL = ("i", "j", "k", "l")
 
 def _radial_laplacian(f: sp.Expr) -> sp.Expr:
     return sp.diff(r * f, r, 2) / r
-
-
-def _permuted(t: Tensor, perm) -> Tensor:
-    return t.permute(perm)
 
 
 def build() -> Derivation:
@@ -197,14 +193,12 @@ def build() -> Derivation:
     d.step(None, "symmetry_pairs", "tilde Lambda_ijkl = tilde Lambda_klij", lhs=r"\tilde\Lambda_{klij}", value=lt,
            how="pair swap", check=lambda: compare(lt_t.permute((2, 3, 0, 1)), lt_t), check_text="81 components")
     d.step(None, "parity", "tilde Lambda(-n) = tilde Lambda(n)", lhs=r"\tilde\Lambda_{ijkl}(-\vec n)", value=lt,
-           how="n -> -n", check=lambda: compare(lt_t.subs({s: -s for s in N}, simultaneous=True), lt_t),
+           how="n -> -n", check=lambda: compare(lt_t.xreplace({s: -s for s in N}), lt_t),
            check_text="81 components")
     R = rational_rotation(1, 2, 3, 4)
 
     def rotation_check():
-        Rn = [sum(R[i, j] * N[j] for j in range(3)) for i in range(3)]
-        rotated_argument = lt_t.subs(dict(zip(N, Rn)), simultaneous=True)
-        return compare(rotated_argument, lt_t.rotate(R))
+        return rotation_covariance(lt_t, R)
 
     d.step(None, "rotation", "Rotation covariance tilde Lambda(R n) = R R R R tilde Lambda(n)",
            lhs=r"\tilde\Lambda_{ijkl}(R\vec n)", value=lt,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 
 from . import __version__
@@ -70,6 +71,10 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"glass-sym {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # e.g. `glass-sym derive --json | head`
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except KeyboardInterrupt:
         print(f"glass-sym {args.command}: interrupted", file=sys.stderr)
         return 130

@@ -19,15 +19,20 @@ that provides a name on first use (memoized), so consumers never rebuild what ex
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import sympy as sp
 
-from .errors import DerivationError, InputError
+from .errors import CacheError, DerivationError, GlassSymError, InputError
+
+#: field order of a step record (JSON contract, docs/json.md)
+STEP_FIELDS = ("label", "name", "title", "statement", "latex", "how", "check", "verified", "residual", "notes")
 
 __all__ = [
+    "STEP_FIELDS",
     "Step", "Derivation", "ClosedForm", "registry", "get", "build", "chains", "residual_of",
 ]
 
@@ -75,12 +80,15 @@ class Step:
     verified: bool
     residual: str
     notes: str = ""
+    record: dict | None = None  # the stored JSON record, for steps loaded from the cache
 
     @property
     def statement(self) -> sp.Basic:
         """The step as a SymPy object: ``Eq(lhs, rhs)`` with KroneckerDelta/Indexed for tensors."""
         from .indexnotation import IndexExpr
 
+        if self.value is None and self.record is not None:
+            return sp.Symbol(self.record["statement"])  # loaded from cache: text only
         rhs = self.value.as_sympy() if isinstance(self.value, IndexExpr) else self.value
         if not isinstance(rhs, sp.Basic):
             rhs = sp.sympify(rhs) if isinstance(rhs, (int, float)) else sp.Symbol(repr(rhs))
@@ -88,12 +96,16 @@ class Step:
 
     @property
     def latex(self) -> str:
+        if self.record is not None:
+            return self.record["latex"]
         from .latex import step_latex
 
         return step_latex(self)
 
     def as_dict(self) -> dict:
         """The JSON record (field names are a documented contract, see docs/json.md)."""
+        if self.record is not None:
+            return {k: self.record.get(k, "") for k in STEP_FIELDS}
         return {
             "label": self.label,
             "name": self.name,
@@ -104,6 +116,7 @@ class Step:
             "check": self.check_text,
             "verified": bool(self.verified),
             "residual": self.residual,
+            "notes": self.notes,
         }
 
     def _repr_latex_(self) -> str:
@@ -187,19 +200,76 @@ def chains() -> dict[str, str]:
     return dict(derivations.CHAINS)
 
 
-def build(name: str) -> Derivation:
-    """Build (once per process) the derivation chain ``name`` and register its closed forms."""
+def build(name: str, use_cache: bool | None = None) -> Derivation:
+    """Build (once per process) the derivation chain ``name`` and register its closed forms.
+
+    With the cache on (default unless ``GLASS_SYM_NO_CACHE=1``), a verified cache entry is used instead of
+    recomputing; a fresh build is stored.
+    """
+    from . import cache
+
     if name in _BUILT:
         return _BUILT[name]
     table = chains()
     if name not in table:
         raise InputError(f"unknown derivation {name!r}; expected one of: {', '.join(table)}")
-    module = importlib.import_module(table[name])
-    d = module.build()
-    if not isinstance(d, Derivation):
-        raise DerivationError(f"{table[name]}.build() did not return a Derivation")
+    use_cache = cache.enabled() if use_cache is None else use_cache
+    d = None
+    if use_cache:
+        payload = cache.load(name)
+        if payload is not None:
+            try:
+                d = _from_payload(payload)
+            except GlassSymError:
+                d = None
+    if d is None:
+        module = importlib.import_module(table[name])
+        d = module.build()
+        if not isinstance(d, Derivation):
+            raise DerivationError(f"{table[name]}.build() did not return a Derivation")
+        if use_cache:
+            try:
+                cache.store(name, _to_payload(d))
+            except GlassSymError as exc:  # a value the serializer does not support: no cache entry
+                print(f"glass-sym: not caching {name}: {exc}", file=sys.stderr)
     _BUILT[name] = d
     registry.update(d.closed_forms)
+    return d
+
+
+def _to_payload(d: Derivation) -> dict:
+    from .serialize import value_to_json
+
+    return {
+        "derivation": d.name,
+        "title": d.title,
+        "ok": d.ok,
+        "steps": d.as_dicts(),
+        "closed_forms": {
+            name: {"step": cf.step.name, "description": cf.description, "value": value_to_json(cf.value)}
+            for name, cf in d.closed_forms.items()
+        },
+    }
+
+
+def _from_payload(payload: dict) -> Derivation:
+    from .serialize import value_from_json
+
+    try:
+        d = Derivation(str(payload["derivation"]), str(payload["title"]))
+        values = {n: value_from_json(c["value"]) for n, c in payload["closed_forms"].items()}
+        owner = {c["step"]: n for n, c in payload["closed_forms"].items()}
+        for rec in payload["steps"]:
+            cf_name = owner.get(rec["name"])
+            s = Step(rec["label"], rec["name"], rec["title"], "", values.get(cf_name), rec.get("how", ""),
+                     rec.get("check", ""), bool(rec["verified"]), str(rec["residual"]), rec.get("notes", ""),
+                     record=dict(rec))
+            d.steps.append(s)
+            if cf_name:
+                d.closed_forms[cf_name] = ClosedForm(cf_name, values[cf_name], d.name, s,
+                                                     payload["closed_forms"][cf_name].get("description", ""))
+    except (KeyError, TypeError) as exc:
+        raise CacheError(f"malformed cache payload: {exc}") from None
     return d
 
 

@@ -206,21 +206,29 @@ def check_completeness():
 def check_mode_sum_explicit(convention: str = "symmetric"):
     """Explicit-component cross-check of the transverse mode sum with the explicit basis vectors.
 
-    Builds sum_t B^t_ij B^t_kl / q^2 from the two explicit transverse vectors and compares it exactly with the
-    projector result of :func:`mode_sum` at qhat = q/|q|.  Returns a Comparison.
+    With s = q1^2 + q2^2 and Q = q^2 (so |t1|^2 = s, |t2|^2 = s Q), the explicit sum over t1, t2 of
+    B_ij B_kl / (|t|^2 q^2) is compared exactly with the projector result of :func:`mode_sum` at
+    qhat = q/|q|, both multiplied by s Q^2 so that the comparison is between polynomials.
     """
     t1, t2 = explicit_transverse_basis()
     qq = _dot(Q, Q)
-    norms = (_dot(t1, t1), _dot(t2, t2))
+    s_ = _dot(t1, t1)
 
     def B(e, i, j):
         if convention == "symmetric":
             return Q[j] * e[i] + Q[i] * e[j]
         return 2 * Q[j] * e[i]
 
-    explicit = Tensor.from_function(4, lambda ijkl: sum(
-        B(e, ijkl[0], ijkl[1]) * B(e, ijkl[2], ijkl[3]) / (nrm * qq) for e, nrm in zip((t1, t2), norms)))
+    explicit = Tensor.from_function(4, lambda ijkl: sp.expand(
+        B(t1, ijkl[0], ijkl[1]) * B(t1, ijkl[2], ijkl[3]) * qq + B(t2, ijkl[0], ijkl[1]) * B(t2, ijkl[2], ijkl[3])))
     _, tra = mode_sum(convention)
-    qn = sp.sqrt(qq)
-    projected = tra.to_tensor().subs(dict(zip(QHAT, [c / qn for c in Q])))
-    return compare((explicit - projected).map(sp.cancel), Tensor.zeros(4))
+
+    def homogenized(c):  # s Q^2 * c(qhat = q/|q|) for a polynomial c in qhat of degrees <= 4
+        total = sp.S.Zero
+        for exps, coeff in sp.Poly(c, *QHAT).terms():
+            k = sum(exps)
+            total += coeff * sp.Mul(*[x**e for x, e in zip(Q, exps)]) * qq ** ((4 - k) // 2)
+        return sp.expand(s_ * total)
+
+    projected = tra.to_tensor().map(homogenized)
+    return compare(explicit, projected)

@@ -42,7 +42,7 @@ def angular_integral() -> sp.Expr:
     integrand = 2 * sp.pi * sp.sin(_theta) * sp.exp(sp.I * q * r * sp.cos(_theta))
     u = sp.Symbol("u", real=True)  # u = cos(theta)
     val = sp.integrate(2 * sp.pi * sp.exp(sp.I * q * r * u), (u, -1, 1))
-    val = sp.simplify(val.rewrite(sp.sin))
+    val = sp.factor(sp.expand(val.rewrite(sp.sin)))
     del integrand
     return val
 
@@ -71,9 +71,9 @@ def scalar_kernel(p: int) -> ScalarKernel:
     if not isinstance(p, int) or p < 1:
         raise InputError(f"power p of 1/(q^2)^p must be an integer >= 1, got {p!r}")
     ang = angular_integral()  # 4 pi sin(qr)/(qr)
-    radial_integrand = sp.simplify(q**2 * ang / (2 * sp.pi) ** 3 / (q**2 + lam**2) ** p)
+    radial_integrand = sp.factor(q**2 * ang / (2 * sp.pi) ** 3 / (q**2 + lam**2) ** p)
     val = sp.integrate(radial_integrand, (q, 0, sp.oo), conds="none")
-    val = sp.simplify(sp.simplify(val.rewrite(sp.exp)))
+    val = sp.factor(sp.powsimp(sp.expand(val.rewrite(sp.exp))))
     laurent = sp.expand(sp.series(val, lam, 0, 1).removeO())
     divergent = sum((t for t in sp.Add.make_args(laurent) if sp.degree(t.as_numer_denom()[1], lam) > 0),
                     sp.S.Zero)
@@ -150,22 +150,24 @@ def fourier_transform(indices: Sequence[str], p: int) -> FourierResult:
     return _fourier_cached(indices, int(p))
 
 
+def _dx(f: sp.Expr, i: int) -> sp.Expr:
+    """d/dx_i of an explicit expression in x1, x2, x3 and r = |x| (dr/dx_i = x_i/r)."""
+    from .symbols import X
+
+    return sp.expand(sp.diff(f, X[i]) + sp.diff(f, r) * X[i] / r)
+
+
 @functools.lru_cache(maxsize=None)
 def _cartesian_monomial(exponents: tuple[int, int, int], p: int) -> sp.Expr:
-    """(-i)^k d1^a d2^b d3^c of the lambda^0 part of G_p, in explicit Cartesian x, then x = r n."""
+    """(-i)^k d1^a d2^b d3^c of the lambda^0 part of G_p in explicit Cartesian components, then x = r n."""
     from .symbols import N, X
 
-    kernel = scalar_kernel(p)
-    rr = sp.sqrt(X[0] ** 2 + X[1] ** 2 + X[2] ** 2)
-    f = kernel.finite_part.subs(r, rr)
-    for var, e in zip(X, exponents):
-        if e:
-            f = sp.diff(f, var, e)
-    k = sum(exponents)
-    f = (-sp.I) ** k * f
-    f = f.subs(X[0] ** 2 + X[1] ** 2 + X[2] ** 2, r**2)
-    f = f.subs({X[i]: r * N[i] for i in range(3)})
-    return sp.expand(f)
+    f = scalar_kernel(p).finite_part
+    for i, e in enumerate(exponents):
+        for _ in range(e):
+            f = _dx(f, i)
+    f = (-sp.I) ** sum(exponents) * f
+    return sp.expand(f.xreplace({X[i]: r * N[i] for i in range(3)}))
 
 
 def explicit_fourier(t, vector: tuple = None):

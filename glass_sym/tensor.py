@@ -38,6 +38,7 @@ __all__ = [
     "rational_rotation",
     "symmetrize_pairs",
     "proportionality",
+    "rotation_covariance",
 ]
 
 _UNIT_RELATIONS = [(VECTOR_SYMBOLS[u], sum(s**2 for s in VECTOR_SYMBOLS[u]) - 1) for u in UNIT_VECTORS]
@@ -58,14 +59,23 @@ def canonical(expr) -> sp.Expr:
     expr = sp.sympify(expr)
     if expr.is_Number:
         return expr
-    num, den = sp.fraction(sp.cancel(sp.together(expr)))
-    num = sp.expand(num)
-    for comps, rel in _UNIT_RELATIONS:
-        if num.has(comps[2]) or (num.has(comps[0]) and num.has(comps[1])):
-            num = sp.expand(sp.rem(num, rel, comps[2]))
-    if num == 0:
+    syms = expr.free_symbols
+    num, den = expr.as_numer_denom()
+    present = [(comps, rel) for comps, rel in _UNIT_RELATIONS if syms & set(comps)]
+    if not present:
+        return sp.cancel(num / den) if den != 1 else sp.expand(num)
+    gens = [g for comps, _ in present for g in comps]
+    try:
+        p = sp.Poly(num, *gens)
+    except sp.PolynomialError:  # unit components inside non-polynomial functions: fall back to cancel
+        num, den = sp.fraction(sp.cancel(sp.together(expr)))
+        p = sp.Poly(num, *gens)
+    for _, rel in present:
+        p = p.rem(sp.Poly(rel, *gens, domain=p.domain))
+    if p.is_zero:
         return sp.S.Zero
-    return num / den if den != 1 else num
+    num = p.as_expr()
+    return sp.cancel(num / den) if den != 1 else num
 
 
 def is_zero(expr) -> bool:
@@ -143,6 +153,10 @@ class Tensor:
     def subs(self, *args, **kw) -> "Tensor":
         return self.map(lambda c: c.subs(*args, **kw))
 
+    def xreplace(self, rule: dict) -> "Tensor":
+        """Exact structural replacement (simultaneous; much faster than subs), expanded."""
+        return self.map(lambda c: sp.expand(c.xreplace(rule)))
+
     def outer(self, other: "Tensor") -> "Tensor":
         return Tensor(self.rank + other.rank, [a * b for a in self.components for b in other.components])
 
@@ -203,7 +217,7 @@ class Tensor:
         out = self
         for slot in range(self.rank):
             def comp(idx, out=out, slot=slot):
-                return sum(R[idx[slot], a] * out[idx[:slot] + (a,) + idx[slot + 1:]] for a in range(3))
+                return sp.expand(sum(R[idx[slot], a] * out[idx[:slot] + (a,) + idx[slot + 1:]] for a in range(3)))
 
             out = Tensor.from_function(self.rank, comp)
         return out
@@ -387,3 +401,49 @@ def proportionality(a: Tensor, b: Tensor):
     if c.free_symbols & vec_syms:
         return None
     return c if compare(ca, cb * c).equal else None
+
+
+def _ring_components(tensors: Sequence[Tensor]):
+    """Convert the components of tensors with polynomial entries into one sparse polynomial ring over QQ."""
+    syms = sorted(set().union(*[c.free_symbols for t in tensors for c in t.components]) |
+                  {s for v in UNIT_VECTORS for s in VECTOR_SYMBOLS[v]}, key=lambda s: s.name)
+    ring, *gens = sp.ring(syms, sp.QQ)
+    gmap = dict(zip(syms, gens))
+    return ring, gmap, [[ring.from_expr(c) for c in t.components] for t in tensors]
+
+
+def rotation_covariance(t: Tensor, R: Tensor, vector: str = "n") -> Comparison:
+    """Exact check of T(R v) = R R ... R T(v) for a tensor polynomial in the unit vector ``vector``.
+
+    Uses sparse polynomial arithmetic over QQ (fast); the difference is reduced modulo v.v = 1.
+
+    >>> from glass_sym.indexnotation import vec
+    >>> rotation_covariance((vec("n", "i") * vec("n", "j")).to_tensor(), rational_rotation()).equal
+    True
+    """
+    ring, gmap, (comp,) = _ring_components([t])
+    Rq = [[sp.QQ(int(sp.Rational(R[i, j]).p), int(sp.Rational(R[i, j]).q)) for j in range(3)] for i in range(3)]
+    v = [gmap[s] for s in VECTOR_SYMBOLS[vector]]
+    Rv = [sum(Rq[i][j] * v[j] for j in range(3)) for i in range(3)]
+    rotated_argument = [c.compose(list(zip(v, Rv))) for c in comp]
+    cur = comp
+    for slot in range(t.rank):
+        new = []
+        for idx in itertools.product(range(3), repeat=t.rank):
+            acc = ring.zero
+            for a in range(3):
+                if Rq[idx[slot]][a]:
+                    j = list(idx)
+                    j[slot] = a
+                    acc += Rq[idx[slot]][a] * cur[Tensor._flat(tuple(j))]
+            new.append(acc)
+        cur = new
+    relations = [ring.from_expr(rel) for comps, rel in _UNIT_RELATIONS]
+    residual = {}
+    for idx, x, y in zip(itertools.product(range(3), repeat=t.rank), rotated_argument, cur):
+        d = x - y
+        if d:
+            d = d.rem(relations)
+        if d:
+            residual[idx] = d.as_expr()
+    return Comparison(not residual, residual)

@@ -1,0 +1,96 @@
+"""``glass-sym derive [NAME ... | all] [--list] [--json] [--no-cache]``: run derivation chains, print checked steps.
+
+Exit status 0 when every step's check passed, 1 when a check failed, 2 on bad input.  The cached path reads
+only JSON (no SymPy import).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+from ..errors import InputError
+
+HELP = "run derivation chains (appendix-a, ...) and print their checked steps"
+
+
+def add_arguments(p) -> None:
+    p.add_argument("names", nargs="*", metavar="NAME", help="derivation chains to run, or 'all' (default: all)")
+    p.add_argument("--list", action="store_true", help="list the derivation chains and exit")
+    p.add_argument("--json", action="store_true", help="print a JSON list of step records")
+    add_cache_argument(p)
+
+
+def add_cache_argument(p) -> None:
+    """The ``--no-cache`` flag shared by every subcommand that builds derivations."""
+    p.add_argument("--no-cache", action="store_true",
+                   help="ignore the on-disk cache (same as GLASS_SYM_NO_CACHE=1)")
+
+
+def apply_cache_flag(args) -> None:
+    from ..cache import NO_CACHE_ENV
+
+    if getattr(args, "no_cache", False):
+        os.environ[NO_CACHE_ENV] = "1"
+
+
+def resolve_names(names: list[str]) -> list[str]:
+    """Expand 'all' and validate chain names (order of the derivations package)."""
+    import derivations
+
+    table = list(derivations.CHAINS)
+    if not names or names == ["all"]:
+        return table
+    bad = [n for n in names if n not in table and n != "all"]
+    if bad:
+        raise InputError(f"unknown derivation {bad[0]!r}; expected one of: all, {', '.join(table)}")
+    if "all" in names:
+        return table
+    return list(dict.fromkeys(names))
+
+
+def chain_records(name: str) -> tuple[str, list[dict]]:
+    """(title, step records) of a chain: from the verified cache if possible, else built now."""
+    from .. import cache
+
+    payload = cache.load(name)
+    if payload is not None:
+        fields = ("label", "name", "title", "statement", "latex", "how", "check", "verified", "residual", "notes")
+        return payload["title"], [{k: r.get(k, "") for k in fields} for r in payload["steps"]]
+    from ..derivation import build
+
+    d = build(name)
+    return d.title, d.as_dicts()
+
+
+def run(args) -> int:
+    apply_cache_flag(args)
+    if args.list:
+        import derivations
+
+        for name, module in derivations.CHAINS.items():
+            print(f"{name:12s} {module}")
+        return 0
+    names = resolve_names(args.names)
+    all_records: list[dict] = []
+    failed = 0
+    for name in names:
+        title, records = chain_records(name)
+        failed += sum(1 for r in records if not r["verified"])
+        for r in records:
+            all_records.append({"derivation": name, **r})
+        if not args.json:
+            print(f"{name}: {title}")
+            for r in records:
+                mark = "ok  " if r["verified"] else "FAIL"
+                label = r["label"] or "-"
+                print(f"  [{mark}] {label:6s} {r['name']:30s} {r['title']}")
+                if not r["verified"]:
+                    print(f"         residual: {r['residual']}")
+            ok = sum(1 for r in records if r["verified"])
+            print(f"  {ok}/{len(records)} steps verified")
+    if args.json:
+        json.dump(all_records, sys.stdout, indent=1, sort_keys=False)
+        print()
+    return 1 if failed else 0
