@@ -70,9 +70,8 @@ primary: single                         -> atom
        | SQRT arg                       -> sqrt
        | SQRT LBRACK sum RBRACK arg     -> root
        | FUNC (CARET suparg)? postfix   -> func
-       | UDELTA postfix                 -> udelta
 
-%declare FRAC SQRT CDOT TIMES FUNC SYMBOL NAME ACCENTED LABEL UDELTA LBRACEL RBRACEL LBAR RBAR EQUAL
+%declare FRAC SQRT CDOT TIMES FUNC SYMBOL NAME ACCENTED LABEL LBRACEL RBRACEL LBAR RBAR EQUAL
 
 PLUS: "+"
 MINUS: "-"
@@ -98,6 +97,8 @@ LETTER: /[a-zA-Z]/
 NUMBER: /[0-9]+(\.[0-9]+)?/
 MACRO: /\\[a-zA-Z]+/
 CTRL: /\\[^a-zA-Z]/
+EQNUM.2: /\\q?quad\s*\(\s*[A-Z]?\.?\s*[0-9]+(\.[0-9]+)?\s*\)/
+%ignore EQNUM
 %ignore /\s+/
 %ignore /%[^\n]*/
 """
@@ -139,6 +140,8 @@ _VECTOR_LETTERS = {"n": "n", "m": "m", "x": "x", "q": "q", "e": "e", "k": "q"}
 _VECTOR_LETTERS.update({k: k for k in S.VECTOR_SYMBOLS if len(k) == 1})
 #: block labels: x_s, x'_s, x_{s'}, x_u ... are positions of elementary blocks, not components
 _BLOCK_LABELS = ("s", "u")
+#: cos(theta_{ss'}) is the cosine of the angle between Delta x_{ss'} and x_s - x'_s, i.e. m.n (preprint (2.17))
+_THETA_SS = sp.Symbol("theta_ss'")
 #: |Delta x_{ss'}|, the length of the relative displacement (B.2), (B.3); its direction is m
 DELTA_X = sp.Symbol("Delta_x", positive=True)
 
@@ -230,11 +233,21 @@ def _latex_tokens(toks: list[Token]) -> list[Token]:
                 t = _tok("TIMES", val, t)
             elif name == "equiv":
                 t = _tok("EQUAL", val, t)
-            elif name == "Delta":
-                t = _tok("UDELTA", val, t)
+            elif name == "Delta" and i < len(toks) and (toks[i].type == "LETTER" or (
+                    toks[i].type == "MACRO" and (toks[i][1:] in _ACCENTS or toks[i][1:] in _GREEK))):
+                nxt = toks[i]
+                if nxt.type == "MACRO" and nxt[1:] in _ACCENTS:
+                    base, i = _accent_base(toks, i + 1, str(nxt))
+                    t = _tok("ACCENTED", f"delta+{_ACCENTS[nxt[1:]]}:{base}", t)
+                else:
+                    t = _tok("ACCENTED", f"delta:{str(nxt).lstrip(chr(92))}", t)
+                    i += 1
             elif name in _ACCENTS:
                 base, i = _accent_base(toks, i, val)
                 t = _tok("ACCENTED", f"{_ACCENTS[name]}:{base}", t)
+                if base == "u" and i < len(toks) and toks[i].type == "LPAR":
+                    deco, i = _displacement_at(toks, i)
+                    t = _tok("ACCENTED", f"{_ACCENTS[name]}:u@{deco}", t)
             elif name in _ROMAN:
                 word, i = _group_text(toks, i, val)
                 t = _tok("FUNC" if word in _FUNCS else "NAME", word, t)
@@ -258,6 +271,20 @@ def _latex_tokens(toks: list[Token]) -> list[Token]:
             continue
         elif kind == "EQ":
             t = _tok("EQUAL", val, t)
+        elif kind == "BAR" and i < len(toks) and toks[i].type == "UNDERSCORE":
+            i += 1      # |_{\mathrm{JL}}: an "evaluated at / version" annotation, dropped
+            if i < len(toks) and toks[i].type == "LBRACE":
+                depth = 0
+                while i < len(toks):
+                    depth += {"LBRACE": 1, "RBRACE": -1}.get(toks[i].type, 0)
+                    i += 1
+                    if depth == 0:
+                        break
+            elif i < len(toks) and toks[i].type == "MACRO" and toks[i][1:] in _ROMAN:
+                _, i = _group_text(toks, i + 1, str(toks[i]))
+            else:
+                i += 1
+            continue
         elif kind == "BAR":
             closing = stack and stack[-1][0] == "LBAR" and out and out[-1].type in _ENDS_OPERAND
             t = _tok("RBAR" if closing else "LBAR", val, t)
@@ -324,6 +351,21 @@ def _accent_base(toks: list[Token], i: int, what: str) -> tuple[str, int]:
                             f"expected '}}' after the argument of {what}, found {_describe(found)}")
         return base, j + 2
     return base, j + 1
+
+
+def _displacement_at(toks: list[Token], i: int) -> tuple[str, int]:
+    """``(\\vec{x}_s, t)`` after ``\\vec{u}``: the block decoration ('s', "s'") and the index after ')'."""
+    j, parts = i + 1, []
+    while j < len(toks) and toks[j].type != "RPAR":
+        parts.append(toks[j])
+        j += 1
+    text = "".join(str(p) for p in parts)
+    import re
+
+    m = re.fullmatch(r"\\vec(?:\{x\}|x)('?)_\{?([su])('?)\}?('?)(,t)?", text)
+    if j >= len(toks) or not m:
+        raise _PosError(toks[i].start_pos, "expected (\\vec{x}_s, t) or (\\vec{x}'_s, t) as the argument of \\vec{u}")
+    return m.group(2) + "'" * len(m.group(1) + m.group(3) + m.group(4)), j + 1
 
 
 def _label(toks: list[Token], i: int) -> tuple[str | None, int]:
@@ -436,8 +478,10 @@ def _mul(x: _Tens, y: _Tens, pos: int) -> _Tens:
 
 def _add(x: _Tens, y: _Tens, pos: int, sign: int = 1) -> _Tens:
     if x.free != y.free:
+        note = "".join(f" (index {', '.join(sorted(d))} repeated, hence summed, {w})"
+                       for d, w in ((y.dummies, "in the added term"), (x.dummies - y.dummies, "before it")) if d)
         raise _PosError(pos, f"terms of a sum carry different free indices: {''.join(sorted(x.free)) or 'none'} "
-                        f"and {''.join(sorted(y.free)) or 'none'}")
+                        f"and {''.join(sorted(y.free)) or 'none'}{note}")
     terms = dict(x.terms)
     for m, c in y.terms.items():
         terms[m] = terms.get(m, sp.S.Zero) + sign * c
@@ -453,6 +497,13 @@ def _vec_resolve(v: _Vec, pos: int) -> dict[str, sp.Expr]:
             out[a[1]] = out.get(a[1], 0) + c
         elif a[0] == "dx":
             out["m"] = out.get("m", 0) + c * DELTA_X
+    disp = {a[1]: c for a, c in v.atoms.items() if a[0] == "disp" and c != 0}
+    if disp:
+        items = sorted(disp.items(), key=lambda kv: (kv[0].count("'"), kv[0]))
+        if not (len(items) == 2 and sp.simplify(items[0][1] + items[1][1]) == 0
+                and items[1][0] == items[0][0] + "'"):
+            raise _PosError(pos, "cannot read this combination of displacements as u(x_s) - u(x'_s)")
+        out["m"] = out.get("m", 0) + items[0][1] * DELTA_X
     if posits:
         items = sorted(posits.items(), key=lambda kv: (kv[0].count("'"), kv[0]))
         if len(items) == 1 and (items[0][0] == "" or items[0][0] in ("ss'", "uu'")):
@@ -619,14 +670,8 @@ class _Build(Transformer):
         fn = _FUNCS[str(ch[0])]
         power = self._scalar_of(ch[2], meta.start_pos, "an exponent") if len(ch) == 4 else None
         argv = self._scalar_of(ch[-1], meta.start_pos, str(ch[0]))
-        out = fn(argv)
+        out = _dot({"m": 1}, {"n": 1}) if fn is sp.cos and argv == _THETA_SS else fn(argv)
         return _scalar(out**power if power is not None else out)
-
-    def udelta(self, meta, ch):
-        v = ch[1]
-        if isinstance(v, _Vec) and set(v.atoms) == {("pos", "ss'")}:
-            return _Vec({("dx", ""): v.atoms[("pos", "ss'")]})
-        raise _PosError(meta.start_pos, r"\Delta is read only as the relative displacement \Delta\vec x_{ss'}")
 
     def _scalar_of(self, v, pos, what):
         v = self._value(v)
@@ -697,6 +742,12 @@ class _Build(Transformer):
             vec_name = _VECTOR_LETTERS[name]
         elif b.kind == "accent" and b.accent in ("vec", "hat") and name in _VECTOR_LETTERS:
             vec_name = "qhat" if (b.accent == "hat" and name in ("q", "k")) else _VECTOR_LETTERS[name]
+        if b.accent.startswith("delta"):
+            return self._resolve_delta(b, sub_items, sub_text, primes, label)
+        if b.kind == "accent" and name.startswith("u@"):
+            if sub_items or primes or label:
+                raise _PosError(b.pos, "a displacement \\vec u(...) takes no subscript")
+            return _Vec({("disp", name[2:]): sp.S.One})
         if b.kind == "symbol" and name == "delta":
             idx = [s for s in sub_items if s != ","]
             if len(idx) != 2 or not all(_is_index(s) for s in idx) or primes or label:
@@ -710,6 +761,8 @@ class _Build(Transformer):
                 if vec_name == "x" and b.accent == "hat":
                     vec_name = "n"
                 return _Tens({(("v", vec_name, sub_items[0]),): sp.S.One}, frozenset(sub_items))
+            if vec_name == "x" and b.kind == "letter" and sub_text.replace("'", "") in ("ss", "uu"):
+                return _scalar(S.r)     # plain x_{ss'} is the distance |x_s - x'_s| (preprint)
             if vec_name == "x" and not label and (b.kind == "accent" or sub_items or primes):
                 plain = sub_text.replace("'", "")
                 if plain not in ("",) + _BLOCK_LABELS + tuple(c + c for c in _BLOCK_LABELS):
@@ -739,13 +792,24 @@ class _Build(Transformer):
             raise _PosError(b.pos, r"differentials (\mathrm{d}) are not part of the index-notation grammar")
         return _scalar(sp.Symbol(key))
 
+    def _resolve_delta(self, b: _Base, sub_items, sub_text, primes, label):
+        """``\\Delta x_{ss'}`` (scalar |Delta x|), ``\\Delta\\vec x_{ss'}`` (vector), ``\\Delta\\tilde\\Lambda...``."""
+        inner = b.accent.partition("+")[2]
+        if b.name == "x" and sub_text.replace("'", "") in ("ss", "uu") and not primes and not label:
+            return _Vec({("dx", ""): sp.S.One}) if inner == "vec" else _scalar(DELTA_X)
+        if inner in ("tilde", "bar", "hat") or (b.name[:1].isupper() and sub_items):
+            nb = _Base("accent", b.name, b.pos, inner)
+            return self._named_tensor(nb, sub_items, label, prefix="Delta")
+        key = "Delta" + self._key(_Base("accent", b.name, b.pos, inner), label)
+        return _scalar(sp.Symbol(key + ("_" + sub_text if sub_text else "") + "'" * primes))
+
     @staticmethod
     def _key(b: _Base, label) -> str:
         return b.name + ("~" if b.accent in ("tilde", "bar") else "hat" if b.accent == "hat" else "") + \
             (str(label) if label else "")
 
-    def _named_tensor(self, b: _Base, idx: list, label) -> _Tens:
-        key = self._key(b, label)
+    def _named_tensor(self, b: _Base, idx: list, label, prefix: str = "") -> _Tens:
+        key = prefix + self._key(b, label)
         if key not in self.tensors:
             raise _PosError(b.pos, f"unknown tensor {key!r} with indices {''.join(idx)}; pass its value in "
                             f"tensors={{{key!r}: ...}}")
@@ -797,7 +861,8 @@ def _parse_value(text: str, tensors: Mapping[str, object], offset: int = 0, full
     except UnexpectedToken as e:
         tok = e.token
         pos = len(text) if tok.type == "$END" else tok.start_pos
-        hint = " (an equation: use parse_equation)" if tok.type == "EQUAL" else ""
+        hint = {"EQUAL": " (an equation: use parse_equation)",
+                "COMMA": " (tuples and function arguments are not supported)"}.get(tok.type, "")
         raise _fail(full, pos, f"expected {_expected(e.expected)}, found {_describe(tok)}{hint}", offset) from None
     except UnexpectedInput as e:  # pragma: no cover - other lark errors
         raise _fail(full, getattr(e, "pos_in_stream", 0) or 0, str(e).splitlines()[0], offset) from None
@@ -815,8 +880,10 @@ def _expected(names) -> str:
         parts.append("an operator")
     if "$END" in names:
         parts.append("end of input")
-    if not parts and "LBRACE" in names:
-        parts.append("'{'")
+    if not parts:
+        closers = {"RPAR": "')'", "RBRACE": "'}'", "RBRACK": "']'", "RBAR": "'|'", "RBRACEL": "'\\}'",
+                   "LBRACE": "'{'"}
+        parts = sorted(closers[n] for n in names & set(closers))
     return " or ".join(parts) if parts else "something else"
 
 
