@@ -318,9 +318,40 @@ def _value_chunks(value: Any) -> _Chunks:
     return [r"\text{(" + _escape_text(type(value).__name__) + ")}"]
 
 
+def _split_relation(text: str) -> tuple[str, str, str]:
+    """Split ``"lhs = rhs"`` at the first ``" = "`` outside TeX groups; ``("", "", text)`` if there is none."""
+    depth = 0
+    for pos, ch in enumerate(text):
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+        elif depth == 0 and text.startswith(" = ", pos):
+            return text[:pos], "=", text[pos + 3:]
+    return "", "", text
+
+
 def _step_parts(step) -> tuple[str, str, _Chunks]:
-    """``(lhs, relation, rhs chunks)`` of a step; relation is ``=`` or ``:`` (the value is an equation)."""
+    """``(lhs, relation, rhs chunks)`` of a step; relation is ``=`` or ``:`` (the value is an equation).
+
+    A step loaded from the derivation cache has no ``lhs`` and maybe no value, only its stored record; the
+    record's ``latex`` (made by :func:`step_latex` when the chain was built) is used then.
+    """
     lhs = (step.lhs or "").strip()
+    record = getattr(step, "record", None)
+    if record is not None and not lhs:
+        full = str(record.get("latex", ""))
+        stored_lhs = record.get("lhs")
+        if stored_lhs is not None:
+            lhs = str(stored_lhs).strip()
+        elif step.value is not None and not isinstance(step.value, sp.Equality):
+            chunks = _value_chunks(step.value)
+            rhs = "".join(chunks)
+            if full.endswith(" = " + rhs):
+                return full[: -len(rhs) - 3], "=", chunks
+        if not lhs:
+            left, rel, right = _split_relation(full)
+            return left, rel, [right]
     if isinstance(step.value, sp.Equality):
         rel = r"\colon\quad" if lhs else ""
         return lhs, rel, [scalar_latex(step.value)]
@@ -356,25 +387,79 @@ def _width(text: str) -> float:
     return float(len(t)) + 0.4 * text.count(" + ") + 0.4 * text.count(" - ")
 
 
+def _rechunk(text: str) -> _Chunks:
+    """Split one line of LaTeX before every ``" + "``/``" - "`` that is outside TeX groups and
+    ``\\left ... \\right`` and does not follow an opening bracket: the break points of a sum.
+
+    Works on the printed string, so a step loaded from the cache (text only) breaks exactly like a fresh one.
+    """
+    chunks, start, group, lr, pos = [], 0, 0, 0, 0
+    while pos < len(text):
+        ch = text[pos]
+        if ch == "\\":
+            m = re.match(r"\\(left|right)(?![A-Za-z])", text[pos:])
+            if m:
+                lr += 1 if m.group(1) == "left" else -1
+                pos += len(m.group(0))
+                continue
+            pos += 2  # an escaped character (\\{, \\}) or the first letter of a command
+            continue
+        if ch == "{":
+            group += 1
+        elif ch == "}":
+            group -= 1
+        elif (group == 0 and lr == 0 and pos > start and text.startswith((" + ", " - "), pos)
+              and not text[:pos].rstrip().endswith(("(", "[", r"\{", "="))):
+            chunks.append(text[start:pos])
+            start = pos
+        pos += 1
+    chunks.append(text[start:])
+    return chunks
+
+
+def _depth(text: str) -> int:
+    """Bracket depth at the end of ``text`` (round, square and literal curly brackets)."""
+    return (text.count("(") - text.count(")") + text.count("[") - text.count("]")
+            + text.count(r"\{") - text.count(r"\}"))
+
+
 def step_latex_lines(step, width: float = LINE_WIDTH) -> list[str]:
     r"""The rows of an ``align`` for ``step``: first ``lhs &= ...``, then ``&\quad {} + ...`` continuations.
 
-    Breaks are only placed before a ``+``/``-`` of a sum (also inside braces), greedily at ``width``.
+    Breaks are only placed before a ``+``/``-`` of a sum (also inside brackets).  When a row is full, the
+    break goes at the shallowest bracket depth among the break points that keep the row at least 55 % full
+    (the last of those), so sums are preferably split between groups rather than inside a permutation sum.
     """
-    lhs, rel, chunks = _step_parts(step)
-    lines: list[list[str]] = [[]]
+    lhs, rel, rhs = _split_relation(step.latex)
+    chunks = _rechunk(rhs)
+    widths = [_width(c) for c in chunks]
+    depths, prefix = [], ""
+    for c in chunks:
+        depths.append(_depth(prefix))
+        prefix += c
     indent = min(_width(lhs), 0.4 * width) + 3  # continuation rows start at the "=" of the first
-    used = indent
-    for ch in chunks:
-        w = _width(ch)
-        if lines[-1] and used + w > width:
-            lines.append([])
-            used = indent + 2
-        lines[-1].append(ch)
-        used += w
+    rows_idx: list[list[int]] = []
+    current: list[int] = []
+    start = indent
+    for i, w in enumerate(widths):
+        if current and start + sum(widths[j] for j in current) + w > width:
+            # candidate break positions p: before current[p] (p >= 1) or before chunk i (p = len(current))
+            cands = []
+            for p in range(1, len(current) + 1):
+                filled = start + sum(widths[j] for j in current[:p])
+                d = depths[current[p]] if p < len(current) else depths[i]
+                if filled >= 0.55 * width:
+                    cands.append((d, -p))
+            p = -min(cands)[1] if cands else len(current)
+            rows_idx.append(current[:p])
+            current = current[p:]
+            start = indent + 2
+        current.append(i)
+    rows_idx.append(current)
+    lines = ["".join(chunks[j] for j in row) for row in rows_idx if row]
     head = f"{lhs} &{rel} " if (lhs or rel) else "& "
-    rows = [head + "".join(lines[0])]
-    rows += [r"& \quad {}" + "".join(line) for line in lines[1:]]
+    rows = [head + lines[0]]
+    rows += [r"& \quad {}" + line for line in lines[1:]]
     return rows
 
 

@@ -226,6 +226,26 @@ def test_labels_unique_across_derivations():
     assert len(names) == len(set(names)) == 8
 
 
+def test_steps_loaded_from_cache_print_like_fresh_ones():
+    """A cached step keeps only its text record (lhs "" and maybe no value): the body must not change."""
+    from glass_sym.derivation import Step
+
+    fresh = _demo_derivation()
+    cached = Derivation(fresh.name, fresh.title)
+    for k, s in enumerate(fresh.steps):
+        value = s.value if k == 1 else None  # a registered closed form keeps its value, the rest is text
+        cached.steps.append(Step(s.label, s.name, s.title, "", value, s.how, s.check_text, s.verified, s.residual,
+                                 record=s.as_dict()))
+    assert L.derivation_latex_body(cached) == L.derivation_latex_body(fresh)
+    assert L.step_latex(cached.steps[0]) == fresh.steps[0].latex
+
+
+def test_rechunk_breaks_only_sums_at_top_level():
+    text = r"\frac{1}{4} \Bigl\{ - (a + b) - 3 c \Bigr\} + \frac{- x - y}{8} + \left(u + v\right)"
+    assert L._rechunk(text) == [r"\frac{1}{4} \Bigl\{ - (a", " + b)", r" - 3 c \Bigr\}", r" + \frac{- x - y}{8}",
+                                r" + \left(u + v\right)"]
+
+
 # ------------------------------------------------------------------ files and PDF
 def test_write_tex_files(tmp_path):
     out = tmp_path / "new" / "dir"
