@@ -106,6 +106,8 @@ EQNUM.2: /\\q?quad\s*\(\s*[A-Z]?\.?\s*[0-9]+(\.[0-9]+)?\s*\)/
 _RAW = ("MACRO", "CTRL", "BAR", "AMP", "EQ", "DOLLAR", "TILDE")
 
 # ---------------------------------------------------------------------------------------------- symbol table
+#: |Delta x_{ss'}|, the length of the relative displacement (B.2), (B.3); its direction is m
+DELTA_X = sp.Symbol("Delta_x", positive=True)
 _pos = dict(positive=True)
 _FRESH = {
     "hbar": sp.Symbol("hbar", **_pos), "omega": sp.Symbol("omega", **_pos), "Omega": sp.Symbol("Omega", **_pos),
@@ -116,10 +118,10 @@ _FRESH = {
 SYMBOL_TABLE: dict[str, sp.Expr] = {
     "alpha": S.alpha, "rho": S.rho, "c_l": S.c_l, "c_t": S.c_t, "r": S.r, "x": S.r, "q": S.q, "k": S.q,
     "epsilon": S.epsilon, "varepsilon": S.epsilon, "lambda": S.lam, "pi": sp.pi, "infty": sp.oo,
-    "e": sp.E, "i": sp.I, **_FRESH,
+    "e": sp.E, "i": sp.I, "Delta_x": DELTA_X, **_FRESH,
 }
 _GREEK = set("""alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi pi
-rho varrho sigma tau upsilon phi varphi chi omega Gamma Lambda Xi Pi Sigma Upsilon Phi Psi Omega Theta hbar ell
+rho varrho sigma tau upsilon phi varphi chi omega Gamma Delta Lambda Xi Pi Sigma Upsilon Phi Psi Omega Theta hbar ell
 infty""".split()) - {"delta"}
 _FUNCS = {
     "cos": sp.cos, "sin": sp.sin, "tan": sp.tan, "cot": sp.cot, "sec": sp.sec, "csc": sp.csc,
@@ -142,8 +144,6 @@ _VECTOR_LETTERS.update({k: k for k in S.VECTOR_SYMBOLS if len(k) == 1})
 _BLOCK_LABELS = ("s", "u")
 #: cos(theta_{ss'}) is the cosine of the angle between Delta x_{ss'} and x_s - x'_s, i.e. m.n (preprint (2.17))
 _THETA_SS = sp.Symbol("theta_ss'")
-#: |Delta x_{ss'}|, the length of the relative displacement (B.2), (B.3); its direction is m
-DELTA_X = sp.Symbol("Delta_x", positive=True)
 
 _OPEN = {"LPAR": ("RPAR", "("), "LBRACK": ("RBRACK", "["), "LBRACE": ("RBRACE", "{"),
          "LBRACEL": ("RBRACEL", r"\{"), "LBAR": ("RBAR", "|")}
