@@ -23,8 +23,10 @@ transformer turns it into SymPy / index expressions.  The text is never handed t
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import sympy as sp
 from lark import Lark, Token, Transformer, v_args
@@ -44,64 +46,8 @@ MAX_LENGTH = 100_000
 #: deepest accepted bracket nesting (keeps the tree transformer far from Python's recursion limit)
 MAX_DEPTH = 40
 
-GRAMMAR = r"""
-start: sum (COMMA | DOT)?
-
-sum: (PLUS | MINUS)? product ((PLUS | MINUS) product)*
-product: implicit ((CDOT | TIMES | STAR | SLASH) implicit)*
-implicit: postfix+
-postfix: primary script*
-script: CARET suparg        -> sup
-      | UNDERSCORE subarg   -> sub
-      | PRIME               -> prime
-suparg: LBRACE sum RBRACE | single | LABEL
-subarg: LBRACE subitem+ RBRACE | subitem
-subitem: LETTER | NUMBER | SYMBOL | NAME | PRIME | COMMA | LABEL
-single: LETTER | NUMBER | SYMBOL | NAME | ACCENTED
-arg: LBRACE sum RBRACE | single
-
-primary: single                         -> atom
-       | LPAR sum RPAR                  -> group
-       | LBRACK sum RBRACK              -> group
-       | LBRACE sum RBRACE              -> group
-       | LBRACEL sum RBRACEL            -> group
-       | LBAR sum RBAR                  -> abs
-       | FRAC arg arg                   -> frac
-       | SQRT arg                       -> sqrt
-       | SQRT LBRACK sum RBRACK arg     -> root
-       | FUNC (CARET suparg)? postfix   -> func
-
-%declare FRAC SQRT CDOT TIMES FUNC SYMBOL NAME ACCENTED LABEL LBRACEL RBRACEL LBAR RBAR EQUAL
-
-PLUS: "+"
-MINUS: "-"
-STAR: "*"
-SLASH: "/"
-CARET: "^"
-UNDERSCORE: "_"
-PRIME: "'"
-LPAR: "("
-RPAR: ")"
-LBRACK: "["
-RBRACK: "]"
-LBRACE: "{"
-RBRACE: "}"
-BAR: "|"
-COMMA: ","
-DOT: "."
-AMP: "&"
-EQ: "="
-DOLLAR: "$"
-TILDE: "~"
-LETTER: /[a-zA-Z]/
-NUMBER: /[0-9]+(\.[0-9]+)?/
-MACRO: /\\[a-zA-Z]+/
-CTRL: /\\[^a-zA-Z]/
-EQNUM.2: /\\q?quad\s*\(\s*[A-Z]?\.?\s*[0-9]+(\.[0-9]+)?\s*\)/
-%ignore EQNUM
-%ignore /\s+/
-%ignore /%[^\n]*/
-"""
+#: the LALR grammar (glass_sym/grammar.lark), read once
+GRAMMAR = (Path(__file__).with_name("grammar.lark")).read_text(encoding="utf-8")
 
 _RAW = ("MACRO", "CTRL", "BAR", "AMP", "EQ", "DOLLAR", "TILDE")
 
@@ -360,8 +306,6 @@ def _displacement_at(toks: list[Token], i: int) -> tuple[str, int]:
         parts.append(toks[j])
         j += 1
     text = "".join(str(p) for p in parts)
-    import re
-
     m = re.fullmatch(r"\\vec(?:\{x\}|x)('?)_\{?([su])('?)\}?('?)(,t)?", text)
     if j >= len(toks) or not m:
         raise _PosError(toks[i].start_pos, "expected (\\vec{x}_s, t) or (\\vec{x}'_s, t) as the argument of \\vec{u}")
@@ -948,8 +892,6 @@ def strip_display(text: str) -> str:
     >>> strip_display(r"$$\begin{split} a &= \left( b \right), \quad (A.3) \end{split}$$")
     'a = ( b )'
     """
-    import re
-
     s = re.sub(r"\\(begin|end)\{[a-zA-Z*]+\}|\\(tag|label)\*?\{[^{}]*\}|\$\$?", " ", text)
     s = re.sub(r"\\q?quad\s*\(\s*[A-Z]?\.?\s*[0-9]+(\.[0-9]+)?\s*\)", " ", s)
     s = re.sub(r"\\(left|right)\s*\.", " ", s)
@@ -1000,8 +942,6 @@ def lhs_info(text: str) -> Lhs:
     >>> lhs_info(r"\tilde{\Lambda}^{(1)}_{ijkl}(\vec{n})")
     Lhs(text='\\tilde{\\Lambda}^{(1)}_{ijkl}(\\vec{n})', name='Lambda~', indices=('i', 'j', 'k', 'l'), label='(1)')
     """
-    import re
-
     s = strip_display(text)
     m = re.match(r"\s*(?:\\Delta\s*)?(?:\\(tilde|bar|hat|vec|widetilde)\s*\{?\s*)?\\?([A-Za-z]+)\}?", s)
     if not m:
@@ -1052,8 +992,6 @@ def split_equations(text: str) -> list[tuple[str, str]]:
     >>> split_equations(r"\begin{split} a &= b \\ &+ c \\ d &= e \end{split}")
     [('a', 'b + c'), ('d', 'e')]
     """
-    import re
-
     body = re.sub(r"\\(begin|end)\{[a-zA-Z*]+\}|\$\$?", " ", text)
     out: list[list[str]] = []
     for line in re.split(r"\\\\", body):
