@@ -37,7 +37,7 @@ from .errors import InputError, ParseError
 from .indexnotation import IndexExpr
 
 __all__ = [
-    "GRAMMAR", "MAX_LENGTH", "MAX_DEPTH", "SYMBOL_TABLE", "Lhs",
+    "GRAMMAR", "MAX_LENGTH", "MAX_DEPTH", "SYMBOL_TABLE", "DELTA_X", "Lhs",
     "parse_latex", "parse_equation", "split_equations", "strip_display", "lhs_info",
 ]
 
