@@ -28,8 +28,7 @@ import sympy as sp
 
 from .errors import CacheError, DerivationError, GlassSymError, InputError
 
-#: field order of a step record (JSON contract, docs/json.md)
-STEP_FIELDS = ("label", "name", "title", "statement", "latex", "how", "check", "verified", "residual", "notes")
+from .records import STEP_FIELDS
 
 __all__ = [
     "STEP_FIELDS",
@@ -110,6 +109,7 @@ class Step:
             "label": self.label,
             "name": self.name,
             "title": self.title,
+            "lhs": self.lhs,
             "statement": sp.sstr(self.statement),
             "latex": self.latex,
             "how": self.how,
@@ -261,7 +261,7 @@ def _from_payload(payload: dict) -> Derivation:
         owner = {c["step"]: n for n, c in payload["closed_forms"].items()}
         for rec in payload["steps"]:
             cf_name = owner.get(rec["name"])
-            s = Step(rec["label"], rec["name"], rec["title"], "", values.get(cf_name), rec.get("how", ""),
+            s = Step(rec["label"], rec["name"], rec["title"], rec.get("lhs", ""), values.get(cf_name), rec.get("how", ""),
                      rec.get("check", ""), bool(rec["verified"]), str(rec["residual"]), rec.get("notes", ""),
                      record=dict(rec))
             d.steps.append(s)

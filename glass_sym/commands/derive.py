@@ -56,8 +56,9 @@ def chain_records(name: str) -> tuple[str, list[dict]]:
 
     payload = cache.load(name)
     if payload is not None:
-        fields = ("label", "name", "title", "statement", "latex", "how", "check", "verified", "residual", "notes")
-        return payload["title"], [{k: r.get(k, "") for k in fields} for r in payload["steps"]]
+        from ..records import STEP_FIELDS
+
+        return payload["title"], [{k: r.get(k, "") for k in STEP_FIELDS} for r in payload["steps"]]
     from ..derivation import build
 
     d = build(name)
