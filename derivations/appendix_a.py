@@ -20,11 +20,14 @@ Each step below is computed by the engine and checked by an independent route:
 
 from __future__ import annotations
 
+import json
+
 import sympy as sp
 
 from glass_sym import elastic, fourier, interaction
 from glass_sym.derivation import Derivation
-from glass_sym.indexnotation import IndexExpr
+from glass_sym.papers import find_equation
+from glass_sym.parse import parse_latex
 from glass_sym.symbols import N, alpha, c_t, lam, r, rho
 from glass_sym.tensor import Tensor, compare, rational_rotation, rotation_covariance, symmetrize_pairs
 
@@ -33,11 +36,35 @@ TITLE = "Appendix A: the stress-stress interaction Lambda_ijkl between elementar
 PROVIDES = ("f1", "f2", "coulomb", "u0", "lambda_q", "lambda_q_jl", "lambda_x", "lambda_tilde",
             "lambda_tilde_1", "lambda_tilde_2", "lambda_tilde_jl")
 
-IJKL = ("i", "j", "k", "l")
+IJKL = interaction.IJKL
 
 
 def _radial_laplacian(f: sp.Expr) -> sp.Expr:
     return sp.diff(r * f, r, 2) / r
+
+
+def _jl_part_step(d: Derivation, part: str, ours, theirs, c, source: str, name: str | None = None) -> None:
+    """Record the computed comparison of a part of tilde Lambda with the printed JL part (A.1)/(A.19)."""
+    ratio = "none (not proportional)" if c.ratio is None else sp.sstr(c.ratio)
+    sym = "none" if c.symmetrized_ratio is None else sp.sstr(c.symmetrized_ratio)
+    fact = c.symmetrized_ratio if c.symmetrized_ratio is not None else c.ratio
+
+    def check():
+        # re-verify the computed factor exactly on the symmetrized tensors
+        if fact is None:
+            return True
+        return compare(symmetrize_pairs(ours.to_tensor()), symmetrize_pairs(theirs.to_tensor()) * fact)
+
+    d.step("A.19", name or f"jl_part{part}_vs_printed_A1",
+           f"Part ({part}) of tilde Lambda against Joffrin-Levelut's printed part ({part})",
+           lhs=rf"\tilde\Lambda^{{({part})}}_{{ijkl}} \;\text{{vs}}\; \tilde\Lambda^{{({part})}}_{{ijkl}}\big|_{{JL}}",
+           value=sp.Eq(sp.Symbol(f"ratio_part{part}"), fact if fact is not None else sp.nan, evaluate=False),
+           how=f"{source}, parsed from its LaTeX transcription; exact comparison component by component and after "
+               "symmetrization in (ij), (kl)",
+           check=check,
+           check_text=f"component-wise ratio: {ratio}; after symmetrization (contraction with symmetric T T'): {sym}; "
+                      f"difference survives the contraction: {'yes' if c.survives_contraction else 'no'}",
+           notes=json.dumps(c.as_dict(), sort_keys=True))
 
 
 def build() -> Derivation:
@@ -184,6 +211,18 @@ def build() -> Derivation:
            how="average over i<->j and k<->l (what T_ij T'_kl with symmetric T sees)",
            check=lambda: compare(symmetrize_pairs(lt_jl_t), lt_t),
            check_text="symmetrized JL-convention tilde Lambda equals tilde Lambda component by component")
+
+    # ---------------------------------------------------------------- printed Joffrin-Levelut form (A.1)
+    printed = find_equation("A.1", "jpcm2020", defines="lambda_tilde_jl")
+    jl_printed = parse_latex(printed.latex, indices=IJKL)
+    jl_p1, jl_p2 = interaction.split_by_alpha(jl_printed)
+    for part, ours, theirs in (("1", p1, jl_p1), ("2", p2, jl_p2)):
+        cmp_ = interaction.compare_parts(ours, theirs)
+        _jl_part_step(d, part, ours, theirs, cmp_, f"printed (A.1) line {printed.source_line}")
+    cmp_jl = interaction.compare_parts(interaction.split_by_alpha(lt_jl)[0], jl_p1)
+    _jl_part_step(d, "1", interaction.split_by_alpha(lt_jl)[0], jl_p1, cmp_jl,
+                  "printed (A.1), against tilde Lambda^(1) derived in Joffrin-Levelut's own strain convention",
+                  name="jl_convention_part1_vs_printed_A1")
 
     # ---------------------------------------------------------------- symmetries
     d.step(None, "symmetry_ij", "tilde Lambda_ijkl = tilde Lambda_jikl", lhs=r"\tilde\Lambda_{jikl}", value=lt,

@@ -14,6 +14,7 @@ part proportional to alpha (2) as in (A.19).
 from __future__ import annotations
 
 import functools
+from dataclasses import dataclass
 
 import sympy as sp
 
@@ -23,7 +24,10 @@ from .fourier import fourier_transform
 from .indexnotation import IndexExpr
 from .symbols import alpha, c_t, r, rho
 
-__all__ = ["fourier_of_qhat_expr", "lambda_x", "lambda_tilde", "lambda_tilde_parts", "split_by_alpha"]
+__all__ = ["fourier_of_qhat_expr", "lambda_x", "lambda_tilde", "lambda_tilde_parts", "split_by_alpha",
+           "PartComparison", "compare_parts", "IJKL"]
+
+IJKL = ("i", "j", "k", "l")
 
 
 def fourier_of_qhat_expr(expr: IndexExpr, vector: str = "qhat") -> IndexExpr:
@@ -75,3 +79,42 @@ def split_by_alpha(expr: IndexExpr) -> tuple[IndexExpr, IndexExpr]:
 def lambda_tilde_parts(convention: str = "symmetric") -> tuple[IndexExpr, IndexExpr]:
     """(tilde Lambda^(1), tilde Lambda^(2)) as in (A.19): the alpha-independent and the alpha part."""
     return split_by_alpha(lambda_tilde(convention))
+
+
+@dataclass(frozen=True)
+class PartComparison:
+    """How a derived tensor compares with another (e.g. a printed one), computed exactly.
+
+    ``ratio``: c with derived = c * other component by component, or None;
+    ``symmetrized_ratio``: the same after symmetrizing both in (ij) and (kl) (what contraction with symmetric
+    stress tensors T_ij T'_kl sees), or None; ``survives_contraction``: whether the two differ after
+    symmetrization, i.e. whether the difference changes T Lambda T'.
+    """
+
+    ratio: sp.Expr | None
+    symmetrized_ratio: sp.Expr | None
+    survives_contraction: bool
+    symmetrized_residual: str
+
+    def as_dict(self) -> dict:
+        return {"ratio": None if self.ratio is None else sp.sstr(self.ratio),
+                "symmetrized_ratio": None if self.symmetrized_ratio is None else sp.sstr(self.symmetrized_ratio),
+                "survives_contraction": self.survives_contraction,
+                "symmetrized_residual": self.symmetrized_residual}
+
+
+def compare_parts(derived: IndexExpr, other: IndexExpr) -> PartComparison:
+    """Compare two rank-4 tensors exactly: overall ratio, ratio after (ij),(kl) symmetrization, and whether
+    their difference survives contraction with symmetric stress tensors.
+
+    >>> from glass_sym.indexnotation import delta
+    >>> c = compare_parts(delta("i", "k") * delta("j", "l"), -2 * delta("i", "k") * delta("j", "l"))
+    >>> c.ratio, c.survives_contraction
+    (-1/2, True)
+    """
+    from .tensor import compare, proportionality, symmetrize_pairs
+
+    a, b = derived.reorder(IJKL).to_tensor(), other.reorder(IJKL).to_tensor()
+    sa, sb = symmetrize_pairs(a), symmetrize_pairs(b)
+    diff = compare(sa, sb)
+    return PartComparison(proportionality(a, b), proportionality(sa, sb), not diff.equal, diff.summary())
