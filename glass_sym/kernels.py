@@ -42,7 +42,7 @@ import numpy as np
 from .errors import InputError
 
 __all__ = [
-    "CHUNK", "VOIGT", "INDEPENDENT", "FULL_INDEX", "KERNEL_NAMES", "Kernel", "kernel", "generated_source",
+    "CHUNK", "VOIGT", "BACKENDS", "backend", "loop_source", "INDEPENDENT", "FULL_INDEX", "KERNEL_NAMES", "Kernel", "kernel", "generated_source",
     "alpha_from_speeds", "tilde_lambda_components", "tilde_lambda", "lambda_x_components", "lambda_x",
     "tilde_lambda_contraction", "lambda_x_contraction", "expand_components", "contract_pairs",
 ]
@@ -75,7 +75,7 @@ FULL_INDEX.setflags(write=False)
 KERNEL_NAMES = ("lambda_tilde", "lambda_x", "lambda_tilde_contraction", "lambda_x_contraction")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Kernel:
     """A compiled kernel: argument names, output count, the symbolic outputs it was generated from, its source.
 
@@ -88,10 +88,20 @@ class Kernel:
     exprs: tuple  # SymPy expressions, one per output, in the argument symbols
     source: str
     func: Callable
+    loop_source: str = ""
 
     @property
     def outputs(self) -> int:
         return len(self.exprs)
+
+    @functools.cached_property
+    def loop(self) -> Callable:
+        """The point-by-point loop version of the same code, compiled with numba (on first use)."""
+        import numba
+
+        namespace: dict = {"math": math, "__builtins__": {"range": range}}
+        exec(compile(self.loop_source, f"<glass_sym.kernels:{self.name}:loop>", "exec"), namespace)
+        return numba.njit(nogil=True, error_model="numpy")(namespace[f"_loop_{self.name}"])
 
 
 # ---------------------------------------------------------------------- code generation
@@ -143,11 +153,51 @@ def generated_source(func_name: str, arg_names, exprs) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _compile(name: str, arg_names, exprs) -> Kernel:
+def loop_source(func_name: str, arg_names, exprs, with_r: bool, n_params: int, strains: bool) -> str:
+    """Source of a point-by-point loop (for numba) computing the same outputs as :func:`generated_source`.
+
+    Signature ``f(v, params, steps, e, normalize, out) -> int``: rows of v (m, 3) are the vectors
+    (normalised in the loop when ``normalize``; r = |v|), ``params`` (n_params, m') with ``steps[j]`` = 0
+    (broadcast scalar) or 1, ``e`` (m, 9) strains.  Returns -1, or the first row that is zero or not finite.
+    """
+    import sympy as sp
+
+    printer = _printer()
+    reps, reduced = sp.cse(list(exprs), symbols=sp.numbered_symbols("_t"), optimizations="basic")
+    body = [
+        "v0 = v[i, 0]", "v1 = v[i, 1]", "v2 = v[i, 2]",
+        "s = max(abs(v0), abs(v1), abs(v2))",
+        "if not (s > 0.0 and s < math.inf):",
+        "    return i",
+        "if normalize:",
+        "    inv = 1.0 / s", "    w0 = v0 * inv", "    w1 = v1 * inv", "    w2 = v2 * inv",
+        "    rw = math.sqrt(w0*w0 + w1*w1 + w2*w2)", "    q = 1.0 / rw",
+        "    n1 = w0 * q", "    n2 = w1 * q", "    n3 = w2 * q", "    r = s * rw",
+        "else:",
+        "    n1 = v0", "    n2 = v1", "    n3 = v2", "    r = math.sqrt(v0*v0 + v1*v1 + v2*v2)",
+    ]
+    names = list(arg_names)
+    first_param = 4 if with_r else 3
+    for j in range(n_params):
+        body.append(f"{names[first_param + j]} = params[{j}, i * steps[{j}]]")
+    if strains:
+        for j in range(9):
+            body.append(f"{names[first_param + n_params + j]} = e[i, {j}]")
+    body += [f"{sym} = {printer.doprint(val)}" for sym, val in reps]
+    body += [f"out[i, {c}] = {printer.doprint(x)}" for c, x in enumerate(reduced)]
+    lines = [f"def {func_name}(v, params, steps, e, normalize, out):",
+             "    for i in range(v.shape[0]):"]
+    lines += [f"        {b}" for b in body]
+    lines.append("    return -1")
+    return "\n".join(lines) + "\n"
+
+
+def _compile(name: str, arg_names, exprs, with_r: bool, n_params: int, strains: bool) -> Kernel:
     source = generated_source(f"_kernel_{name}", arg_names, exprs)
     namespace: dict = {"math": math, "__builtins__": {}}
     exec(compile(source, f"<glass_sym.kernels:{name}>", "exec"), namespace)  # our generated text only
-    return Kernel(name, tuple(arg_names), tuple(exprs), source, namespace[f"_kernel_{name}"])
+    loop = loop_source(f"_loop_{name}", arg_names, exprs, with_r, n_params, strains)
+    return Kernel(name, tuple(arg_names), tuple(exprs), source, namespace[f"_kernel_{name}"], loop)
 
 
 def _strain_symbols():
@@ -215,7 +265,8 @@ def kernel(name: str) -> Kernel:
     extra = set().union(*(e.free_symbols for e in exprs)) - allowed
     if extra:
         raise DerivationError(f"registered {base} depends on unexpected symbols {sorted(map(str, extra))}")
-    return _compile(name, args, exprs)
+    n_params = 3 if base == "lambda_x" else 1
+    return _compile(name, args, exprs, base == "lambda_x", n_params, name.endswith("_contraction"))
 
 
 # ---------------------------------------------------------------------- input checking
@@ -309,10 +360,43 @@ def _flat_param(p: np.ndarray, batch: tuple):
     return np.broadcast_to(p, batch).reshape(-1)
 
 
+BACKENDS = ("numba", "numpy")
+
+
+@functools.lru_cache(maxsize=1)
+def _numba_available() -> bool:
+    try:
+        import numba  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def backend() -> str:
+    """The backend in use: ``numba`` (point loop, JIT-compiled once per process) when numba is installed,
+    else ``numpy`` (chunked array code); the environment variable GLASS_SYM_KERNEL_BACKEND=numpy forces
+    the latter.
+
+    >>> backend() in BACKENDS
+    True
+    """
+    import os
+
+    forced = os.environ.get("GLASS_SYM_KERNEL_BACKEND", "").strip().lower()
+    if forced and forced not in BACKENDS:
+        raise InputError(f"GLASS_SYM_KERNEL_BACKEND: expected one of {', '.join(BACKENDS)}, got {forced!r}")
+    if forced == "numpy" or not _numba_available():
+        return "numpy"
+    return "numba"
+
+
 def _run(kern: Kernel, vec, vec_name: str, params: list, strains, batch: tuple, out: np.ndarray,
          zero_text: str, with_r: bool, normalize: bool) -> None:
     m_total = int(np.prod(batch, dtype=np.int64))
     if m_total == 0:
+        return
+    if backend() == "numba":
+        _run_loop(kern, vec, vec_name, params, strains, batch, out, zero_text, normalize, m_total)
         return
     flat_out = out.reshape(m_total, -1) if out.ndim > len(batch) else out.reshape(m_total, 1)
     v = np.broadcast_to(vec, batch + (3,)).reshape(m_total, 3)
@@ -334,6 +418,23 @@ def _run(kern: Kernel, vec, vec_name: str, params: list, strains, batch: tuple, 
         b = buf[:, : stop - s]
         kern.func(*args, b)
         flat_out[s:stop] = b.T
+
+
+def _run_loop(kern: Kernel, vec, vec_name, params, strains, batch, out, zero_text, normalize, m_total) -> None:
+    v = np.ascontiguousarray(np.broadcast_to(vec, batch + (3,)).reshape(m_total, 3))
+    steps = np.array([0 if p.size == 1 else 1 for p in params], dtype=np.int64)
+    width = m_total if steps.any() else 1
+    table = np.empty((len(params), width))
+    for j, p in enumerate(params):
+        table[j] = p.reshape(-1)[0] if p.size == 1 else np.broadcast_to(p, batch).reshape(-1)
+    e = (np.zeros((1, 9)) if strains is None
+         else np.ascontiguousarray(np.broadcast_to(strains, batch + (3, 3)).reshape(m_total, 9)))
+    flat_out = out.reshape(m_total, -1)
+    bad = kern.loop(v, table, steps, e, bool(normalize), flat_out)
+    if bad >= 0:
+        at = tuple(int(x) for x in np.unravel_index(bad, batch)) if batch else ()
+        what = zero_text if np.isfinite(v[bad]).all() else "expected finite vectors"
+        raise InputError(f"{vec_name}: {what}, got {v[bad].tolist()} at index {at}")
 
 
 def _batch(vec: np.ndarray, params: list, strains=None) -> tuple:

@@ -1,6 +1,6 @@
 """Generated NumPy kernels against the registered symbolic closed forms (journal (A.13), (A.18)).
 
-Every kernel is compared, at random points with a fixed seed, with the SymPy expression of the registry
+Every kernel (both backends: numba loop and chunked NumPy) is compared, at random points with a fixed seed, with the SymPy expression of the registry
 evaluated in 30-digit arithmetic: relative error <= 1e-12 (relative to the largest component at that point).
 """
 
@@ -19,13 +19,38 @@ RTOL = 1e-12
 IDX = [(i, j, k, l) for i in range(3) for j in range(3) for k in range(3) for l in range(3)]
 
 
+def _has_numba() -> bool:
+    try:
+        import numba  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@pytest.fixture(autouse=True, params=["numba", "numpy"])
+def kernel_backend(request, monkeypatch):
+    """Every test runs with both backends (numba: point loop; numpy: chunked array code)."""
+    if request.param == "numba" and not _has_numba():
+        pytest.skip("numba not installed")
+    monkeypatch.setenv("GLASS_SYM_KERNEL_BACKEND", request.param)
+    assert kernels.backend() == request.param
+    return request.param
+
+
 @pytest.fixture(scope="module")
 def symbolic():
     return get("lambda_tilde").value.to_tensor(), get("lambda_x").value.to_tensor()
 
 
+_CACHE: dict = {}
+
+
 def _sym_eval(expr, values: dict) -> float:
-    return float(sp.N(expr.xreplace({k: sp.Float(v, 30) for k, v in values.items()}), 30))
+    """expr at the point in 30-digit arithmetic (memoised: both backends compare with the same numbers)."""
+    key = (expr, tuple(sorted((str(k), float(v)) for k, v in values.items())))
+    if key not in _CACHE:
+        _CACHE[key] = float(sp.N(expr.xreplace({k: sp.Float(float(v), 30) for k, v in values.items()}), 30))
+    return _CACHE[key]
 
 
 def _assert_close(num, ref):

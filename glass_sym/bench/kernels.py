@@ -1,0 +1,125 @@
+"""``glass-sym bench kernels``: the generated tilde Lambda kernel against an einsum baseline and SymPy.
+
+On ``points`` random unit vectors (default 1,000,000, fixed seed) the 21 independent components of
+tilde Lambda_ijkl(n; alpha) (alpha of a-SiO2) are computed three ways in the same run: the generated kernel
+(:func:`glass_sym.kernels.tilde_lambda_components`, best of 3), the straightforward ``numpy.einsum``
+implementation kept in ``benchmarks/bench_kernels.py`` (the baseline), and SymPy evaluation of the
+registered expressions point by point on a sample (extrapolated).  The result also records the largest
+difference between the three.
+
+>>> sorted(KEYS)[:4]
+['alpha', 'baseline_s', 'components', 'kernel_build_s']
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import time
+from pathlib import Path
+
+__all__ = ["run", "format", "KEYS", "load_baseline"]
+
+KEYS = ("points", "components", "alpha", "kernel_s", "baseline_s", "ratio", "target_ratio", "meets_target",
+        "sympy_sample", "sympy_s_per_point", "sympy_s_extrapolated", "sympy_ratio", "max_rel_diff_baseline",
+        "max_rel_diff_sympy", "kernel_build_s", "chunk", "backend")
+
+
+def load_baseline():
+    """The ``benchmarks/bench_kernels.py`` module of this source tree (holds the einsum baseline)."""
+    from ..errors import GlassSymError
+
+    path = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_kernels.py"
+    if not path.is_file():
+        raise GlassSymError(f"benchmark baseline not found at {path}: run from a source checkout")
+    spec = importlib.util.spec_from_file_location("glass_sym_bench_kernels_baseline", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)  # a file of this repository, not user input
+    return module
+
+
+def _best(fn, repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def run(args=None) -> dict:
+    """Run the benchmark; ``args`` may carry ``points`` (default 1e6) and ``sample`` (default 100)."""
+    import numpy as np
+    import sympy as sp
+
+    from .. import kernels
+    from ..derivation import get
+    from ..errors import InputError
+    from ..symbols import N, alpha as alpha_sym
+
+    points = int(getattr(args, "points", None) or 1_000_000)
+    sample = int(getattr(args, "sample", None) or 100)
+    if points < 1 or sample < 1:
+        raise InputError(f"points and sample: expected integers >= 1, got {points}, {sample}")
+    sample = min(sample, points)
+    baseline = load_baseline()
+    alpha = float(kernels.alpha_from_speeds(5.80, 3.80))
+    rng = np.random.default_rng(20200101)
+    n = rng.normal(size=(points, 3))
+    n /= np.linalg.norm(n, axis=1)[:, None]
+
+    t0 = time.perf_counter()
+    kernels.kernel("lambda_tilde")
+    build_s = time.perf_counter() - t0
+    out = np.empty((points, 21))
+    kernel_s = _best(lambda: kernels.tilde_lambda_components(n, alpha, out=out), 3)
+
+    t0 = time.perf_counter()
+    ref = baseline.einsum_tilde_lambda_components(n, alpha, kernels.INDEPENDENT)
+    baseline_s = time.perf_counter() - t0
+
+    lt = get("lambda_tilde").value.to_tensor()
+    exprs = [lt[idx] for idx in kernels.INDEPENDENT]
+    t0 = time.perf_counter()
+    sym = np.array([[float(e.xreplace({N[0]: sp.Float(p[0]), N[1]: sp.Float(p[1]), N[2]: sp.Float(p[2]),
+                                       alpha_sym: sp.Float(alpha)}))
+                     for e in exprs] for p in n[:sample]])
+    sympy_s = time.perf_counter() - t0
+
+    scale = float(np.max(np.abs(ref)))
+    per_point = sympy_s / sample
+    return {
+        "points": points,
+        "components": 21,
+        "alpha": alpha,
+        "kernel_s": kernel_s,
+        "baseline_s": baseline_s,
+        "ratio": baseline_s / kernel_s,
+        "target_ratio": 100.0,
+        "meets_target": baseline_s / kernel_s >= 100.0,
+        "sympy_sample": sample,
+        "sympy_s_per_point": per_point,
+        "sympy_s_extrapolated": per_point * points,
+        "sympy_ratio": per_point * points / kernel_s,
+        "max_rel_diff_baseline": float(np.max(np.abs(out - ref))) / scale,
+        "max_rel_diff_sympy": float(np.max(np.abs(out[:sample] - sym))) / scale,
+        "kernel_build_s": build_s,
+        "chunk": kernels.CHUNK,
+        "backend": "numpy, generated with sympy.cse + code printer, compile()",
+    }
+
+
+def format(result: dict) -> str:  # noqa: A001 - the bench protocol's name
+    """A small table of the timings."""
+    p = result["points"]
+    lines = [
+        f"tilde Lambda, 21 components, {p:,} random unit vectors, alpha = {result['alpha']:.4f}",
+        f"  generated kernel  {result['kernel_s']:10.4f} s   ({result['kernel_s'] / p * 1e9:8.1f} ns/point)",
+        f"  einsum baseline   {result['baseline_s']:10.4f} s   ratio {result['ratio']:8.1f}x "
+        f"(target >= {result['target_ratio']:.0f}x: {'met' if result['meets_target'] else 'NOT met'})",
+        f"  SymPy per point   {result['sympy_s_per_point'] * 1e3:10.3f} ms  ({result['sympy_sample']} points; "
+        f"{result['sympy_s_extrapolated']:.0f} s extrapolated, {result['sympy_ratio']:.0f}x the kernel)",
+        f"  max |kernel - einsum| / max|einsum| = {result['max_rel_diff_baseline']:.2e}; "
+        f"vs SymPy on the sample = {result['max_rel_diff_sympy']:.2e}",
+        f"  kernel generation (registry + CSE + compile): {result['kernel_build_s']:.2f} s",
+    ]
+    return "\n".join(lines)
