@@ -6,4 +6,5 @@ The scripts in ``benchmarks/`` call the same functions.
 TARGETS = {
     "derive": "glass_sym.bench.derive",
     "rg": "glass_sym.bench.rg",
+    "kernels": "glass_sym.bench.kernels",
 }
