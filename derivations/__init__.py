@@ -7,6 +7,9 @@ chain that derives it (so ``glass_sym.derivation.get(name)`` knows what to build
 
 CHAINS = {
     "appendix-a": "derivations.appendix_a",
+    "appendix-b": "derivations.appendix_b",
+    "appendix-c": "derivations.appendix_c",
+    "appendix-d": "derivations.appendix_d",
 }
 
 PROVIDES = {
@@ -21,4 +24,10 @@ PROVIDES = {
     "lambda_tilde_1": "appendix-a",
     "lambda_tilde_2": "appendix-a",
     "lambda_tilde_jl": "appendix-a",
+    "delta_lambda_x": "appendix-b",
+    "delta_lambda_tilde": "appendix-b",
+    "absorption_coefficient_l": "appendix-c",
+    "absorption_coefficient_t": "appendix-c",
+    "mu": "appendix-d",
+    "delta_mu": "appendix-d",
 }

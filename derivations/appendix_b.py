@@ -1,0 +1,146 @@
+"""Appendix B rebuilt: the change Delta Lambda of the stress-stress interaction under a relative displacement.
+
+Journal (B.2), (B.3) and (B.5); preprint (2.17) and (3.5).  Each step is computed by the engine and checked
+by an independent route:
+
+* (B.2)  Delta Lambda_ijkl = Delta_x m_p d_p Lambda_ijkl(x), the first-order expansion of the registered
+         Lambda(x) (index calculus); checked by differentiating every explicit component along the line
+         x + t m in Cartesian form;
+* (B.2)  the printed variables: Delta Lambda = -(Delta tilde Lambda - 3 tilde Lambda cos(theta))
+         Delta_x / (8 pi rho c_t^2 |x|^4), which defines Delta tilde Lambda;
+* (B.3)  Delta tilde Lambda = r m.grad tilde Lambda(n), checked against the tangent-vector route
+         n -> n + t (m - cos(theta) n) applied to tilde Lambda, and its symmetries;
+* (B.5)  the angular averages of the squared kernel for a longitudinal and a transverse plane wave
+         (procedure and assumptions: docs/appendices_bcd.md), checked by a second, rotated frame and by the
+         Gaussian-integral sphere average; the comparison with the printed numbers is recorded in the notes.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from glass_sym import absorption
+from glass_sym.derivation import Derivation, get
+from glass_sym.displacement import DELTA_X, cos_theta, explicit_first_order_change, first_order_change
+from glass_sym.symbols import M, N, alpha, c_t, r, rho
+from glass_sym.tensor import Tensor, compare
+
+NAME = "appendix-b"
+TITLE = "Appendix B: Delta Lambda under a relative displacement and the (B.5) angular averages"
+PROVIDES = ("delta_lambda_x", "delta_lambda_tilde")
+
+IJKL = ("i", "j", "k", "l")
+
+#: The numbers printed in journal (B.5) (line 520 of the journal text; preprint (3.5) prints the same),
+#: transcribed as data for the comparison in the notes: dE_alpha^(2)/dt is proportional to
+#: [const(alpha) + x_coeff(alpha) x(omega)], x = Im chi_l/Im chi_t - 2.
+PRINTED_B5 = {
+    "l": {"const": 55 + 176 * alpha + 688 * alpha**2, "x": 44 * (1 + 4 * alpha + 4 * alpha**2)},
+    "t": {"const": 35 + 112 * alpha + 656 * alpha**2, "x": 28 * (1 + 4 * alpha + 4 * alpha**2)},
+}
+
+
+def _tangent_route(lt: Tensor) -> Tensor:
+    """r m.grad of a function of n only: d/dt f(n + t (m - (m.n) n)) at t = 0, explicit components."""
+    t = sp.Symbol("t_tan", real=True)
+    mn = cos_theta()
+    moved = {N[a]: N[a] + t * (M[a] - mn * N[a]) for a in range(3)}
+    return lt.map(lambda c: sp.expand(sp.diff(sp.sympify(c).subs(moved, simultaneous=True), t).subs(t, 0)))
+
+
+def _b5_notes(results: dict) -> str:
+    lines = []
+    for pol, res in results.items():
+        printed = PRINTED_B5[pol]
+        rel0 = absorption.relate_polynomials(res.s0, printed["const"])
+        rel1 = absorption.relate_polynomials(res.s1, printed["x"])
+        lines.append(f"{pol}: engine s0 = {sp.sstr(res.s0)}, s1 = {sp.sstr(res.s1)}, s2 = {sp.sstr(res.s2)}; "
+                     f"printed [{sp.sstr(printed['const'])}] + [{sp.sstr(printed['x'])}] x.")
+        for what, rel in (("const", rel0), ("x", rel1)):
+            if rel is None:
+                lines.append(f"  {what}: no relation printed = c * engine(g alpha) exists: not reproduced")
+            else:
+                c, g = rel
+                kind = "reproduced up to the factor c" if g == 1 else "reproduced only with alpha -> g alpha"
+                lines.append(f"  {what}: printed = c * engine(g * alpha) with c = {c}, g = {g} ({kind})")
+    return "\n".join(lines)
+
+
+def build() -> Derivation:
+    d = Derivation(NAME, TITLE)
+    lx = get("lambda_x").value
+    lt = get("lambda_tilde").value
+
+    # ---------------------------------------------------------------- (B.2) first-order expansion
+    dlx = (first_order_change(lx) * DELTA_X).map_coefficients(sp.factor)
+    dlx_explicit = explicit_first_order_change(lx.to_tensor()) * DELTA_X
+    d.step("B.2", "delta_lambda_x", "Delta Lambda_ijkl to first order in Delta x = u^(s) - u^(s') = Delta_x m",
+           lhs=r"\Delta\Lambda_{ijkl}^{(ss')}", value=dlx,
+           how="registered Lambda(x) with n_a = x_a/r, d/dx_p by the chain rule on radial functions "
+               "(IndexExpr.diff), x = r n, p contracted with Delta_x m (n_p m_p = cos theta written out)",
+           check=lambda: compare(dlx.to_tensor(), dlx_explicit),
+           check_text="every explicit component of Lambda(x) differentiated along x + t m in Cartesian form "
+                      "(SymPy d/dt at t = 0), all 81 components",
+           register="delta_lambda_x")
+
+    # ---------------------------------------------------------------- (B.2) printed variables, (B.3)
+    ct = cos_theta()
+    dlt = (dlx * (-8 * sp.pi * rho * c_t**2 * r**4 / DELTA_X) + lt * (3 * ct)).map_coefficients(sp.expand)
+    leftover = {s for c in dlt.coefficients() for s in c.free_symbols} - {alpha, *M, *N}
+    dlt_t = dlt.to_tensor()
+    d.step("B.3", "delta_lambda_tilde",
+           "Delta tilde Lambda defined by Delta Lambda = -(Delta tilde Lambda - 3 tilde Lambda cos theta) "
+           "Delta_x/(8 pi rho c_t^2 |x|^4)",
+           lhs=r"\Delta\tilde\Lambda_{ijkl}^{(ss')}", value=dlt,
+           how="-8 pi rho c_t^2 r^4 Delta Lambda/Delta_x + 3 cos(theta) tilde Lambda; free of r, rho, c_t, Delta_x",
+           check=lambda: [not leftover, compare(dlt_t, _tangent_route(lt.to_tensor()))],
+           check_text="equals r m.grad tilde Lambda(n) computed by the tangent-vector route "
+                      "d/dt tilde Lambda(n + t (m - cos(theta) n)) at t = 0, all 81 components; no r, rho, c_t "
+                      "left",
+           register="delta_lambda_tilde",
+           notes="Registered value: the braces of (B.3) (= x/Delta x times the preprint's (2.17) braces ... "
+                 "Delta x/x). The overall factor -1/(8 pi rho c_t^2) of Delta Lambda is not printed in (B.2).")
+    d.step(None, "delta_lambda_tilde_symmetries", "Delta tilde Lambda_ijkl = Delta tilde Lambda_jikl = "
+           "Delta tilde Lambda_ijlk = Delta tilde Lambda_klij",
+           lhs=r"\Delta\tilde\Lambda_{jikl}", value=dlt, how="index swaps",
+           check=lambda: [compare(dlt_t.permute((1, 0, 2, 3)), dlt_t), compare(dlt_t.permute((0, 1, 3, 2)), dlt_t),
+                          compare(dlt_t.permute((2, 3, 0, 1)), dlt_t)],
+           check_text="81 components for each swap")
+    d.step(None, "delta_lambda_tilde_trace", "Double trace Delta tilde Lambda_iikk = 0 (so no x^2 term in (B.5))",
+           lhs=r"\Delta\tilde\Lambda_{iikk}", value=dlt_t.contract(0, 1).contract(0, 1)[()],
+           how="explicit double trace",
+           check=lambda: dlt_t.contract(0, 1).contract(0, 1)[()],
+           check_text="canonical form 0")
+
+    # ---------------------------------------------------------------- (B.5) angular averages
+    results = {pol: absorption.b5_angular(pol, dlt, lt) for pol in absorption.POLARIZATIONS}
+    rotated = {pol: absorption.b5_angular(pol, dlt, lt, frame="rotated", with_full=False) for pol in absorption.POLARIZATIONS}
+
+    def check_b5():
+        out = []
+        for pol in absorption.POLARIZATIONS:
+            a, b = results[pol], rotated[pol]
+            out += [sp.expand(a.s0 - b.s0), sp.expand(a.s1 - b.s1), sp.expand(a.s2 - b.s2)]
+            x = absorption.chi_l / absorption.chi_t - 2
+            out.append(sp.simplify(a.full - absorption.chi_t**2 * (4 * a.s0 + 4 * x * a.s1 + x**2 * a.s2)))
+        kern = absorption.b5_kernel("t", dlt, lt)
+        mons = set()
+        for c in kern.components[:9]:
+            mons |= set(absorption.monomials(sp.expand(c**2)))
+        out += [absorption.sphere_average_gaussian(k) - absorption._monomial_average(k) for k in sorted(mons)]
+        return out
+
+    value = sp.Matrix([[results[p].s0, results[p].s1, results[p].s2] for p in absorption.POLARIZATIONS])
+    d.step("B.5", "b5_angular_averages",
+           "(B.5) reconstructed: <D.D>, <D_iikl D_jjkl>, <(D_iikk)^2> for l (row 1) and t (row 2) waves",
+           lhs=r"\langle s_0, s_1, s_2\rangle_{l,t}", value=value,
+           how="plane wave u = A Ahat e^{ik.x}, Delta x = r (n.grad) u = i k A r (khat.n) Ahat (m = Ahat); "
+               "D_ijkl = (khat.n)[Delta tilde Lambda(m = Ahat) - 3 (Ahat.n) tilde Lambda] = "
+               "-8 pi rho c_t^2 r^3 Delta Lambda/(i k A); isotropic chi contracted on the pairs: "
+               "D chi chi D = chi_t^2 (4 s0 + 4 x s1 + x^2 s2), x = chi_l/chi_t - 2; exact sphere averages",
+           check=check_b5,
+           check_text="same s0, s1, s2 in a rotated frame (khat = (1,2,2)/3, Ahat_t = (2,1,-2)/3); the direct "
+                      "8-index contraction with chi equals chi_t^2 (4 s0 + 4 x s1 + x^2 s2); monomial "
+                      "averages equal the Gaussian-integral route",
+           notes=_b5_notes(results))
+    return d

@@ -1,0 +1,138 @@
+"""Appendix C rebuilt: J3 + J4 as a Kramers-Kronig integral and the (C.20)-(C.24) contraction.
+
+Journal (C.3), (C.17)-(C.19), (C.23), (C.24).  Steps:
+
+* (C.19) the frequency kernels 1/(omega + Omega) of J3 (C.17) and 1/(Omega - omega) of J4 (C.18) combined by
+         SymPy into 2 Omega/(Omega^2 - omega^2); checked by partial fractions back and by the prefactor
+         bookkeeping -(4 omega L^6/pi) Lambda (J3 + J4) = 4 omega L^6 [-Lambda] (2/pi) Omega/(Omega^2-omega^2);
+* (C.3)  the single-block normalization e:chi:e = (A k)^2 chi_alpha for both waves (explicit contraction);
+* (C.23) -Lambda_abcd(k) from the registered Lambda(q) at qhat = khat;
+* (C.24) the contraction e chi [-Lambda(k)] chi e for a longitudinal and a transverse wave, in rho c_l^2 and
+         rho c_t^2: registered as ``absorption_coefficient_l`` and ``absorption_coefficient_t``; checked by
+         the same contraction at fixed rational directions with plain loops, and the bilinear form with two
+         different susceptibilities (Im chi and its Kramers-Kronig partner in (C.19)).
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import sympy as sp
+
+from glass_sym import absorption
+from glass_sym.absorption import chi_l, chi_t, omega, Omega
+from glass_sym.derivation import Derivation, get
+from glass_sym.symbols import QHAT, c_l, c_t
+from glass_sym.tensor import canonical
+
+NAME = "appendix-c"
+TITLE = "Appendix C: Kramers-Kronig form of J3 + J4 and the absorption contraction (C.20)-(C.24)"
+PROVIDES = ("absorption_coefficient_l", "absorption_coefficient_t")
+
+_L, _beta, _S, _im = sp.symbols("L beta S_Lambda Im_chi_omega", positive=True)
+
+
+def _fixed_frame_contraction(minus_lambda, polarization: str, chi_a, chi_b) -> sp.Expr:
+    """Plain loops over all 3^8 index values at khat = (1,2,2)/3 (and Ahat_t = (2,1,-2)/3)."""
+    k = (sp.Rational(1, 3), sp.Rational(2, 3), sp.Rational(2, 3))
+    a = k if polarization == "l" else (sp.Rational(2, 3), sp.Rational(1, 3), sp.Rational(-2, 3))
+    at_k = dict(zip(QHAT, k))
+    lam = [c.subs(at_k) for c in minus_lambda.components]
+    e = [[(a[i] * k[j] + a[j] * k[i]) / 2 for j in range(3)] for i in range(3)]
+    total = sp.S.Zero
+    for i, j, a_, b, c, d_, k_, l_ in itertools.product(range(3), repeat=8):
+        if e[i][j] == 0 or e[k_][l_] == 0:
+            continue
+        lv = lam[27 * a_ + 9 * b + 3 * c + d_]
+        if lv == 0:
+            continue
+        total += e[i][j] * chi_a[i, j, a_, b] * lv * chi_b[c, d_, k_, l_] * e[k_][l_]
+    return sp.expand(total)
+
+
+def build() -> Derivation:
+    d = Derivation(NAME, TITLE)
+
+    # ---------------------------------------------------------------- (C.17)-(C.19)
+    kk = absorption.kramers_kronig_kernel()
+    pref = 4 * omega * _L**6 * (1 - sp.exp(-_beta * omega)) * _im
+    j34 = -pref / sp.pi * _S * (kk.j3 + kk.j4)
+    c19 = pref * (-_S) * (2 / sp.pi) * Omega / (Omega**2 - omega**2)
+    d.step("C.19", "j3_plus_j4_kernel", "J3 + J4: 1/(omega+Omega) + 1/(Omega-omega) = 2 Omega/(Omega^2-omega^2)",
+           lhs=r"\frac{1}{\omega+\Omega}+\frac{1}{\Omega-\omega}", value=kk.combined,
+           how="SymPy together + factor of the two principal-value kernels of (C.17) and (C.18)",
+           check=lambda: [sp.simplify(kk.partial_fractions - kk.j3 - kk.j4),
+                          sp.simplify(kk.combined - 2 * Omega / (Omega**2 - omega**2))],
+           check_text="apart(combined, Omega) gives back the two kernels; equals 2 Omega/(Omega^2 - omega^2)")
+    d.step("C.19", "j3_plus_j4", "J3 + J4 = 4 omega L^6 (1-e^{-beta omega}) [-Lambda] Im chi (2/pi) P int "
+           "Omega Im chi/(Omega^2-omega^2)",
+           lhs=r"J_3+J_4", value=sp.factor(j34),
+           how="(C.17) + (C.18) with the common prefactor -(4 omega L^6/pi)(1-e^{-beta omega}) Lambda Im chi(omega); "
+               "S_Lambda stands for the contracted sum_{u != u'} Lambda e^{-ik.x} e e",
+           check=lambda: sp.simplify(j34 - c19),
+           check_text="difference from the Kramers-Kronig form 4 omega L^6 (...) [-S] (2/pi) Omega/(Omega^2-omega^2) "
+                      "simplifies to 0")
+
+    # ---------------------------------------------------------------- (C.3) normalization
+    chi = absorption.isotropic_chi()
+    single = {}
+    for pol in absorption.POLARIZATIONS:
+        khat, a, norm2 = absorption.plane_wave(pol)
+        e = absorption.strain(a, khat)
+        single[pol] = sp.factor(canonical(sp.cancel(chi.contract_with(e, e) / norm2)))
+    d.step("C.3", "single_block_contraction", "e_ij chi_ijkl e_kl = (A k)^2 chi_alpha for alpha = l, t",
+           lhs=r"e_{ij}\chi_{ijkl}e_{kl}/(Ak)^2", value=sp.Matrix([single["l"], single["t"]]),
+           how="isotropic chi, e_ij = (A_i k_j + A_j k_i)/2 with A || k (l) and A perp k (t), symbolic khat",
+           check=lambda: [single["l"] - chi_l, single["t"] - chi_t],
+           check_text="equals chi_l (longitudinal) and chi_t (transverse) modulo |khat| = 1")
+
+    # ---------------------------------------------------------------- (C.23)
+    lq = get("lambda_q").value
+    minus = (-lq).reorder(("i", "j", "k", "l"))
+    minus_t = minus.to_tensor()
+    d.step("C.23", "minus_lambda_k", "-Lambda_abcd(k) from the registered Lambda(q) at qhat = khat",
+           lhs=r"-\Lambda_{abcd}(\vec k)", value=minus,
+           how="sign flip of lambda_q (Appendix A); the lattice sum (C.20)-(C.22) only selects q = k",
+           check=lambda: [minus_t.permute((1, 0, 2, 3)) - minus_t, minus_t.permute((2, 3, 0, 1)) - minus_t],
+           check_text="symmetric under a <-> b and (ab) <-> (cd), 81 components",
+           notes="The printed prefactor 2 pi N_0^3 ln N_0/(rho c_t^2) of (C.23) depends on the lattice-sum "
+                 "approximations (C.20)-(C.22), which are not rebuilt here.")
+
+    # ---------------------------------------------------------------- (C.24)
+    raw = {pol: absorption.absorption_contraction(pol, minus_t) for pol in absorption.POLARIZATIONS}
+    coeff = {pol: absorption.to_sound_speeds(raw[pol]) for pol in absorption.POLARIZATIONS}
+    chi2 = absorption.isotropic_chi(*sp.symbols("chi_l2 chi_t2", real=True))
+    bil = {pol: absorption.absorption_contraction(pol, minus_t, chi, chi2) for pol in absorption.POLARIZATIONS}
+
+    def check(pol):
+        def run():
+            plain = _fixed_frame_contraction(minus_t, pol, chi, chi)
+            return [sp.expand(plain - raw[pol]),
+                    sp.expand(2 * bil[pol] - (raw[pol].subs({chi_l: chi_l + sp.Symbol("chi_l2", real=True),
+                                                             chi_t: chi_t + sp.Symbol("chi_t2", real=True)})
+                                              - raw[pol] - raw[pol].subs({chi_l: sp.Symbol("chi_l2", real=True),
+                                                                          chi_t: sp.Symbol("chi_t2", real=True)})))]
+        return run
+
+    for pol, word in (("l", "longitudinal (A parallel k)"), ("t", "transverse (A perpendicular k)")):
+        d.step("C.24", f"absorption_coefficient_{pol}",
+               f"Contraction e chi [-Lambda(k)] chi e / (A k)^2 for a {word} wave",
+               lhs=rf"\frac{{1}}{{(Ak)^2}}\sum e_{{ij}}\chi_{{ijab}}[-\Lambda_{{abcd}}(\vec k)]\chi_{{cdkl}}e_{{kl}}"
+                   rf"\Big|_{{{pol}}}",
+               value=coeff[pol],
+               how="explicit contraction over all indices with symbolic khat (transverse A = (-k2, k1, 0) "
+                   "divided by |A|^2), reduced modulo |khat| = 1, then alpha = 1 - c_t^2/c_l^2; chi and chi' "
+                   "set equal (the bilinear form with Im chi and Re chi follows by polarization)",
+               check=check(pol),
+               check_text="plain loops over 3^8 index values at khat = (1,2,2)/3 (A_t = (2,1,-2)/3) give the same "
+                          "polynomial in chi_l, chi_t, alpha; 2 B(chi, chi') = Q(chi+chi') - Q(chi) - Q(chi')",
+               register=f"absorption_coefficient_{pol}",
+               notes=f"engine (alpha form): {sp.sstr(raw[pol])}; bilinear with chi' = (chi_l2, chi_t2): "
+                     f"{sp.sstr(sp.factor(absorption.to_sound_speeds(bil[pol])))}")
+    ratio = sp.simplify(coeff["l"].subs(chi_l, 1) / coeff["t"].subs(chi_t, 1))
+    d.step(None, "absorption_ratio", "Ratio of the l and t coefficients at equal susceptibilities",
+           lhs=r"\frac{\text{coefficient}_l}{\text{coefficient}_t}", value=ratio,
+           how="absorption_coefficient_l(chi_l = 1) / absorption_coefficient_t(chi_t = 1)",
+           check=lambda: sp.simplify(ratio - c_t**2 / c_l**2),
+           check_text="equals c_t^2/c_l^2, i.e. each coefficient is 1/(2 rho c_alpha^2)")
+    return d
