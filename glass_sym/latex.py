@@ -339,6 +339,9 @@ def _step_parts(step) -> tuple[str, str, _Chunks]:
     """
     lhs = (step.lhs or "").strip()
     record = getattr(step, "record", None)
+    if record is not None and step.value is None:  # cached text-only step: its stored LaTeX is the truth
+        left, rel, right = _split_relation(str(record.get("latex", "")))
+        return left, rel, [right]
     if record is not None and not lhs:
         full = str(record.get("latex", ""))
         stored_lhs = record.get("lhs")
