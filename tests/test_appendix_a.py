@@ -102,3 +102,13 @@ def test_unknown_closed_form():
 
     with pytest.raises(InputError):
         get("no_such_form")
+
+
+def test_jupyter_rendering():
+    """Steps, derivations and index expressions render as LaTeX in Jupyter (_repr_latex_)."""
+    d = build("appendix-a")
+    step = next(s for s in d.steps if s.name == "f2")
+    assert step._repr_latex_() == "$\\displaystyle " + step.latex + "$"
+    assert step._repr_latex_().startswith(r"$\displaystyle f^{(2)}_{jl} = ")
+    assert "\\tag{A.17}" in d._repr_latex_()
+    assert get("f2").value._repr_latex_().startswith("$\\displaystyle")
