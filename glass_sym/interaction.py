@@ -112,9 +112,12 @@ def compare_parts(derived: IndexExpr, other: IndexExpr) -> PartComparison:
     >>> c.ratio, c.survives_contraction
     (-1/2, True)
     """
-    from .tensor import compare, proportionality, symmetrize_pairs
+    from .tensor import Comparison, proportionality, symmetrize_pairs
 
     a, b = derived.reorder(IJKL).to_tensor(), other.reorder(IJKL).to_tensor()
-    sa, sb = symmetrize_pairs(a), symmetrize_pairs(b)
-    diff = compare(sa, sb)
-    return PartComparison(proportionality(a, b), proportionality(sa, sb), not diff.equal, diff.summary())
+    ca, cb = a.canonical(), b.canonical()
+    sa, sb = symmetrize_pairs(ca).map(sp.expand), symmetrize_pairs(cb).map(sp.expand)  # still canonical
+    residual = {idx: x - y for (idx, x), y in zip(sa.items(), sb.components) if sp.expand(x - y) != 0}
+    diff = Comparison(not residual, {k: sp.expand(v) for k, v in residual.items()})
+    return PartComparison(proportionality(ca, cb, canonical_inputs=True),
+                          proportionality(sa, sb, canonical_inputs=True), not diff.equal, diff.summary())

@@ -379,17 +379,18 @@ def rational_rotation(a: int = 1, b: int = 2, c: int = 3, d: int = 4) -> Tensor:
     return Tensor.from_function(2, lambda ij: sp.Rational(rows[ij[0]][ij[1]]) / n)
 
 
-def proportionality(a: Tensor, b: Tensor):
+def proportionality(a: Tensor, b: Tensor, *, canonical_inputs: bool = False):
     """The constant c with ``a == c * b`` exactly (modulo the unit relations), or ``None`` if there is none.
 
     ``c`` may depend on scalar parameters (alpha, ...) but not on vector components.  Zero tensors: returns
-    ``None`` unless both vanish (then 1).
+    ``None`` unless both vanish (then 1).  Since canonical forms are normal forms (linear over the parameters),
+    once both sides are canonical the test ``a - c b == 0`` is a plain expansion.
 
     >>> from glass_sym.indexnotation import delta
     >>> proportionality((delta("i", "j") * 3).to_tensor(), delta("i", "j").to_tensor())
     3
     """
-    ca, cb = a.canonical(), b.canonical()
+    ca, cb = (a, b) if canonical_inputs else (a.canonical(), b.canonical())
     vec_syms = {s for v in VECTOR_SYMBOLS.values() for s in v}
     c = None
     for x, y in zip(ca.components, cb.components):
@@ -400,7 +401,8 @@ def proportionality(a: Tensor, b: Tensor):
         return sp.S.One if all(x == 0 for x in ca.components) else None
     if c.free_symbols & vec_syms:
         return None
-    return c if compare(ca, cb * c).equal else None
+    ok = all(sp.expand(x - c * y) == 0 or canonical(x - c * y) == 0 for x, y in zip(ca.components, cb.components))
+    return c if ok else None
 
 
 def _ring_components(tensors: Sequence[Tensor]):
