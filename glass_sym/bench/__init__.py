@@ -7,4 +7,5 @@ TARGETS = {
     "derive": "glass_sym.bench.derive",
     "rg": "glass_sym.bench.rg",
     "kernels": "glass_sym.bench.kernels",
+    "lattice": "glass_sym.bench.lattice",
 }
