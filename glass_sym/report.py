@@ -28,4 +28,5 @@ class Section:
 SECTIONS = [
     "glass_sym.sections.derivations",
     "glass_sym.sections.rg",
+    "glass_sym.sections.lattice",
 ]
