@@ -64,6 +64,7 @@ class CompletedSquare:
     extra_check: sp.Expr  # extra + m w^2 |u0|^2/2: must vanish (the form printed in (A.8))
 
 
+@functools.lru_cache(maxsize=None)
 def complete_square() -> CompletedSquare:
     """Complete the square of m w^2 |u|^2/2 + a u + conj(a) conj(u) in u (computed by SymPy).
 
@@ -74,10 +75,10 @@ def complete_square() -> CompletedSquare:
     (0, 0)
     """
     H = mass * omega**2 / 2 * u * ubar + a * u + abar * ubar
-    u0 = sp.solve(sp.diff(H, ubar), u)[0]
-    u0bar = sp.solve(sp.diff(H, u), ubar)[0]
+    (u0,), = sp.linsolve([sp.diff(H, ubar)], [u])
+    (u0bar,), = sp.linsolve([sp.diff(H, u)], [ubar])
     square = mass * omega**2 / 2 * (u - u0) * (ubar - u0bar)
-    extra = sp.simplify(sp.expand(H - square))
+    extra = sp.factor(sp.expand(H - square))
     residual = sp.expand(H - square - extra)
     if residual.has(u) or extra.has(u) or extra.has(ubar):
         raise ArithmeticError("completion of the square left u-dependence")  # pragma: no cover
@@ -96,6 +97,7 @@ class BlockSplit:
     residual: sp.Expr  # total - U - V_exp: must vanish
 
 
+@functools.lru_cache(maxsize=None)
 def two_block_split() -> BlockSplit:
     """Insert a = i/(4 sqrt N) sum_s S_s e^{i phi_s} (S_s = B:T^(s), phi_s = q.x_s) for two blocks.
 
@@ -118,9 +120,10 @@ def two_block_split() -> BlockSplit:
     same = sum((c * S1**i * S2**j for (i, j), c in poly.terms() if i + j == 2 and (i == 2 or j == 2)), sp.S.Zero)
     cross = sp.expand(total - same)
     # symmetrize q -> -q: phases flip sign
-    cross_sym = sp.simplify(sp.expand((cross + cross.subs({ph1: -ph1, ph2: -ph2}, simultaneous=True)) / 2).rewrite(sp.cos))
-    residual = sp.simplify(sp.expand(total - same - cross).rewrite(sp.cos))
-    return BlockSplit(u0, total, sp.simplify(same), cross_sym, residual)
+    flipped = cross.xreplace({ph1: -ph1, ph2: -ph2})
+    cross_sym = sp.factor(sp.trigsimp(sp.expand(sp.expand((cross + flipped) / 2).rewrite(sp.cos))))
+    residual = sp.expand(total - same - cross)
+    return BlockSplit(u0, total, sp.factor(same), cross_sym, residual)
 
 
 def strain_vertex(convention: str = "symmetric", pol: str = "e") -> IndexExpr:
@@ -208,27 +211,35 @@ def check_mode_sum_explicit(convention: str = "symmetric"):
 
     With s = q1^2 + q2^2 and Q = q^2 (so |t1|^2 = s, |t2|^2 = s Q), the explicit sum over t1, t2 of
     B_ij B_kl / (|t|^2 q^2) is compared exactly with the projector result of :func:`mode_sum` at
-    qhat = q/|q|, both multiplied by s Q^2 so that the comparison is between polynomials.
+    qhat = q/|q|, both multiplied by s Q^2 so that the comparison is between polynomials (sparse polynomial
+    arithmetic over QQ).  Returns a Comparison.
     """
-    t1, t2 = explicit_transverse_basis()
-    qq = _dot(Q, Q)
-    s_ = _dot(t1, t1)
+    import itertools
+
+    from .tensor import Comparison
+
+    ring, q1, q2, q3 = sp.ring("q1,q2,q3", sp.QQ)
+    qv = (q1, q2, q3)
+    t1 = (-q2, q1, ring.zero)
+    t2 = (q2 * t1[2] - q3 * t1[1], q3 * t1[0] - q1 * t1[2], q1 * t1[1] - q2 * t1[0])
+    qq = q1**2 + q2**2 + q3**2
+    s_ = q1**2 + q2**2
 
     def B(e, i, j):
-        if convention == "symmetric":
-            return Q[j] * e[i] + Q[i] * e[j]
-        return 2 * Q[j] * e[i]
+        return qv[j] * e[i] + qv[i] * e[j] if convention == "symmetric" else 2 * qv[j] * e[i]
 
-    explicit = Tensor.from_function(4, lambda ijkl: sp.expand(
-        B(t1, ijkl[0], ijkl[1]) * B(t1, ijkl[2], ijkl[3]) * qq + B(t2, ijkl[0], ijkl[1]) * B(t2, ijkl[2], ijkl[3])))
     _, tra = mode_sum(convention)
-
-    def homogenized(c):  # s Q^2 * c(qhat = q/|q|) for a polynomial c in qhat of degrees <= 4
-        total = sp.S.Zero
-        for exps, coeff in sp.Poly(c, *QHAT).terms():
-            k = sum(exps)
-            total += coeff * sp.Mul(*[x**e for x, e in zip(Q, exps)]) * qq ** ((4 - k) // 2)
-        return sp.expand(s_ * total)
-
-    projected = tra.to_tensor().map(homogenized)
-    return compare(explicit, projected)
+    projected = tra.to_tensor()
+    residual = {}
+    for idx, c in zip(itertools.product(range(3), repeat=4), projected.components):
+        i, j, k, l = idx
+        explicit = B(t1, i, j) * B(t1, k, l) * qq + B(t2, i, j) * B(t2, k, l)
+        hom = ring.zero
+        if c != 0:
+            for exps, coeff in sp.Poly(c, *QHAT).terms():  # s Q^2 c(qhat = q/|q|), degrees 2 and 4
+                mono = qv[0] ** exps[0] * qv[1] ** exps[1] * qv[2] ** exps[2]
+                hom += sp.QQ(int(coeff.p), int(coeff.q)) * mono * qq ** ((4 - sum(exps)) // 2)
+        d = explicit - s_ * hom
+        if d:
+            residual[idx] = d.as_expr()
+    return Comparison(not residual, residual)

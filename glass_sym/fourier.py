@@ -99,12 +99,32 @@ class FourierResult:
 
 
 def _limit_lambda(c: sp.Expr) -> sp.Expr:
-    """lim_{lambda -> 0+} of a regulated coefficient (Laurent expansion; negative powers mean divergence)."""
-    expansion = sp.expand(sp.series(c, lam, 0, 1).removeO())
-    singular = [t for t in sp.Add.make_args(expansion) if t.has(lam) and sp.degree(t.as_numer_denom()[1], lam) > 0]
-    if singular:
-        raise DivergenceError(f"regulated coefficient {c} diverges as lambda -> 0 (terms {sp.Add(*singular)})")
-    return sp.factor(expansion.subs(lam, 0))
+    """lim_{lambda -> 0+} of a regulated coefficient exp(-lambda r) P(lambda, r), P a Laurent polynomial in lambda.
+
+    With P = sum_k a_k lambda^k, the coefficient of lambda^j in exp(-lambda r) P is
+    sum_{k <= j} a_k (-r)^(j-k)/(j-k)!; the limit is the j = 0 coefficient and every j < 0 coefficient must
+    vanish, otherwise the coefficient diverges (:class:`DivergenceError`).
+    """
+    P = sp.expand(sp.powsimp(sp.expand(c * sp.exp(lam * r))))
+    if P.has(sp.exp):
+        expansion = sp.expand(sp.series(c, lam, 0, 1).removeO())  # not of the expected form: general route
+        singular = [t for t in sp.Add.make_args(expansion) if t.has(lam) and sp.degree(t.as_numer_denom()[1], lam) > 0]
+        if singular:
+            raise DivergenceError(f"regulated coefficient {c} diverges as lambda -> 0 (terms {sp.Add(*singular)})")
+        return sp.factor(expansion.subs(lam, 0))
+    a: dict[int, sp.Expr] = {}
+    for t in sp.Add.make_args(P):
+        k = int(t.as_powers_dict().get(lam, 0))
+        a[k] = a.get(k, sp.S.Zero) + t / lam**k
+    kmin = min(a)
+
+    def coeff(j: int) -> sp.Expr:
+        return sp.expand(sum((a[k] * (-r) ** (j - k) / sp.factorial(j - k) for k in a if k <= j), sp.S.Zero))
+
+    for j in range(kmin, 0):
+        if coeff(j) != 0:
+            raise DivergenceError(f"regulated coefficient {c} diverges as lambda -> 0 (lambda^{j} term {coeff(j)})")
+    return sp.factor(coeff(0))
 
 
 @functools.lru_cache(maxsize=None)
@@ -150,24 +170,53 @@ def fourier_transform(indices: Sequence[str], p: int) -> FourierResult:
     return _fourier_cached(indices, int(p))
 
 
-def _dx(f: sp.Expr, i: int) -> sp.Expr:
-    """d/dx_i of an explicit expression in x1, x2, x3 and r = |x| (dr/dx_i = x_i/r)."""
-    from .symbols import X
+def _cartesian_terms(f: sp.Expr) -> tuple[sp.Expr, dict]:
+    """Write f(r) = C * sum_k c_k r^k (C the non-rational constant, c_k rational) as C, {((0,0,0), k): c_k}."""
+    f = sp.expand(f)
+    const = None
+    terms: dict = {}
+    for t in sp.Add.make_args(f):
+        c, rest = t.as_independent(r)
+        k = sp.degree(rest, r) if rest.is_polynomial(r) else -sp.degree(1 / rest, r)
+        if rest != r**k:
+            raise InputError(f"finite part {f} is not a Laurent polynomial in r")
+        rat, C = c.as_coeff_Mul()
+        if const is None:
+            const = C
+        elif C != const:
+            raise InputError(f"finite part {f} mixes constants {const} and {C}")
+        terms[((0, 0, 0), int(k))] = terms.get(((0, 0, 0), int(k)), 0) + sp.Rational(rat)
+    return (const if const is not None else sp.S.One), terms
 
-    return sp.expand(sp.diff(f, X[i]) + sp.diff(f, r) * X[i] / r)
+
+def _dx_terms(terms: dict, i: int) -> dict:
+    """d/dx_i of sum c * x^a r^k in explicit Cartesian components, with dr/dx_i = x_i/r."""
+    out: dict = {}
+    for (a, k), c in terms.items():
+        if a[i]:
+            b = a[:i] + (a[i] - 1,) + a[i + 1:]
+            out[(b, k)] = out.get((b, k), 0) + c * a[i]
+        if k:
+            b = a[:i] + (a[i] + 1,) + a[i + 1:]
+            out[(b, k - 2)] = out.get((b, k - 2), 0) + c * k
+    return {key: c for key, c in out.items() if c != 0}
 
 
 @functools.lru_cache(maxsize=None)
 def _cartesian_monomial(exponents: tuple[int, int, int], p: int) -> sp.Expr:
-    """(-i)^k d1^a d2^b d3^c of the lambda^0 part of G_p in explicit Cartesian components, then x = r n."""
-    from .symbols import N, X
+    """(-i)^k d1^a d2^b d3^c of the lambda^0 part of G_p in explicit Cartesian components, then x = r n.
 
-    f = scalar_kernel(p).finite_part
+    The finite part is a Laurent polynomial in r; its derivatives are sums of x1^a1 x2^a2 x3^a3 r^k, carried
+    exactly (rational coefficients) with the rule dr/dx_i = x_i/r: explicit differentiation, no index calculus.
+    """
+    from .symbols import N
+
+    const, terms = _cartesian_terms(scalar_kernel(p).finite_part)
     for i, e in enumerate(exponents):
         for _ in range(e):
-            f = _dx(f, i)
-    f = (-sp.I) ** sum(exponents) * f
-    return sp.expand(f.xreplace({X[i]: r * N[i] for i in range(3)}))
+            terms = _dx_terms(terms, i)
+    parts = [c * N[0] ** a[0] * N[1] ** a[1] * N[2] ** a[2] * r ** (sum(a) + k) for (a, k), c in terms.items()]
+    return sp.expand((-sp.I) ** sum(exponents) * const * sp.Add(*parts))
 
 
 def explicit_fourier(t, vector: tuple = None):

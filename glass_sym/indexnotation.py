@@ -223,22 +223,22 @@ class IndexExpr:
     # ------------------------------------------------------------------ explicit components
     def component(self, values: Mapping[str, int]) -> sp.Expr:
         """The component for index values ``{'i': 0, ...}`` (0-based)."""
-        total = sp.S.Zero
+        parts = []
         for m, c in self.terms.items():
-            val = c
+            factors = [c]
             for f in m:
                 if f[0] == "d":
                     if values[f[1]] != values[f[2]]:
-                        val = None
+                        factors = None
                         break
                 else:
                     try:
-                        val = val * VECTOR_SYMBOLS[f[1]][values[f[2]]]
+                        factors.append(VECTOR_SYMBOLS[f[1]][values[f[2]]])
                     except KeyError:
                         raise InputError(f"unknown vector {f[1]!r}; known: {sorted(VECTOR_SYMBOLS)}") from None
-            if val is not None:
-                total += val
-        return total
+            if factors is not None:
+                parts.append(sp.Mul(*factors))
+        return sp.Add(*parts)
 
     def to_tensor(self):
         """Explicit components, as a :class:`glass_sym.tensor.Tensor` in the order of ``self.indices``."""

@@ -269,7 +269,8 @@ def compare(a, b) -> Comparison:
         for (idx, x), y in zip(a.items(), b.components):
             d = x - y
             if d not in seen:
-                seen[d] = canonical(d)
+                e = sp.expand(d)  # fast path: equal as expressions, no reduction needed
+                seen[d] = sp.S.Zero if e == 0 else canonical(e)
             if seen[d] != 0:
                 res[idx] = seen[d]
         return Comparison(not res, res)
