@@ -1,6 +1,6 @@
 """Sections of the ``glass-sym reproduce`` report.
 
-Each entry of :data:`SECTIONS` is a module path with ``section(outdir: pathlib.Path, progress) -> Section``.
+Each entry of :data:`SECTIONS` is a module path with ``section(outdir: pathlib.Path) -> Section``.
 The report is deterministic: timings go to ``timings.json``, never into ``report.md``/``report.json``.
 """
 
