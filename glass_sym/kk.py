@@ -44,6 +44,9 @@ METHODS = ("grid", "mpmath", "scipy")
 
 #: thermal profiles are below 1e-43 beyond x = y + 100
 _THERMAL_SPAN = 100.0
+#: largest beta hbar omega accepted by the TTLS transforms (e^-700 ~ 1e-304: the profile is saturated; larger
+#: values would only make the unit-step panels of the grid, and its memory, grow without bound)
+_MAX_Y = 700.0
 _GL_ORDER = 20
 _GL_X, _GL_W = np.polynomial.legendre.leggauss(_GL_ORDER)
 
@@ -192,6 +195,9 @@ def _validate(omega, T, Omega_c):
         raise InputError(f"Omega_c must be > omega; got Omega_c = {wc[wc <= w].flat[0]!r} rad/s <= "
                          f"omega = {w[wc <= w].flat[0]!r} rad/s")
     y = beta_hbar_omega(w, t)
+    if np.any(y > _MAX_Y):
+        raise InputError(f"hbar omega/(k_B T) must be <= {_MAX_Y:g} (T too low for omega: the TTLS profile is saturated "
+                         f"beyond double precision); got {float(y[y > _MAX_Y].flat[0])!r} (T = {float(t[y > _MAX_Y].flat[0])!r} K)")
     xc = beta_hbar_omega(wc, t)
     return y, xc
 
