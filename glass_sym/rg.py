@@ -161,6 +161,8 @@ def steps_to(R: float, L1: float, N0: int) -> int:
         raise InputError(f"L1 must be > 0 m; got {L1!r}")
     if L1 >= R:
         raise InputError(f"L1 must be < R = 2 pi c/omega = {R!r} m; got L1 = {L1!r} m")
+    if not math.isfinite(R / L1):
+        raise InputError(f"R/L1 = 2 pi c/(omega L1) must be finite (frequency too low); got R = {R!r} m, L1 = {L1!r} m")
     return int(math.floor(math.log(R / L1) / math.log(N0) + 1e-12))
 
 
