@@ -7,8 +7,8 @@ part proportional to alpha (2) as in (A.19).
 
 >>> from glass_sym.interaction import lambda_tilde
 >>> lt = lambda_tilde()
->>> lt.to_tensor()[0, 0, 0, 0]
--alpha*(15*n1**4 - 18*n1**2 + 3)/2 - 3*n1**2 + 1
+>>> lt.to_tensor()[0, 0, 0, 0].expand()
+-15*alpha*n1**4/2 + 9*alpha*n1**2 - 3*alpha/2 - 3*n1**2 + 1
 """
 
 from __future__ import annotations
