@@ -40,11 +40,18 @@ def section(outdir: Path) -> Section:
             pdf_note = f"PDF failed: {exc}"
     else:
         pdf_note = "PDF skipped: pdflatex not installed (apt-get install texlive-latex-base texlive-latex-recommended)"
+    findings = []
+    for d in built:
+        for r in d.as_dicts():
+            if r["notes"]:
+                text = r["check"] if r["notes"].startswith("{") else r["notes"]
+                findings.append(f"- **{d.name} {r['label'] or ''} `{r['name']}`**: " + text.replace("\n", " ").strip())
     n = sum(len(d.steps) for d in built)
     ok = sum(1 for d in built for s in d.steps if s.verified)
     md = [f"{ok}/{n} steps verified across {len(built)} chain(s).", "",
           f"LaTeX: `{texdir.name}/{Path(paths[-1]).name}`" + (f", PDF: `{texdir.name}/{Path(pdf).name}`" if pdf else ""),
-          *( [f"", pdf_note] if pdf_note else []), "", *lines]
+          *( [f"", pdf_note] if pdf_note else []), "", *lines,
+          *(["", "### Computed findings (from step checks and notes)", "", *findings] if findings else [])]
     return Section("derivations", "Derivations (appendices rebuilt and checked)", "\n".join(md),
                    {"chains": data, "verified": ok, "steps": n, "pdf": bool(pdf)},
                    ok=all(d.ok for d in built) and not pdf_note.startswith("PDF failed"),
