@@ -1,0 +1,595 @@
+r"""Audit of printed equations against the derived closed forms: findings, computed, never encoded.
+
+For every transcribed equation (:mod:`glass_sym.papers`) the printed right-hand side is parsed
+(:mod:`glass_sym.parse`) and compared with the registered closed form of the quantity it defines
+(:func:`glass_sym.derivation.get`):
+
+* component-wise modulo n.n = 1 (the difference tensor, every component in canonical form);
+* if that fails, after symmetrization in (ij) and (kl), i.e. as contracted with symmetric stresses;
+* structure by structure (:mod:`glass_sym.structures`): which structure differs, by what factor, which are
+  missing or extra, whether the whole difference is one overall factor, a sign or a renaming c_t <-> c_l.
+
+alpha = 1 - c_t^2/c_l^2 is identified on both sides.  Then statements of the same quantity within one
+paper version are compared with each other (``inconsistent``), the prose claims about the Joffrin–Levelut
+factors are recomputed, and the Table 1 fits are taken from :mod:`glass_sym.table1`.
+
+Statuses: ``match``, ``match-symmetrized``, ``differs``, ``inconsistent``, ``not-derived`` (no registered
+closed form for that quantity yet) and ``unparsed`` (the printed LaTeX could not be read; a limitation of
+the parser or transcription, never a verdict on the paper).
+
+>>> f = audit_expressions(sp.Integer(2), sp.Integer(1))
+>>> f.status, f.details["overall_factor"]
+('differs', '2')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy as sp
+
+from .errors import GlassSymError, InputError, ParseError
+from .indexnotation import IndexExpr
+from .structures import (decompose_index, diff_structures, differing_components, expand_alpha, pretty,
+                         same_decomposition,                          symmetrize_index)
+from .symbols import SCALAR_SYMBOLS, alpha, c_l, c_t, q
+
+__all__ = ["STATUSES", "Finding", "audit_expressions", "audit_equation", "audit_all", "derived_value",
+           "AuditContext"]
+
+STATUSES = ("match", "match-symmetrized", "differs", "inconsistent", "not-derived", "unparsed")
+
+#: renamings tried when printed and derived differ: name -> substitution applied to the derived form
+_RENAMINGS = (
+    ("c_t -> c_l", {c_t: c_l}),
+    ("c_l -> c_t", {c_l: c_t}),
+    ("c_t <-> c_l", {c_t: c_l, c_l: c_t}),
+)
+
+#: notation: parser key of a named tensor -> the closed form it denotes (journal (A.18), (A.19))
+_NOTATION = {"Lambda~": "lambda_tilde", "Lambda~(1)": "lambda_tilde_1", "Lambda~(2)": "lambda_tilde_2",
+             "Lambda~(ss')": "lambda_tilde", "DeltaLambda~(ss')": "delta_lambda_tilde",
+             "DeltaLambda~": "delta_lambda_tilde"}
+
+#: parts of a display that restate the whole quantity (others are limits, chain members or pieces)
+_WHOLE_PARTS = (None, "tilde", "prefactor", "split")
+
+#: parts of derived forms not registered on their own: name -> (registered base, power of alpha) as in (A.19)
+_DERIVED_PARTS = {"lambda_tilde_jl_1": ("lambda_tilde_jl", 0), "lambda_tilde_jl_2": ("lambda_tilde_jl", 1)}
+
+
+@dataclass
+class Finding:
+    """One audit record: ``label`` as printed without parentheses, ``version``, ``status``, a one-line
+    ``explanation`` and JSON-serialisable ``details``."""
+
+    label: str
+    version: str
+    status: str
+    explanation: str
+    details: dict = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"label": self.label, "version": self.version, "status": self.status,
+                "explanation": self.explanation, "details": self.details}
+
+
+# ------------------------------------------------------------------------------- derived values
+def derived_value(name: str):
+    """The derived closed form ``name`` (IndexExpr or SymPy expression), or ``None`` if none is registered.
+
+    Parts (1) and (2) of the Joffrin–Levelut-convention tilde Lambda are its alpha^0 and alpha^1 parts,
+    as (A.19) defines the parts.
+    """
+    import derivations
+    from .derivation import get
+    from .interaction import split_by_alpha
+
+    def fetch(n):
+        try:
+            return get(n).value
+        except ModuleNotFoundError as exc:  # the chain module is listed but not written yet
+            if not (exc.name or "").startswith("derivations."):
+                raise
+            return None
+
+    if name in derivations.PROVIDES:
+        return fetch(name)
+    if name in _DERIVED_PARTS:
+        base, power = _DERIVED_PARTS[name]
+        if base in derivations.PROVIDES:
+            value = fetch(base)
+            return None if value is None else split_by_alpha(value)[power]
+    return None
+
+
+# ------------------------------------------------------------------------------- core comparison
+def _rank(x) -> int:
+    return len(x.indices) if isinstance(x, IndexExpr) else 0
+
+
+def _align(printed, derived, indices: Sequence[str] | None = None):
+    """Printed expression with the derived form's index letters and order (positional when letters differ)."""
+    if _rank(printed) != _rank(derived):
+        raise InputError(f"printed expression has rank {_rank(printed)} ({getattr(printed, 'indices', ())}), "
+                         f"the derived form rank {_rank(derived)} ({getattr(derived, 'indices', ())})")
+    if not isinstance(printed, IndexExpr):
+        return printed
+    order = tuple(indices) if indices else printed.indices
+    if set(order) != set(printed.indices):
+        raise InputError(f"indices {tuple(order)} are not a permutation of the free indices {printed.indices}")
+    if set(printed.indices) == set(derived.indices) and not indices:
+        return printed.reorder(derived.indices)
+    mapping = dict(zip(order, derived.indices))
+    tmp = {a: f"_{a}" for a in order}
+    return IndexExpr(printed.rename(tmp).rename({f"_{a}": b for a, b in mapping.items()}).terms, derived.indices)
+
+
+def _expand(x):
+    if isinstance(x, IndexExpr):
+        return x.map_coefficients(expand_alpha)
+    return expand_alpha(x)
+
+
+def _subs(x, rule):
+    if isinstance(x, IndexExpr):
+        return x.map_coefficients(lambda c: c.xreplace(rule))
+    return sp.sympify(x).xreplace(rule)
+
+
+def _differing_components(a, b) -> int:
+    """Number of explicit components of a - b that are nonzero modulo the unit relations."""
+    from .tensor import canonical
+
+    if not isinstance(a, IndexExpr):
+        return 0 if canonical(sp.sympify(a) - sp.sympify(b)) == 0 else 1
+    return differing_components(a - b)
+
+
+def _pairs(rank: int):
+    return ((0, 1), (2, 3)) if rank == 4 else ((0, 1),) if rank == 2 else ()
+
+
+def _same(a, b) -> bool:
+    return same_decomposition(decompose_index(a), decompose_index(b))
+
+
+def audit_expressions(printed, derived, *, label: str = "user", version: str = "user",
+                      against: str | None = None, indices: Sequence[str] | None = None,
+                      foreign: frozenset = frozenset()) -> Finding:
+    """Compare a printed value with a derived one (IndexExpr of equal rank, or two scalars).
+
+    ``foreign``: symbols of the printed normalization (N, m, a of a q-sum) that the derivation does not
+    use; an overall factor made only of them is reported as a normalization, not as a difference.
+    """
+    printed = _align(printed, derived, indices)
+    rank = _rank(derived)
+    pe, de = _expand(printed), _expand(derived)
+    ndiff = _differing_components(pe, de)
+    sd = diff_structures(decompose_index(printed), decompose_index(derived))
+    details: dict[str, Any] = {"check": "derived", "against": against, "rank": rank,
+                               "componentwise": {"equal": ndiff == 0, "differing_components": ndiff},
+                               **sd.as_dict()}
+    if ndiff == 0:
+        return Finding(label, version, "match", f"equals {against or 'the derived form'} component by component "
+                       "(modulo n.n = 1)", details)
+    pairs = _pairs(rank)
+    status = "differs"
+    if pairs:
+        ps, ds = symmetrize_index(printed, pairs), symmetrize_index(derived, pairs)
+        nsym = _differing_components(_expand(ps), _expand(ds))
+        sds = diff_structures(decompose_index(ps), decompose_index(ds))
+        details["symmetrized"] = {"pairs": [list(p) for p in pairs], "equal": nsym == 0,
+                                  "differing_components": nsym, **sds.as_dict()}
+        if nsym == 0:
+            status = "match-symmetrized"
+    renaming = None
+    for name, rule in _RENAMINGS:
+        if _same(pe, _expand(_subs(derived, rule))):
+            renaming = name
+            break
+    details["renaming"] = renaming
+    of = sd.overall_factor
+    what = against or "the derived form"
+    if status == "match-symmetrized":
+        expl = (f"equals {what} only after symmetrization in " + ", ".join(f"({printed.indices[a]}{printed.indices[b]})"
+                                                                         for a, b in pairs)
+                + f"; component-wise {sd.summary(2)}")
+    elif of is not None and of != 0 and foreign and (sp.sympify(of).free_symbols <= foreign):
+        status = "match"
+        details["normalization"] = pretty(of)
+        expl = f"equals {what} up to the printed normalization factor {pretty(of)} (symbols of the measure)"
+    elif of is not None and of != 0:
+        expl = f"differs from {what} by one overall factor {pretty(of)}" + (" (a sign)" if of == -1 else "")
+        if renaming:
+            expl += f"; printed = derived with {renaming}"
+    elif renaming:
+        expl = f"differs from {what}: printed = derived with {renaming}; {sd.summary(2)}"
+    else:
+        expl = f"differs from {what}: {sd.summary(3)}"
+    return Finding(label, version, status, expl, details)
+
+
+def audit_equation(latex: str, against: str, indices: Sequence[str] | None = None, *,
+                   label: str = "user", version: str = "user") -> Finding:
+    r"""Audit a user's LaTeX right-hand side against the registered closed form ``against``.
+
+    ``indices``: the order of the printed free indices, mapped position by position onto the derived form's
+    indices (default: same letters, else alphabetical order).  Named tensors ``\tilde\Lambda`` may appear
+    and stand for the derived forms.  Raises :class:`InputError` for an unknown name or a rank mismatch and
+    :class:`ParseError` for unreadable LaTeX.
+
+    >>> audit_equation(r"\frac{1}{4\pi x^3}(\delta_{jl} - 3 n_j n_l)", "f2").status
+    'match'
+    """
+    import derivations
+
+    value = derived_value(against)
+    if value is None:
+        known = ", ".join(sorted(set(derivations.PROVIDES) | set(_DERIVED_PARTS)))
+        raise InputError(f"--against: unknown closed form {against!r}; expected one of: {known}")
+    printed = _parse(latex, _tensors(against, derived=True), indices)
+    return audit_expressions(printed, value, label=label, version=version, against=against, indices=indices)
+
+
+def _tensors(defines: str, *, derived: bool, printed_lookup=None) -> dict:
+    out = {}
+    jl = "_jl" in defines
+    for key, name in _NOTATION.items():
+        if jl:
+            name = name.replace("lambda_tilde", "lambda_tilde_jl")
+        if derived:
+            v = derived_value(name)
+        else:
+            v = printed_lookup(name) if printed_lookup else None
+        if v is not None:
+            out[key] = v
+    return out
+
+
+def _parse(latex: str, tensors: dict, indices=None):
+    from .parse import parse_latex
+
+    return parse_latex(latex, tensors=tensors or None,
+                       indices=None)
+
+
+# ------------------------------------------------------------------------------- the whole audit
+def audit_all(versions: Sequence[str] | None = None, *, claims: bool = True, fits: bool = True) -> list[Finding]:
+    """Audit every transcribed equation, the internal consistency, the prose claims and the Table 1 fits.
+
+    Order is deterministic: per version (journal first) the equations in file order, then the consistency
+    findings, then the claims; the fits last.
+    """
+    from .papers import VERSIONS
+
+    ctx = AuditContext()
+    out: list[Finding] = []
+    for v in (versions or list(VERSIONS)):
+        out.extend(ctx.audit_version(v, claims=claims))
+    if fits:
+        out.extend(_audit_fits(versions))
+    return out
+
+
+class AuditContext:
+    """Caches parsed and derived values within one audit run."""
+
+    def __init__(self):
+        self._parsed: dict = {}
+        self._derived: dict = {}
+
+    def derived(self, name: str):
+        if name not in self._derived:
+            self._derived[name] = derived_value(name)
+        return self._derived[name]
+
+    # ---------------------------------------------------------------- printed values
+    def printed(self, e, *, derived_refs: bool, equations=None):
+        """Value stated by equation ``e`` (prefactor x summand for q-sums; q -> q qhat), cached."""
+        key = (e.version, e.key, derived_refs)
+        if key not in self._parsed:
+            try:
+                self._parsed[key] = self._printed(e, derived_refs, equations)
+            except GlassSymError as exc:
+                self._parsed[key] = exc
+        v = self._parsed[key]
+        if isinstance(v, GlassSymError):
+            raise v
+        return v
+
+    def _printed(self, e, derived_refs, equations):
+        if isinstance(e, _Merged):
+            total = None
+            for x in e.members:
+                v = self.printed(x, derived_refs=derived_refs, equations=equations)
+                if total is None:
+                    total = v
+                else:
+                    total = total + (v.reorder(total.indices) if isinstance(v, IndexExpr) else v)
+            return total
+
+        def lookup(name):
+            cands = [x for x in (equations or []) if x.defines == name and x.latex and not _refers(x.latex)]
+            same = [x for x in cands if x.label == e.label]
+            for x in same + cands:
+                try:
+                    return self.printed(x, derived_refs=False, equations=equations)
+                except GlassSymError:
+                    continue
+            return None
+
+        if not _refers(e.latex):
+            tensors = {}
+        elif derived_refs:
+            tensors = _tensors(e.defines, derived=True)
+        else:
+            tensors = _tensors(e.defines, derived=False, printed_lookup=lookup)
+        value = _parse(e.latex, tensors)
+        if e.measure:
+            value = _q_to_qhat(value)
+            if e.prefactor:
+                value = value * _parse(e.prefactor, {})
+        return value
+
+    # ---------------------------------------------------------------- one version
+    def audit_version(self, version: str, *, claims: bool = True) -> list[Finding]:
+        from .papers import load_claims, load_equations
+
+        eqs = load_equations(version)
+        out = []
+        for e in _merge_terms(eqs):
+            out.append(self.audit_printed(e, eqs))
+        out.extend(self.consistency(eqs))
+        if claims:
+            out.extend(self.audit_claim(c, eqs) for c in load_claims(version))
+        return out
+
+    def audit_printed(self, e, eqs) -> Finding:
+        base = {"check": "derived", "defines": e.defines, "part": e.part, "source_line": e.source_line}
+        derived = self.derived(e.defines)
+        if derived is None:
+            return Finding(e.label, e.version, "not-derived",
+                           f"no registered closed form for {e.defines!r} yet", base)
+        try:
+            printed = self.printed(e, derived_refs=True, equations=eqs)
+        except ParseError as exc:
+            msg = str(exc)
+            if "different free indices" in msg or "occurs" in msg and "times in one product" in msg:
+                return Finding(e.label, e.version, "differs",
+                               f"not a well-formed tensor as printed: {msg}", {**base, "parse_error": msg})
+            return Finding(e.label, e.version, "unparsed", f"printed LaTeX not readable: {msg}",
+                           {**base, "parse_error": msg})
+        try:
+            foreign = _foreign(printed, derived) if e.measure else frozenset()
+            f = audit_expressions(printed, derived, label=e.label, version=e.version, against=e.defines,
+                                  foreign=foreign)
+        except InputError as exc:
+            return Finding(e.label, e.version, "differs", f"cannot be compared with {e.defines}: {exc}",
+                           {**base, "error": str(exc)})
+        f.details = {**base, **f.details}
+        if e.measure:
+            f.details["measure"] = e.measure
+            f.details["phase"] = e.phase
+            f.details["summand_even_in_q"] = _even_in_qhat(derived)
+        return f
+
+    # ---------------------------------------------------------------- internal consistency
+    def consistency(self, eqs) -> list[Finding]:
+        groups: dict[tuple, list] = {}
+        for e in _merge_terms(eqs):
+            if e.part in _WHOLE_PARTS or isinstance(e, _Merged):
+                groups.setdefault((e.defines, _measure_kind(e)), []).append(e)
+        out = []
+        for (name, _), members in groups.items():
+            vals = []
+            for e in members:
+                try:
+                    vals.append((e, _expand(self.printed(e, derived_refs=False, equations=eqs))))
+                except GlassSymError:
+                    continue
+            if len(vals) < 2:
+                continue
+            classes: list[list] = []
+            for e, v in vals:
+                for cl in classes:
+                    if _rank(cl[0][1]) == _rank(v) and _consistent(cl[0][1], v):
+                        cl.append((e, v))
+                        break
+                else:
+                    classes.append([(e, v)])
+            if len(classes) == 1:
+                continue
+            derived = self.derived(name)
+
+            def agrees(cl):
+                try:
+                    return derived is not None and _rank(derived) == _rank(cl[0][1]) and \
+                        _consistent(_align(cl[0][1], derived), _expand(derived))
+                except GlassSymError:
+                    return False
+
+            ref = max(classes, key=lambda cl: (len(cl), agrees(cl), -min(x[0].source_line for x in cl)))
+            ref_labels = ", ".join(_tag(x[0]) for x in ref)
+            for cl in classes:
+                if cl is ref:
+                    continue
+                for e, v in cl:
+                    rv = ref[0][1]
+                    details = {"check": "consistency", "defines": name, "part": e.part, "source_line": e.source_line,
+                               "against": [_tag(x[0]) for x in ref]}
+                    try:
+                        sub = audit_expressions(v, rv, label=e.label, version=e.version, against=ref_labels)
+                        details.update({k: sub.details[k] for k in ("structures", "overall_factor", "renaming")
+                                        if k in sub.details})
+                        why = sub.explanation.replace("derived with", "the other statement with")
+                    except InputError as exc:
+                        why = str(exc)
+                    out.append(Finding(e.label, e.version, "inconsistent",
+                                       f"{_tag(e)} states {name} differently from {ref_labels}: {why}", details))
+        return out
+
+    # ---------------------------------------------------------------- prose claims
+    def audit_claim(self, c, eqs) -> Finding:
+        details: dict[str, Any] = {"check": "claim", "item": c.item, "about": c.about, "ours": c.ours,
+                                   "theirs": c.theirs, "printed_factor": c.factor, "source_line": c.source_line,
+                                   "relation": "ours = factor * theirs"}
+        ours = self.derived(c.ours) if c.ours else None
+        theirs_eq = [e for e in _merge_terms(eqs) if e.defines == c.theirs and e.part != "split"]
+        if ours is None or not theirs_eq:
+            return Finding(c.label, c.version, "not-derived",
+                           f"claim {c.item} ({c.about}): no derived {c.ours!r} or printed {c.theirs!r} to compare",
+                           details)
+        try:
+            theirs = _align(self.printed(theirs_eq[0], derived_refs=True, equations=eqs), ours)
+        except GlassSymError as exc:
+            return Finding(c.label, c.version, "unparsed", f"claim {c.item}: printed {c.theirs} not readable: {exc}",
+                           details)
+        details["theirs_equation"] = _tag(theirs_eq[0])
+        comp = diff_structures(decompose_index(ours), decompose_index(theirs))
+        pairs = _pairs(_rank(ours))
+        sym = diff_structures(decompose_index(symmetrize_index(ours, pairs)),
+                              decompose_index(symmetrize_index(theirs, pairs))) if pairs else comp
+        fc, fs = comp.overall_factor, sym.overall_factor
+        details["factor_componentwise"] = None if fc is None else pretty(fc)
+        details["factor_symmetrized"] = None if fs is None else pretty(fs)
+        details["structures"] = comp.rows
+        details["structures_symmetrized"] = sym.rows
+        if c.factor is None:
+            n_ours = len(decompose_index(ours))
+            n_theirs = len(decompose_index(theirs))
+            details.update(structures_ours=n_ours, structures_theirs=n_theirs)
+            holds = fc is None and fs is not None
+            expl = (f"claim {c.item} ({c.about}): ours has {n_ours} structures, theirs {n_theirs}; "
+                    f"component-wise factor {details['factor_componentwise']}, "
+                    f"symmetrized factor {details['factor_symmetrized']}")
+            return Finding(c.label, c.version, "match" if holds else "differs", expl, details)
+        theirs_derived = self.derived(c.theirs)
+        if theirs_derived is not None:
+            dd = diff_structures(decompose_index(symmetrize_index(ours, pairs) if pairs else ours),
+                                 decompose_index(symmetrize_index(theirs_derived, pairs) if pairs else theirs_derived))
+            details["factor_vs_derived_theirs_symmetrized"] = None if dd.overall_factor is None else \
+                pretty(dd.overall_factor)
+        want = sp.Rational(c.factor)
+
+        def agrees(f):
+            if f is None:
+                return False
+            f = expand_alpha(f)
+            if c.about.startswith("sign"):  # a sign statement: only the sign of the factor is claimed
+                return f.is_number and bool(sp.sign(f) == sp.sign(want))
+            return sp.simplify(f - want) == 0
+
+        got_c, got_s = agrees(fc), agrees(fs)
+        status = "match" if got_c else "match-symmetrized" if got_s else "differs"
+        expl = (f"claim {c.item} ({c.about}): printed factor {c.factor} (ours = factor * theirs, theirs = printed "
+                f"{_tag(theirs_eq[0])}); computed {details['factor_componentwise'] or 'no single factor'} "
+                f"component-wise, {details['factor_symmetrized'] or 'no single factor'} symmetrized")
+        return Finding(c.label, c.version, status, expl, details)
+
+
+# ------------------------------------------------------------------------------- helpers
+def _tag(e) -> str:
+    return f"({e.label})" + (f"[{e.part}]" if e.part else "")
+
+
+def _measure_kind(e) -> str:
+    """'sum', 'integral' or '' (statements with different measures are not compared with each other)."""
+    m = e.measure or ""
+    if isinstance(e, _Merged):
+        m = e.members[0].measure or ""
+    return "integral" if "\\int" in m else "sum" if "\\sum" in m else ""
+
+
+def _refers(latex: str) -> bool:
+    """Does the printed text refer to a named tensor (tilde Lambda and its parts)?"""
+    return "\\Lambda" in latex
+
+
+def _consistent(a, b) -> bool:
+    try:
+        return _differing_components(a, b) == 0
+    except InputError:  # different free indices: not the same statement
+        return False
+
+
+def _q_to_qhat(value):
+    """Write components of q as q qhat (the summand of a q-sum is a function of qhat only)."""
+    if isinstance(value, IndexExpr):
+        return value.substitute_vector("q", "qhat", q).map_coefficients(sp.cancel)
+    return value
+
+
+def _even_in_qhat(value) -> bool:
+    """Every term has an even number of qhat factors: cos(q.x) and e^{iq.x} give the same sum over q."""
+    if not isinstance(value, IndexExpr):
+        return True
+    return all(sum(1 for f in m if f[0] == "v" and f[1] == "qhat") % 2 == 0 for m in value.terms)
+
+
+def _foreign(printed, derived) -> frozenset:
+    """Symbols of the printed form that are neither in the derived form nor shared physics symbols."""
+    def syms(x):
+        cs = x.coefficients() if isinstance(x, IndexExpr) else [sp.sympify(x)]
+        return set().union(*[c.free_symbols for c in cs]) if cs else set()
+
+    known = set(SCALAR_SYMBOLS.values()) | syms(derived)
+    return frozenset(s for s in syms(printed) if s not in known)
+
+
+@dataclass(frozen=True)
+class _Merged:
+    """Several printed terms of one display (parts term_1, term_2, ...) read as one statement."""
+
+    label: str
+    version: str
+    defines: str
+    part: str
+    source_line: int
+    members: tuple
+
+    @property
+    def key(self):
+        return (self.label, self.part, self.defines)
+
+    latex = ""
+    measure = "merged"
+    prefactor = None
+    phase = None
+
+
+def _merge_terms(eqs) -> list:
+    """Equations in file order, with the parts ``term_*`` of one (label, defines) merged into one entry."""
+    out, seen = [], {}
+    for e in eqs:
+        if e.part and e.part.startswith("term_"):
+            k = (e.label, e.defines)
+            if k in seen:
+                continue
+            members = tuple(x for x in eqs if (x.label, x.defines) == k and x.part and x.part.startswith("term_"))
+            m = _Merged(e.label, e.version, e.defines, "+".join(x.part for x in members), e.source_line, members)
+            seen[k] = m
+            out.append(m)
+        else:
+            out.append(e)
+    return out
+
+
+def _audit_fits(versions=None) -> list[Finding]:
+    """Table 1 fits from :mod:`glass_sym.table1`: differs when slope or r is off beyond rounding."""
+    from . import table1
+
+    out = []
+    vs = versions or [None]
+    for v in vs:
+        for f in table1.check_fits(v):
+            details = {"check": "fit", "fit": f["id"], "printed_slope": f["printed_slope"],
+                       "printed_r": f["printed_r"], "slope": f["slope"], "r": f["r"],
+                       "slope_unrounded": f["slope_unrounded"], "r_unrounded": f["r_unrounded"],
+                       "materials": f["materials"], "x": f["x"], "y": f["y"], "model": f["model"],
+                       "reproduced_by": f["reproduced_by"], "source_lines": f["source_lines"]}
+            out.append(Finding("Table 1", f["version"], "differs" if f["flag"] else "match",
+                               f"fit {f['id']}: {f['explanation']}", details))
+    return out
