@@ -23,9 +23,10 @@ import json
 import os
 import secrets
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
+
+from .fileio import atomic_write
 
 __all__ = ["enabled", "cache_dir", "source_key", "load", "store", "clear", "NO_CACHE_ENV", "CACHE_DIR_ENV"]
 
@@ -151,20 +152,6 @@ def clear() -> None:
         (d / ".hmac-key").unlink(missing_ok=True)
 
 
-def _atomic_write(path: Path, data: bytes, mode: int | None = None) -> None:
+def _atomic_write(path: Path, data: bytes, mode: int | None = 0o600) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    atomic_write(path, data, mode=mode)

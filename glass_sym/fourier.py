@@ -228,8 +228,7 @@ def explicit_fourier(t, vector: tuple = None):
     coordinates (no index calculus).  The x-independent divergent part of G_p is dropped, which the Laurent
     expansion shows is legitimate for k >= 1.  Used to cross-check :func:`fourier_transform`.
     """
-    from .symbols import N, QHAT
-    from .tensor import Tensor
+    from .symbols import QHAT
 
     gens = QHAT if vector is None else vector
 
@@ -246,5 +245,4 @@ def explicit_fourier(t, vector: tuple = None):
             total += coeff * _cartesian_monomial(tuple(exps), k // 2)
         return total
 
-    del N
     return t.map(comp)

@@ -40,6 +40,7 @@ from typing import Any
 import sympy as sp
 
 from .errors import OutputError
+from .fileio import atomic_write
 
 __all__ = [
     "index_latex",
@@ -608,28 +609,7 @@ def derivation_latex_body(derivation, used_labels: set[str] | None = None, width
 
 # ============================================================================ files
 def _atomic_write(path: Path, text: str) -> None:
-    fd, tmp = None, None
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        os.chmod(tmp, 0o666 & ~_umask())
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fd = None
-            fh.write(text)
-        os.replace(tmp, path)
-        tmp = None
-    except OSError as exc:
-        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
-    finally:
-        if fd is not None:
-            os.close(fd)
-        if tmp is not None and os.path.exists(tmp):
-            os.unlink(tmp)
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
+    atomic_write(path, text)
 
 
 def _ensure_dir(outdir: Path) -> None:

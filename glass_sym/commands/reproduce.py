@@ -24,12 +24,9 @@ def add_arguments(p) -> None:
 
 
 def _atomic_text(path: Path, text: str) -> None:
-    from ..cache import _atomic_write
+    from ..fileio import atomic_write
 
-    try:
-        _atomic_write(path, text.encode("utf-8"))
-    except OSError as exc:
-        raise OutputError(f"cannot write {str(path)!r}: {exc.strerror or exc}") from None
+    atomic_write(path, text)
 
 
 def run(args) -> int:

@@ -50,7 +50,7 @@ def section(outdir: Path) -> Section:
     ok = sum(1 for d in built for s in d.steps if s.verified)
     md = [f"{ok}/{n} steps verified across {len(built)} chain(s).", "",
           f"LaTeX: `{texdir.name}/{Path(paths[-1]).name}`" + (f", PDF: `{texdir.name}/{Path(pdf).name}`" if pdf else ""),
-          *( [f"", pdf_note] if pdf_note else []), "", *lines,
+          *(["", pdf_note] if pdf_note else []), "", *lines,
           *(["", "### Computed findings (from step checks and notes)", "", *findings] if findings else [])]
     return Section("derivations", "Derivations (appendices rebuilt and checked)", "\n".join(md),
                    {"chains": data, "verified": ok, "steps": n, "pdf": bool(pdf)},

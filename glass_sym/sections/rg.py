@@ -10,11 +10,11 @@ from __future__ import annotations
 import math
 import os
 import pathlib
-import tempfile
 import time
 from typing import Optional, Sequence
 
 from ..errors import InputError, OutputError
+from ..fileio import atomic_target
 
 __all__ = ["section", "plot_figure1", "plot_flow", "kk_sign_table", "FLOW_MATERIALS"]
 
@@ -30,15 +30,8 @@ def _save(fig, outdir: pathlib.Path, stem: str) -> list[str]:
     written = []
     for ext, meta in (("png", {"Software": None}), ("pdf", {"CreationDate": None, "Producer": None})):
         target = outdir / f"{stem}.{ext}"
-        fd, tmp = tempfile.mkstemp(dir=outdir, prefix=f".{stem}.", suffix=f".{ext}")
-        os.close(fd)
-        try:
+        with atomic_target(target) as tmp:
             fig.savefig(tmp, format=ext, metadata=meta, dpi=120)
-            os.replace(tmp, target)
-        except OSError as exc:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise OutputError(f"cannot write {str(target)!r}: {exc.strerror}") from None
         written.append(str(target))
     return written
 
