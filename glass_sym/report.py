@@ -27,6 +27,7 @@ class Section:
 #: report sections in order (module paths)
 SECTIONS = [
     "glass_sym.sections.derivations",
+    "glass_sym.sections.audit",
     "glass_sym.sections.rg",
     "glass_sym.sections.lattice",
 ]
