@@ -33,8 +33,8 @@ import sympy as sp
 from .errors import GlassSymError, InputError, ParseError
 from .indexnotation import IndexExpr
 from .structures import (decompose_index, diff_structures, differing_components, expand_alpha, pretty,
-                         same_decomposition,                          symmetrize_index)
-from .symbols import SCALAR_SYMBOLS, alpha, c_l, c_t, q
+                         same_decomposition, symmetrize_index)
+from .symbols import SCALAR_SYMBOLS, c_l, c_t, q
 
 __all__ = ["STATUSES", "Finding", "audit_expressions", "audit_equation", "audit_all", "derived_value",
            "AuditContext"]
@@ -230,7 +230,7 @@ def audit_equation(latex: str, against: str, indices: Sequence[str] | None = Non
     if value is None:
         known = ", ".join(sorted(set(derivations.PROVIDES) | set(_DERIVED_PARTS)))
         raise InputError(f"--against: unknown closed form {against!r}; expected one of: {known}")
-    printed = _parse(latex, _tensors(against, derived=True), indices)
+    printed = _parse(latex, _tensors(against, derived=True))
     return audit_expressions(printed, value, label=label, version=version, against=against, indices=indices)
 
 
@@ -249,11 +249,10 @@ def _tensors(defines: str, *, derived: bool, printed_lookup=None) -> dict:
     return out
 
 
-def _parse(latex: str, tensors: dict, indices=None):
+def _parse(latex: str, tensors: dict):
     from .parse import parse_latex
 
-    return parse_latex(latex, tensors=tensors or None,
-                       indices=None)
+    return parse_latex(latex, tensors=tensors or None)
 
 
 # ------------------------------------------------------------------------------- the whole audit
