@@ -186,9 +186,12 @@ def audit_expressions(printed, derived, *, label: str = "user", version: str = "
         if nsym == 0:
             status = "match-symmetrized"
     renaming = None
-    for name, rule in _RENAMINGS:
+    for name, rule in _RENAMINGS:  # alpha kept as a symbol first, then renamed inside alpha too
         if _same(pe, _expand(_subs(derived, rule))):
             renaming = name
+            break
+        if _same(pe, _subs(de, rule)):
+            renaming = name + " (also inside alpha)"
             break
     details["renaming"] = renaming
     of = sd.overall_factor
