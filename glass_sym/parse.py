@@ -45,6 +45,10 @@ __all__ = [
 MAX_LENGTH = 100_000
 #: deepest accepted bracket nesting (keeps the tree transformer far from Python's recursion limit)
 MAX_DEPTH = 40
+#: largest |exponent| of a numeric power, and largest size (bits) of an exact rational power (2^{2^{99}} would
+#: otherwise be computed exactly and exhaust time and memory)
+_MAX_EXPONENT = 1000
+_MAX_POWER_BITS = 100_000
 
 #: the LALR grammar (glass_sym/grammar.lark), read once
 GRAMMAR = (Path(__file__).with_name("grammar.lark")).read_text(encoding="utf-8")
@@ -354,6 +358,22 @@ class _Vec:
     atoms: dict = field(default_factory=dict)
 
 
+def _short(x) -> str:
+    text = str(x)
+    return text if len(text) <= 24 else f"{text[:12]}...({len(text)} characters)"
+
+
+def _power(base: sp.Expr, expo: sp.Expr, pos: int) -> sp.Expr:
+    """base**expo, refusing numeric powers too large to compute exactly (ParseError naming the exponent)."""
+    if expo.is_Number and abs(expo) > _MAX_EXPONENT:
+        raise _PosError(pos, f"exponent {_short(expo)} is out of range: expected |exponent| <= {_MAX_EXPONENT}")
+    if base.is_Rational and expo.is_Rational and base != 0 and \
+            abs(expo) * max(abs(base.p), abs(base.q)).bit_length() > _MAX_POWER_BITS:
+        raise _PosError(pos, f"power {_short(base)}^{_short(expo)} is too large to compute exactly "
+                             f"(more than {_MAX_POWER_BITS} bits)")
+    return base**expo
+
+
 def _scalar(value) -> _Tens:
     value = sp.S(value) if isinstance(value, int) else value
     return _Tens({(): value} if value != 0 else {}, frozenset())
@@ -608,6 +628,8 @@ class _Build(Transformer):
 
     def root(self, meta, ch):
         n = self._scalar_of(ch[2], meta.start_pos, r"\sqrt[n]")
+        if n == 0:
+            raise _PosError(meta.start_pos, r"\sqrt[n]: expected a root index n != 0, got 0")
         return _scalar(sp.root(self._scalar_of(ch[4], meta.start_pos, r"\sqrt"), n))
 
     def func(self, meta, ch):
@@ -615,7 +637,7 @@ class _Build(Transformer):
         power = self._scalar_of(ch[2], meta.start_pos, "an exponent") if len(ch) == 4 else None
         argv = self._scalar_of(ch[-1], meta.start_pos, str(ch[0]))
         out = _dot({"m": 1}, {"n": 1}) if fn is sp.cos and argv == _THETA_SS else fn(argv)
-        return _scalar(out**power if power is not None else out)
+        return _scalar(_power(out, power, meta.start_pos) if power is not None else out)
 
     def _scalar_of(self, v, pos, what):
         v = self._value(v)
@@ -672,7 +694,7 @@ class _Build(Transformer):
                 raise _PosError(pos, f"superscript label {expo} on an expression that is not a named symbol")
             if isinstance(value, _Vec) or not value.is_scalar:
                 raise _PosError(pos, "power of a vector or of an expression with free indices")
-            value = _scalar(value.scalar_value() ** self._scalar_of(expo, pos, "an exponent"))
+            value = _scalar(_power(value.scalar_value(), self._scalar_of(expo, pos, "an exponent"), pos))
         return value
 
     def _resolve(self, b: _Base, sub, primes: int, label) -> _Tens | _Vec:
