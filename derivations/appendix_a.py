@@ -33,8 +33,8 @@ from glass_sym.tensor import Tensor, compare, rational_rotation, rotation_covari
 
 NAME = "appendix-a"
 TITLE = "Appendix A: the stress-stress interaction Lambda_ijkl between elementary blocks"
-PROVIDES = ("f1", "f2", "coulomb", "u0", "lambda_q", "lambda_q_jl", "lambda_x", "lambda_tilde",
-            "lambda_tilde_1", "lambda_tilde_2", "lambda_tilde_jl")
+PROVIDES = ("f1", "f2", "coulomb", "u0", "lambda_q", "lambda_q_jl", "lambda_x", "lambda_x_jl", "lambda_tilde",
+            "lambda_tilde_1", "lambda_tilde_2", "lambda_tilde_jl", "lambda_tilde_jl_1", "lambda_tilde_jl_2")
 
 IJKL = interaction.IJKL
 
@@ -198,6 +198,12 @@ def build() -> Derivation:
            how="as (A.11) with the vertex 2 q_j e_mu,i in place of q_j e_mu,i + q_i e_mu,j",
            check=lambda: elastic.check_mode_sum_explicit("jl"),
            check_text="explicit transverse basis", register="lambda_q_jl")
+    lx_jl = interaction.lambda_x("jl")
+    d.step(None, "lambda_x_jl", "Lambda(x) with Joffrin-Levelut's strain convention",
+           lhs=r"\Lambda_{ijkl}(\vec x)\big|_{e_{ij}=\partial_j u_i}", value=lx_jl,
+           how="Fourier engine on Lambda(q)|_JL",
+           check=lambda: compare(lx_jl.to_tensor(), fourier.explicit_fourier(lq_jl.to_tensor())),
+           check_text="explicit Cartesian route, 81 components", register="lambda_x_jl")
     lt_jl = interaction.lambda_tilde("jl")
     lt_t, lt_jl_t = lt.to_tensor(), lt_jl.to_tensor()
     d.step(None, "lambda_tilde_jl", "tilde Lambda derived with Joffrin-Levelut's strain convention",
@@ -205,6 +211,15 @@ def build() -> Derivation:
            how="Fourier engine on Lambda(q)|_JL",
            check=lambda: compare(lt_jl_t, fourier.explicit_fourier(lq_jl.to_tensor()) * (-8 * sp.pi * rho * c_t**2 * r**3)),
            check_text="explicit Cartesian route", register="lambda_tilde_jl")
+    jl1, jl2 = interaction.split_by_alpha(lt_jl)
+    d.step(None, "lambda_tilde_jl_1", "Part (1) of tilde Lambda in Joffrin-Levelut's convention (alpha^0 terms)",
+           lhs=r"\tilde\Lambda^{(1)}_{ijkl}(\vec n)\big|_{e_{ij}=\partial_j u_i}", value=jl1,
+           how="coefficient of alpha^0", check=lambda: compare((jl1 + jl2).to_tensor(), lt_jl_t),
+           check_text="part (1) + part (2) = tilde Lambda|_JL", register="lambda_tilde_jl_1")
+    d.step(None, "lambda_tilde_jl_2", "Part (2) of tilde Lambda in Joffrin-Levelut's convention (alpha terms)",
+           lhs=r"\tilde\Lambda^{(2)}_{ijkl}(\vec n)\big|_{e_{ij}=\partial_j u_i}", value=jl2,
+           how="coefficient of alpha^1, times alpha", check=lambda: compare(jl2.to_tensor(), p2.to_tensor()),
+           check_text="equal to our part (2): the strain convention changes only part (1)", register="lambda_tilde_jl_2")
     d.step(None, "jl_convention_symmetric_part", "Both strain conventions agree on symmetric stresses",
            lhs=r"\mathcal{S}_{(ij)(kl)}\tilde\Lambda\big|_{e_{ij}=\partial_j u_i}",
            value=interaction.lambda_tilde("jl"),
@@ -219,8 +234,8 @@ def build() -> Derivation:
     for part, ours, theirs in (("1", p1, jl_p1), ("2", p2, jl_p2)):
         cmp_ = interaction.compare_parts(ours, theirs)
         _jl_part_step(d, part, ours, theirs, cmp_, f"printed (A.1) line {printed.source_line}")
-    cmp_jl = interaction.compare_parts(interaction.split_by_alpha(lt_jl)[0], jl_p1)
-    _jl_part_step(d, "1", interaction.split_by_alpha(lt_jl)[0], jl_p1, cmp_jl,
+    cmp_jl = interaction.compare_parts(jl1, jl_p1)
+    _jl_part_step(d, "1", jl1, jl_p1, cmp_jl,
                   "printed (A.1), against tilde Lambda^(1) derived in Joffrin-Levelut's own strain convention",
                   name="jl_convention_part1_vs_printed_A1")
 
