@@ -125,6 +125,8 @@ def coefficients(c_l: float, c_t: float, rho: Optional[float] = None) -> Coeffic
     with it).
     """
     _check_speeds(c_l, c_t)
+    if rho is not None and not (math.isfinite(rho) and rho > 0):
+        raise InputError(f"rho must be finite and > 0 kg/m^3; got {rho!r}")
     funcs = coefficient_functions()
     note = "material value"
     if rho is None:
@@ -307,7 +309,8 @@ def flow(material, *, f: float = 1e6, T: float = 1.0, L1: float = 5e-9, N0: int 
 
     mat = _resolve(material)
     _check_n0(N0)
-    for name, v, unit in (("f", f, "Hz"), ("T", T, "K"), ("Omega_c", Omega_c, "rad/s"), ("ratio0", ratio0, "")):
+    for name, v, unit in (("f", f, "Hz"), ("T", T, "K"), ("Omega_c", Omega_c, "rad/s"), ("ratio0", ratio0, ""),
+                          ("tol", tol, "")):
         if not (math.isfinite(v) and v > 0):
             raise InputError(f"{name} must be finite and > 0{(' ' + unit) if unit else ''}; got {v!r}")
     omega = 2.0 * math.pi * f
