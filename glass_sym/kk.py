@@ -192,8 +192,8 @@ def _validate(omega, T, Omega_c):
     wc = check_positive("Omega_c", Omega_c, "rad/s")
     w, t, wc = np.broadcast_arrays(w, t, wc)
     if np.any(wc <= w):
-        raise InputError(f"Omega_c must be > omega; got Omega_c = {wc[wc <= w].flat[0]!r} rad/s <= "
-                         f"omega = {w[wc <= w].flat[0]!r} rad/s")
+        raise InputError(f"Omega_c must be > omega; got Omega_c = {float(wc[wc <= w].flat[0])!r} rad/s <= "
+                         f"omega = {float(w[wc <= w].flat[0])!r} rad/s")
     y = beta_hbar_omega(w, t)
     if np.any(y > _MAX_Y):
         raise InputError(f"hbar omega/(k_B T) must be <= {_MAX_Y:g} (T too low for omega: the TTLS profile is saturated "
