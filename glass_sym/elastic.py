@@ -27,7 +27,6 @@ import sympy as sp
 
 from .indexnotation import IndexExpr, delta, vec
 from .symbols import QHAT, Q, alpha, c_l, c_t, rho
-from .tensor import Tensor, compare
 
 __all__ = [
     "CompletedSquare",
@@ -181,29 +180,39 @@ def mode_coefficient_to_alpha(e: IndexExpr) -> IndexExpr:
     return e.map_coefficients(lambda c: sp.factor(sp.expand(c.subs(c_l, c_t / sp.sqrt(1 - alpha)))))
 
 
-def explicit_transverse_basis() -> tuple[tuple[sp.Expr, ...], tuple[sp.Expr, ...]]:
-    """Two explicit (unnormalized, rational) transverse vectors for a generic symbolic q.
+def explicit_transverse_basis(qv=Q):
+    """Two explicit (unnormalized) transverse vectors for a generic wave vector ``qv``.
 
-    t1 = (-q2, q1, 0), t2 = q x t1; both orthogonal to q and to each other.  Their unit vectors are t/|t|, so
-    products e_a e_b = t_a t_b / |t|^2 stay rational (no square roots: exact and fast).
+    t1 = (-q2, q1, 0), t2 = q x t1: orthogonal to q and to each other, |t1|^2 = q1^2 + q2^2 = s and
+    |t2|^2 = s q^2.  Products e_a e_b = t_a t_b/|t|^2 stay rational.  ``qv`` may hold SymPy symbols (default)
+    or elements of a polynomial ring (the exact checks below use sparse polynomials over QQ).
     """
-    q1, q2, q3 = Q
-    t1 = (-q2, q1, sp.S.Zero)
+    q1, q2, q3 = qv
+    t1 = (-q2, q1, q1 * 0)
     t2 = (q2 * t1[2] - q3 * t1[1], q3 * t1[0] - q1 * t1[2], q1 * t1[1] - q2 * t1[0])
     return t1, t2
 
 
-def _dot(x, y) -> sp.Expr:
-    return sp.expand(sum(a_ * b_ for a_, b_ in zip(x, y)))
-
-
 def check_completeness():
-    """Check (A.5) for the explicit basis: orthogonality and sum_t e_a e_b = delta_ab - q_a q_b/q^2."""
-    t1, t2 = explicit_transverse_basis()
-    n1, n2, qq = _dot(t1, t1), _dot(t2, t2), _dot(Q, Q)
-    comp = Tensor.from_function(2, lambda ab: sp.cancel(
-        t1[ab[0]] * t1[ab[1]] / n1 + t2[ab[0]] * t2[ab[1]] / n2 - ((1 if ab[0] == ab[1] else 0) - Q[ab[0]] * Q[ab[1]] / qq)))
-    return [_dot(t1, Q), _dot(t2, Q), _dot(t1, t2), compare(comp, Tensor.zeros(2))]
+    """Check (A.5) for the explicit basis: orthogonality and sum_t e_a e_b = delta_ab - q_a q_b/q^2.
+
+    With s = |t1|^2 and |t2|^2 = s Q (Q = q^2), completeness multiplied by s Q is the polynomial identity
+    t1_a t1_b Q + t2_a t2_b = (delta_ab Q - q_a q_b) s, checked exactly in a sparse polynomial ring.
+    """
+    from .tensor import Comparison
+
+    ring, q1, q2, q3 = sp.ring("q1,q2,q3", sp.QQ)
+    qv = (q1, q2, q3)
+    t1, t2 = explicit_transverse_basis(qv)
+    Qr, s_ = q1**2 + q2**2 + q3**2, q1**2 + q2**2
+    dots = [sum(x * y for x, y in zip(a_, b_)) for a_, b_ in ((t1, qv), (t2, qv), (t1, t2))]
+    residual = {}
+    for a_ in range(3):
+        for b_ in range(3):
+            d = t1[a_] * t1[b_] * Qr + t2[a_] * t2[b_] - ((Qr if a_ == b_ else 0) - qv[a_] * qv[b_]) * s_
+            if d:
+                residual[(a_, b_)] = d.as_expr()
+    return [x.as_expr() for x in dots] + [Comparison(not residual, residual)]
 
 
 def check_mode_sum_explicit(convention: str = "symmetric"):
@@ -220,8 +229,7 @@ def check_mode_sum_explicit(convention: str = "symmetric"):
 
     ring, q1, q2, q3 = sp.ring("q1,q2,q3", sp.QQ)
     qv = (q1, q2, q3)
-    t1 = (-q2, q1, ring.zero)
-    t2 = (q2 * t1[2] - q3 * t1[1], q3 * t1[0] - q1 * t1[2], q1 * t1[1] - q2 * t1[0])
+    t1, t2 = explicit_transverse_basis(qv)
     qq = q1**2 + q2**2 + q3**2
     s_ = q1**2 + q2**2
 
