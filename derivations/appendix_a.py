@@ -110,14 +110,15 @@ def build() -> Derivation:
     k1, k2 = fourier.scalar_kernel(1), fourier.scalar_kernel(2)
     d.step("A.16", "G1", "Regulated kernel G_1 = int d^3q/(2pi)^3 e^{iq.x}/(q^2+lambda^2)",
            lhs=r"G_1(|\vec x|;\lambda)", value=k1.value,
-           how="angular integral 4 pi sin(qr)/(qr) and radial integral int_0^oo by SymPy",
+           how="angular integral 4 pi sin(qr)/(qr) by SymPy; radial integral int_0^oo = pi Res at the pole q = i lambda "
+               "(contour closed in the upper half plane, Jordan's lemma), SymPy residue",
            check=lambda: [sp.simplify(_radial_laplacian(k1.value) - lam**2 * k1.value),
                           sp.limit(-4 * sp.pi * r**2 * sp.diff(k1.value, r), r, 0) - 1],
            check_text="(nabla^2 - lambda^2) G_1 = 0 for r > 0 and unit flux -4 pi r^2 G_1' -> 1 as r -> 0 "
                       "(the delta source)")
     d.step("A.16", "G2", "Regulated kernel G_2 = int d^3q/(2pi)^3 e^{iq.x}/(q^2+lambda^2)^2",
            lhs=r"G_2(|\vec x|;\lambda)", value=k2.value,
-           how="SymPy radial integral, as for G_1",
+           how="residue at the double pole q = i lambda, as for G_1",
            check=lambda: [sp.simplify(-_radial_laplacian(k2.value) + lam**2 * k2.value - k1.value),
                           sp.simplify(k2.value + sp.diff(k1.value, lam) / (2 * lam))],
            check_text="(-nabla^2 + lambda^2) G_2 = G_1 and G_2 = -dG_1/d(lambda^2)")

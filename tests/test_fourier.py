@@ -21,6 +21,12 @@ def test_eq_A16_scalar_kernels():
     assert sp.simplify(scalar_kernel(1).value - sp.exp(-lam * r) / (4 * sp.pi * r)) == 0
 
 
+@pytest.mark.parametrize("p", [1, 2, 3])
+def test_residue_route_equals_sympy_definite_integral(p):
+    """Contour integration (default) and SymPy's definite integration give the same G_p."""
+    assert sp.simplify(scalar_kernel(p).value - scalar_kernel(p, "integrate").value) == 0
+
+
 def test_eq_A16_divergent_piece_is_x_independent():
     """lambda -> 0: the 1/(8 pi lambda) of G_2 carries no x-dependence, so the four derivatives of (A.15) kill it."""
     k2 = scalar_kernel(2)
