@@ -61,7 +61,7 @@ _ACCENTS = {"vec": "vec", "mathbf": "vec", "boldsymbol": "vec", "bm": "vec", "ha
             "tilde": "tilde", "widetilde": "tilde", "bar": "bar", "overline": "bar"}
 _ROMAN = {"mathrm", "text", "textrm", "operatorname", "mathit", "mathsf", "rm"}
 _SKIPPED_ARG = {"tag", "label", "begin", "end"}
-_UNSUPPORTED = {"sum", "int", "iint", "oint", "lim", "prod", "partial", "nabla", "mathcal", "stackrel",
+_UNSUPPORTED = {"sum", "iint", "oint", "prod", "nabla", "mathcal", "stackrel",
                 "langle", "rangle", "to", "rightarrow", "approx", "sim", "leq", "geq", "neq", "ll", "gg"}
 #: letters that are vectors when they carry an index subscript ('k' is read as the wave vector 'q')
 _VECTOR_LETTERS = {"n": "n", "m": "m", "x": "x", "q": "q", "e": "e", "k": "q"}
@@ -149,7 +149,12 @@ def _latex_tokens(toks: list[Token]) -> list[Token]:
             if name in _SKIPPED_ARG:
                 _, i = _group_text(toks, i, val)
                 continue
-            if name in ("frac", "dfrac", "tfrac", "cfrac"):
+            if name in ("int", "lim", "partial") or (name in ("frac", "dfrac", "tfrac") and i + 1 < len(toks)
+                                                      and toks[i].type == "LBRACE" and toks[i + 1] == "\\partial"):
+                from .parse_calculus import lex_calculus    # \int, \lim, \partial: see glass_sym.parse_calculus
+
+                t, i = lex_calculus(toks, i, t)
+            elif name in ("frac", "dfrac", "tfrac", "cfrac"):
                 t = _tok("FRAC", val, t)
             elif name == "sqrt":
                 t = _tok("SQRT", val, t)

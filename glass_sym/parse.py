@@ -38,6 +38,7 @@ from ._parse_core import (_BLOCK_LABELS, _FUNCS, _THETA_SS, _VECTOR_LETTERS, DEL
                           _Tens, _Vec, _vec_resolve, _where)
 from .errors import InputError, ParseError
 from .indexnotation import IndexExpr
+from .parse_calculus import _Op, _Open, apply_op
 
 __all__ = [
     "GRAMMAR", "MAX_LENGTH", "MAX_DEPTH", "SYMBOL_TABLE", "DELTA_X", "Lhs",
@@ -85,6 +86,11 @@ class _Build(Transformer):
         sign, acc, k = 1, None, 0
         if isinstance(ch[0], Token):
             sign, k = (-1 if ch[0].type == "MINUS" else 1), 1
+        if isinstance(ch[k], _Op) and len(ch) == k + 1:     # (\partial_j \partial_l), (-\partial_j): an operator
+            return _Op(ch[k].steps, ch[k].pos, ch[k].factor * sign)
+        for v in ch[k::2]:
+            if isinstance(v, _Op):
+                raise _PosError(v.pos, "an operator (\\int, \\partial, \\lim) without operand inside a sum")
         acc = self._neg(ch[k], meta) if sign < 0 else ch[k]
         for op, val in zip(ch[k + 1::2], ch[k + 2::2]):
             s = -1 if op.type == "MINUS" else 1
@@ -108,6 +114,19 @@ class _Build(Transformer):
         acc = ch[0]
         for op, val in zip(ch[1::2], ch[2::2]):
             p = op.start_pos
+            if isinstance(val, _Op):
+                raise _PosError(val.pos, "an operator (\\int, \\partial, \\lim) after a product sign: write it "
+                                "before its operand")
+            if isinstance(acc, _Open):      # the operand of \int ... runs to the end of the product
+                acc = _Open(acc.prefix, acc.op, self.product(meta, [acc.operand, op, val]))
+                continue
+            if isinstance(val, _Open):
+                if op.type == "SLASH":
+                    raise _PosError(p, "division by an integral or derivative")
+                acc = _Open(self._times(acc, val.prefix, p) if val.prefix is not None else acc, val.op, val.operand)
+                continue
+            if isinstance(acc, _Op):
+                raise _PosError(acc.pos, "an operator (\\int, \\partial, \\lim) needs an operand after it")
             if op.type == "SLASH":
                 acc = self._div(acc, val, p)
             elif op.type == "CDOT" and isinstance(acc, _Vec) and isinstance(val, _Vec):
@@ -116,9 +135,33 @@ class _Build(Transformer):
                 raise _PosError(p, "cross products of vectors are not supported")
             else:
                 acc = self._times(acc, val, p)
-        return acc
+        return self._close(acc)
+
+    def _close(self, v):
+        if isinstance(v, _Open):
+            out = apply_op(v.op, v.operand, v.op.pos)
+            return self._times(v.prefix, out, v.op.pos) if v.prefix is not None else out
+        return v
 
     def implicit(self, meta, ch):
+        ops = [k for k, v in enumerate(ch) if isinstance(v, (_Op, _Open))]
+        if ops:       # an operator applies to everything after it in the product (as in TeX)
+            k = ops[0]
+            prefix = self.implicit(meta, ch[:k]) if k else None
+            head = ch[k]
+            if isinstance(head, _Open):
+                raise _PosError(head.op.pos, "an applied operator inside a juxtaposition")   # pragma: no cover
+            rest = self.implicit(meta, ch[k + 1:]) if k + 1 < len(ch) else None
+            if rest is None or isinstance(rest, _Op):      # operators only: compose, keep a scalar prefix
+                op = head if rest is None else head.then(rest)
+                if prefix is None:
+                    return op
+                if isinstance(prefix, _Tens) and prefix.is_scalar:
+                    return _Op(op.steps, op.pos, op.factor * prefix.scalar_value())
+                raise _PosError(head.pos, "an operator (\\int, \\partial, \\lim) needs an operand after it")
+            if isinstance(rest, _Open):
+                rest = self._close(rest)
+            return _Open(prefix, head, rest)
         acc = ch[0]
         for val in ch[1:]:
             if isinstance(acc, _Tens) and acc.placeholder and isinstance(val, _Vec):
@@ -128,6 +171,8 @@ class _Build(Transformer):
         return acc
 
     def _times(self, x, y, pos):
+        if isinstance(x, (_Op, _Open)) or isinstance(y, (_Op, _Open)):
+            raise _PosError(pos, "an operator (\\int, \\partial, \\lim) cannot be multiplied here")
         if isinstance(x, _Vec) and isinstance(y, _Vec):
             raise _PosError(pos, r"product of two vectors without index: write \vec a \cdot \vec b or a_i b_i")
         if isinstance(x, _Vec) or isinstance(y, _Vec):
@@ -138,6 +183,9 @@ class _Build(Transformer):
         return _mul(x, y, pos)
 
     def _div(self, x, y, pos):
+        if isinstance(x, (_Op, _Open)) or isinstance(y, (_Op, _Open)):
+            raise _PosError(pos, "an operator (\\int, \\partial, \\lim) in a fraction needs its operand inside "
+                            "the same numerator")
         if isinstance(y, _Vec) or not y.is_scalar:
             raise _PosError(pos, "division by a vector or by an expression with free indices")
         den = y.scalar_value()
@@ -172,6 +220,22 @@ class _Build(Transformer):
 
     def group(self, meta, ch):
         return ch[1]
+
+    # -- calculus (glass_sym.parse_calculus) --------------------------------------------------------------
+    def integral(self, meta, ch):
+        norm = sp.S.One
+        if len(ch) == 6:
+            den = self._scalar_of(ch[5], meta.start_pos, r"the denominator of the measure \frac{d^3q}{...}")
+            if den == 0:
+                raise _PosError(meta.start_pos, "division by zero in the measure")
+            norm = 1 / den
+        return _Op([("int", norm, ch[0].start_pos)], ch[0].start_pos)
+
+    def deriv(self, meta, ch):
+        return _Op([("deriv", tuple(str(ch[0])), ch[0].start_pos)], ch[0].start_pos)
+
+    def limit(self, meta, ch):
+        return _Op([("lim", "lambda", ch[0].start_pos)], ch[0].start_pos)
 
     def abs(self, meta, ch):
         v = ch[1]
@@ -230,6 +294,8 @@ class _Build(Transformer):
 
     def postfix(self, meta, ch):
         base, scripts = ch[0], ch[1:]
+        if isinstance(base, _Op) and scripts:
+            raise _PosError(scripts[0][2], "a subscript, superscript or prime on an operator (\\int, \\partial, \\lim)")
         sub, sup, primes = None, None, 0
         for kind, val, pos in scripts:
             if kind == "prime":
@@ -248,8 +314,11 @@ class _Build(Transformer):
             if label is not None:
                 sup = None
         else:
+            if sub is not None and not primes and all(x.isalpha() and x.isupper() for x in sub):
+                sub = None      # (\tilde\Lambda_{ijkl})_{JL}: a convention label on a bracket, dropped like |_{JL}
             if sub is not None or primes:
-                raise _PosError(meta.start_pos, "a subscript or prime on a bracketed expression")
+                raise _PosError(meta.start_pos, "a subscript or prime on a bracketed expression (only an upper-case "
+                                "label such as _{JL} is accepted there)")
             value = base
         if sup is not None:
             expo, pos = sup
@@ -455,6 +524,8 @@ def parse_latex(text: str, *, indices: Sequence[str] | None = None,
 
 
 def _finish(value, indices, text):
+    if isinstance(value, _Op):
+        raise _fail(text, value.pos, "an operator (\\int, \\partial, \\lim) without operand")
     if isinstance(value, _Vec):
         raise ParseError(f"the expression {text[:60]!r} is a vector without index; write a component such as n_i")
     if not value.free:
