@@ -3,7 +3,8 @@
 The transcriptions live next to this module as TOML files, one per paper version
 (``jpcm2020.toml``: J. Phys.: Condens. Matter 32, 055704 (2020); ``preprint.toml``: the preprint).
 Each ``[[equation]]`` entry is one printed right-hand side, each ``[[claim]]`` one statement of the
-prose about the comparison with Joffrin and Levelut. The format is described in
+prose about the comparison with Joffrin and Levelut, each ``[[relation]]`` one relation between symbols
+that the text states (``N m / a^3 = rho``; the audit applies it). The format is described in
 ``docs/transcriptions.md``. Table 1 lives in ``table1.toml`` and is read by :mod:`glass_sym.table1`.
 
 This module only reads and validates: it never interprets the LaTeX (that is the parser's job) and
@@ -16,6 +17,8 @@ never decides what is wrong (that is the audit's job).
 'prefactor'
 >>> [c.factor for c in load_claims("jpcm2020") if c.factor]
 ['-1/2', '1/4']
+>>> [r.latex for r in load_relations("preprint")]
+['Nm/a^3 = \\\\rho']
 """
 
 from __future__ import annotations
@@ -33,8 +36,10 @@ __all__ = [
     "VERSIONS",
     "Equation",
     "Claim",
+    "Relation",
     "load_equations",
     "load_claims",
+    "load_relations",
     "find_equation",
     "read_data_file",
 ]
@@ -46,6 +51,8 @@ _EQ_REQUIRED = ("label", "version", "defines", "lhs", "latex", "source_line")
 _EQ_OPTIONAL = ("part", "comment", "prefactor", "measure", "phase", "tail")
 _CLAIM_REQUIRED = ("label", "item", "version", "about", "text", "source_line")
 _CLAIM_OPTIONAL = ("factor", "ours", "theirs", "comment")
+_REL_REQUIRED = ("label", "version", "latex", "source_line")
+_REL_OPTIONAL = ("text", "comment")
 _LABEL_RE = re.compile(r"^[A-D]?\.?[0-9]+(\.[0-9]+)?$")
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 _FACTOR_RE = re.compile(r"^-?[0-9]+(/[0-9]+)?$")
@@ -144,13 +151,39 @@ class Claim:
         return {k: v for k, v in asdict(self).items() if v is not None}
 
 
+@dataclass(frozen=True)
+class Relation:
+    """A relation between symbols stated in the text of one paper version, ``lhs = rhs`` in LaTeX.
+
+    The audit uses it to rewrite printed symbols the derivation does not use (preprint (A9): ``N m`` becomes
+    ``rho a^3`` by ``N m / a^3 = rho``, stated after (A3)).
+
+    Examples
+    --------
+    >>> r = load_relations("jpcm2020")[0]
+    >>> r.label, r.latex, r.source_line
+    ('A.3', 'Nm/L^3 = \\\\rho', 387)
+    """
+
+    label: str
+    version: str
+    latex: str
+    source_line: int
+    text: str | None = None
+    comment: str | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain dict (JSON-serialisable), optional fields that are unset left out."""
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
 def read_data_file(filename: str) -> dict[str, Any]:
     """Read one TOML data file of this package.
 
     Raises :class:`~glass_sym.errors.InputError` naming the file if it is missing or not valid TOML.
 
     >>> sorted(read_data_file("preprint.toml"))
-    ['claim', 'equation']
+    ['claim', 'equation', 'relation']
     """
     try:
         text = resources.files(__name__).joinpath(filename).read_bytes()
@@ -258,6 +291,31 @@ def load_claims(version: str | None = None) -> list[Claim]:
                                  f"{(c.label, c.item)}")
             seen.add((c.label, c.item))
             out.append(c)
+    return out
+
+
+def load_relations(version: str | None = None) -> list[Relation]:
+    """All relations between symbols stated in the text of one version (or of both), in file order.
+
+    Each ``latex`` must hold exactly one ``=``; (label, latex) is unique within a version.
+
+    >>> [(r.version, r.label) for r in load_relations()]
+    [('jpcm2020', 'A.3'), ('preprint', 'A3')]
+    """
+    out: list[Relation] = []
+    for v in _check_versions(version):
+        filename = VERSIONS[v]
+        data = read_data_file(filename)
+        seen: set[tuple[str, str]] = set()
+        for i, entry in enumerate(data.get("relation", [])):
+            rel = Relation(**_validate(filename, "relation", i, entry, v, _REL_REQUIRED, _REL_OPTIONAL))
+            if rel.latex.count("=") != 1:
+                raise InputError(f"{_where(filename, 'relation', i, entry)}: latex must be one relation 'lhs = rhs' "
+                                 f"with exactly one '=', got {rel.latex!r}")
+            if (rel.label, rel.latex) in seen:
+                raise InputError(f"{_where(filename, 'relation', i, entry)}: duplicate relation {rel.latex!r}")
+            seen.add((rel.label, rel.latex))
+            out.append(rel)
     return out
 
 
