@@ -9,7 +9,11 @@ For every transcribed equation (:mod:`glass_sym.papers`) the printed right-hand 
 * structure by structure (:mod:`glass_sym.structures`): which structure differs, by what factor, which are
   missing or extra, whether the whole difference is one overall factor, a sign or a renaming c_t <-> c_l.
 
-alpha = 1 - c_t^2/c_l^2 is identified on both sides.  Then statements of the same quantity within one
+alpha = 1 - c_t^2/c_l^2 is identified on both sides.  Relations the text states between printed symbols
+(``[[relation]]`` in the transcriptions, e.g. preprint N m / a^3 = rho after (A3)) are applied to the printed
+side first, and the finding says which one was used.  Printed calculus (q-integrals, x-derivatives,
+lambda -> 0) is evaluated by :mod:`glass_sym.parse_calculus`; the regulated (lambda-dependent) forms (A.16) are
+compared with the Fourier engine's regulated values (``f1_regulated``, ``f2_regulated``).  Then statements of the same quantity within one
 paper version are compared with each other (``inconsistent``), the prose claims about the Joffrin–Levelut
 factors are recomputed, and the Table 1 fits are taken from :mod:`glass_sym.table1`.
 
@@ -54,10 +58,14 @@ _NOTATION = {"Lambda~": "lambda_tilde", "Lambda~(1)": "lambda_tilde_1", "Lambda~
              "DeltaLambda~": "delta_lambda_tilde"}
 
 #: parts of a display that restate the whole quantity (others are limits, chain members or pieces)
-_WHOLE_PARTS = (None, "tilde", "prefactor", "split")
+_WHOLE_PARTS = (None, "tilde", "prefactor", "split", "definition")
 
-#: parts of derived forms not registered on their own: name -> (registered base, power of alpha) as in (A.19)
-_DERIVED_PARTS = {"lambda_tilde_jl_1": ("lambda_tilde_jl", 0), "lambda_tilde_jl_2": ("lambda_tilde_jl", 1)}
+#: forms the audit takes from the Fourier engine directly (not registered closed forms): name ->
+#: (numerator indices, power p of 1/(q^2 + lambda^2)^p); the value is ``fourier_transform(...).regulated``,
+#: lambda kept, as journal (A.16) / preprint (A13) print f1, f2 before the limit
+_ENGINE_FORMS = {"f1_regulated": (("i", "j", "k", "l"), 2), "f2_regulated": (("j", "l"), 1)}
+#: printed part -> suffix of the form it is compared with (``f1`` part ``regulated`` -> ``f1_regulated``)
+_PART_FORMS = {"regulated": "_regulated"}
 
 
 @dataclass
@@ -80,12 +88,12 @@ class Finding:
 def derived_value(name: str):
     """The derived closed form ``name`` (IndexExpr or SymPy expression), or ``None`` if none is registered.
 
-    Parts (1) and (2) of the Joffrin–Levelut-convention tilde Lambda are its alpha^0 and alpha^1 parts,
-    as (A.19) defines the parts.
+    Besides the registered closed forms (``derivations.PROVIDES``), ``f1_regulated`` and ``f2_regulated`` are
+    the Fourier engine's regulated transforms ``fourier_transform(('i','j','k','l'), 2).regulated`` and
+    ``fourier_transform(('j','l'), 1).regulated`` (lambda kept), computed here rather than registered.
     """
     import derivations
     from .derivation import get
-    from .interaction import split_by_alpha
 
     def fetch(n):
         try:
@@ -97,11 +105,10 @@ def derived_value(name: str):
 
     if name in derivations.PROVIDES:
         return fetch(name)
-    if name in _DERIVED_PARTS:
-        base, power = _DERIVED_PARTS[name]
-        if base in derivations.PROVIDES:
-            value = fetch(base)
-            return None if value is None else split_by_alpha(value)[power]
+    if name in _ENGINE_FORMS:
+        from .fourier import fourier_transform
+
+        return fourier_transform(*_ENGINE_FORMS[name]).regulated
     return None
 
 
@@ -203,7 +210,9 @@ def audit_expressions(printed, derived, *, label: str = "user", version: str = "
     elif of is not None and of != 0 and foreign and (sp.sympify(of).free_symbols <= foreign):
         status = "match"
         details["normalization"] = pretty(of)
-        expl = f"equals {what} up to the printed normalization factor {pretty(of)} (symbols of the measure)"
+        names = ", ".join(sorted(str(x) for x in sp.sympify(of).free_symbols))
+        expl = (f"equals {what} up to the printed normalization factor {pretty(of)} (made of printed symbols the "
+                f"derivation does not use: {names})")
     elif of is not None and of != 0:
         expl = f"differs from {what} by one overall factor {pretty(of)}" + (" (a sign)" if of == -1 else "")
         if renaming:
@@ -231,7 +240,7 @@ def audit_equation(latex: str, against: str, indices: Sequence[str] | None = Non
 
     value = derived_value(against)
     if value is None:
-        known = ", ".join(sorted(set(derivations.PROVIDES) | set(_DERIVED_PARTS)))
+        known = ", ".join(sorted(set(derivations.PROVIDES) | set(_ENGINE_FORMS)))
         raise InputError(f"--against: unknown closed form {against!r}; expected one of: {known}")
     printed = _parse(latex, _tensors(against, derived=True))
     return audit_expressions(printed, value, label=label, version=version, against=against, indices=indices)
@@ -338,23 +347,25 @@ class AuditContext:
 
     # ---------------------------------------------------------------- one version
     def audit_version(self, version: str, *, claims: bool = True) -> list[Finding]:
-        from .papers import load_claims, load_equations
+        from .papers import load_claims, load_equations, load_relations
 
         eqs = load_equations(version)
+        relations = _parse_relations(load_relations(version))
         out = []
         for e in _merge_terms(eqs):
-            out.append(self.audit_printed(e, eqs))
+            out.append(self.audit_printed(e, eqs, relations))
         out.extend(self.consistency(eqs))
         if claims:
             out.extend(self.audit_claim(c, eqs) for c in load_claims(version))
         return out
 
-    def audit_printed(self, e, eqs) -> Finding:
+    def audit_printed(self, e, eqs, relations=()) -> Finding:
         base = {"check": "derived", "defines": e.defines, "part": e.part, "source_line": e.source_line}
-        derived = self.derived(e.defines)
+        against = _against(e)
+        derived = self.derived(against)
         if derived is None:
             return Finding(e.label, e.version, "not-derived",
-                           f"no registered closed form for {e.defines!r} yet", base)
+                           f"no registered closed form for {against!r} yet", base)
         try:
             printed = self.printed(e, derived_refs=True, equations=eqs)
         except ParseError as exc:
@@ -362,19 +373,28 @@ class AuditContext:
             if "different free indices" in msg or "occurs" in msg and "times in one product" in msg:
                 return Finding(e.label, e.version, "differs",
                                f"not a well-formed tensor as printed: {msg}", {**base, "parse_error": msg})
+            if " diverges: " in msg:
+                return Finding(e.label, e.version, "differs", f"not finite as printed: {msg}",
+                               {**base, "against": against, "parse_error": msg})
             return Finding(e.label, e.version, "unparsed", f"printed LaTeX not readable: {msg}",
                            {**base, "parse_error": msg})
+        printed, used = _apply_relations(printed, derived, relations)
         try:
             foreign = _foreign(printed, derived) if e.measure else frozenset()
-            f = audit_expressions(printed, derived, label=e.label, version=e.version, against=e.defines,
+            f = audit_expressions(printed, derived, label=e.label, version=e.version, against=against,
                                   foreign=foreign)
         except InputError as exc:
-            return Finding(e.label, e.version, "differs", f"cannot be compared with {e.defines}: {exc}",
+            return Finding(e.label, e.version, "differs", f"cannot be compared with {against}: {exc}",
                            {**base, "error": str(exc)})
         f.details = {**base, **f.details}
+        if used:
+            f.details["relations"] = used
+            f.explanation += "; using " + ", ".join(u["relation"] for u in used)
         if e.measure:
             f.details["measure"] = e.measure
+            f.details["measure_kind"] = _measure_kind(e) or None
             f.details["phase"] = e.phase
+            f.details["phase_kind"] = _phase_kind(e.phase)
             f.details["summand_even_in_q"] = _even_in_qhat(derived)
         return f
 
@@ -498,11 +518,80 @@ def _tag(e) -> str:
 
 
 def _measure_kind(e) -> str:
-    """'sum', 'integral' or '' (statements with different measures are not compared with each other)."""
+    """'sum', 'integral' or '' (statements with different measures are not compared with each other).
+
+    The measure is read by :func:`glass_sym.parse_calculus.parse_measure`; text it cannot read is classified by
+    its leading macro.
+    """
+    from .parse_calculus import parse_measure
+
     m = e.measure or ""
     if isinstance(e, _Merged):
         m = e.members[0].measure or ""
-    return "integral" if "\\int" in m else "sum" if "\\sum" in m else ""
+    if not m or m == "merged":
+        return ""
+    try:
+        return parse_measure(m).kind
+    except GlassSymError:
+        return "integral" if "\\int" in m else "sum" if "\\sum" in m else ""
+
+
+def _phase_kind(text):
+    """'+', '-' or 'cos' for a printed phase e^{iq.x}, e^{-iq.x}, cos(q.x); None if it cannot be read."""
+    from .parse_calculus import phase_kind
+
+    try:
+        return phase_kind(text) if text else None
+    except GlassSymError:
+        return None
+
+
+def _against(e) -> str:
+    """The form a printed statement is compared with: ``defines``, or ``defines + '_regulated'`` for the
+    regulated part when the audit knows that form (:data:`_ENGINE_FORMS`)."""
+    suffix = _PART_FORMS.get(e.part or "")
+    if suffix and e.defines + suffix in _ENGINE_FORMS:
+        return e.defines + suffix
+    return e.defines
+
+
+def _parse_relations(relations) -> list[tuple]:
+    """[(relation, lhs - rhs as a SymPy expression)] of the transcribed relations (parsed, never evaluated)."""
+    from .parse import parse_latex, split_equations
+
+    out = []
+    for rel in relations:
+        (lhs, rhs), = split_equations(rel.latex)
+        out.append((rel, parse_latex(lhs) - parse_latex(rhs)))
+    return out
+
+
+def _syms(x) -> set:
+    cs = x.coefficients() if isinstance(x, IndexExpr) else [sp.sympify(x)]
+    return set().union(*[c.free_symbols for c in cs]) if cs else set()
+
+
+def _apply_relations(printed, derived, relations):
+    """Rewrite printed symbols the derivation does not use by the stated relations.
+
+    For each relation lhs = rhs that shares such a symbol with the printed value, the first of them (by name)
+    is solved for (a unique solution is required) and substituted.  Returns (value, [used relation records]).
+    """
+    used = []
+    for rel, expr in relations:
+        foreign = sorted((s for s in _syms(printed) & expr.free_symbols if s not in _syms(derived)), key=str)
+        if not foreign:
+            continue
+        s = foreign[0]
+        sol = sp.solve(expr, s, dict=False)
+        if len(sol) != 1:
+            continue
+        rule = {s: sol[0]}
+        printed = printed.map_coefficients(lambda c: sp.cancel(c.xreplace(rule))) if isinstance(printed, IndexExpr) \
+            else sp.cancel(sp.sympify(printed).xreplace(rule))
+        used.append({"relation": f"({rel.label}) {rel.latex}", "source_line": rel.source_line,
+                     "substitution": f"{s} -> {sp.sstr(sol[0])}"})
+    return printed, used
 
 
 def _refers(latex: str) -> bool:
