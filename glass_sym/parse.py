@@ -90,7 +90,8 @@ class _Build(Transformer):
             return _Op(ch[k].steps, ch[k].pos, ch[k].factor * sign)
         for v in ch[k::2]:
             if isinstance(v, _Op):
-                raise _PosError(v.pos, "an operator (\\int, \\partial, \\lim) without operand inside a sum")
+                raise _PosError(v.pos, "an operator (\\int, \\partial, \\lim) without operand inside a sum (a sign "
+                                "after it ends its operand: write \\lim_{\\lambda \\to 0} (-f))")
         acc = self._neg(ch[k], meta) if sign < 0 else ch[k]
         for op, val in zip(ch[k + 1::2], ch[k + 2::2]):
             s = -1 if op.type == "MINUS" else 1

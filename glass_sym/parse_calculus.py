@@ -91,6 +91,8 @@ def _powers(h: sp.Expr) -> tuple[int, int, bool]:
     """h = q^a (q^2)^0 (q^2 + lambda^2)^(-p): (a, p, regulated)."""
     a, p, reg = 0, 0, False
     for f in sp.Mul.make_args(h):
+        if f.is_Number:
+            continue
         base, ex = f.as_base_exp()
         if not ex.is_Integer:
             raise InputError(f"integrand factor {f}: expected an integer power")
