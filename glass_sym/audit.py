@@ -391,10 +391,11 @@ class AuditContext:
             f.details["relations"] = used
             f.explanation += "; using " + ", ".join(u["relation"] for u in used)
         if e.measure:
-            f.details["measure"] = e.measure
+            first = e.members[0] if isinstance(e, _Merged) else e
+            f.details["measure"] = first.measure
             f.details["measure_kind"] = _measure_kind(e) or None
-            f.details["phase"] = e.phase
-            f.details["phase_kind"] = _phase_kind(e.phase)
+            f.details["phase"] = first.phase
+            f.details["phase_kind"] = _phase_kind(first.phase)
             f.details["summand_even_in_q"] = _even_in_qhat(derived)
         return f
 

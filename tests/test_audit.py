@@ -202,3 +202,75 @@ def test_cli_finding_is_not_an_error(capsys):
 def test_cli_bad_input_exits_2(argv, capsys):
     assert main(argv) == 2
     assert "error" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------------------ printed calculus and relations
+@pytest.fixture(scope="module")
+def preprint():
+    return audit_all(["preprint"], fits=False)
+
+
+def _derived(findings, label, defines):
+    return [f for f in findings if f.label == label and f.details.get("check") == "derived"
+            and f.details.get("defines") == defines]
+
+
+@pytest.mark.parametrize("defines", ["f1", "f2"])
+def test_journal_A14_integrals_match(journal, defines):
+    """(A.14) defines f1, f2 as int d^3q/(2pi)^3 q..q/q^{2p} e^{iq.x}; evaluated, they equal f1, f2 ((A.17))."""
+    f, = [f for f in _derived(journal, "A.14", defines)]
+    assert f.status == "match" and f.details["against"] == defines
+
+
+@pytest.mark.parametrize("defines, against", [("f1", "f1_regulated"), ("f2", "f2_regulated")])
+def test_journal_A16_regulated_match_engine(journal, defines, against):
+    """(A.16) prints f(lambda) as x-derivatives of e^{-lambda x}/(8 pi lambda), e^{-lambda x}/(4 pi x):
+    compared with the Fourier engine's regulated transforms, lambda kept."""
+    f, = _derived(journal, "A.16", defines)
+    assert (f.status, f.details["against"], f.details["part"]) == ("match", against, "regulated")
+
+
+@pytest.mark.parametrize("label, defines, against", [
+    ("A11", "f1", "f1"), ("A11", "f2", "f2"), ("A13", "f1", "f1_regulated"), ("A13", "f2", "f2_regulated")])
+def test_preprint_A11_A13_match(preprint, label, defines, against):
+    """Preprint (A11) (with cos(q.x)) and (A13) (regulated derivatives), as printed."""
+    f, = _derived(preprint, label, defines)
+    assert (f.status, f.details["against"]) == ("match", against)
+
+
+def test_preprint_A16_split_line_parsed(preprint):
+    """Preprint (A16): (tilde Lambda)_JL = (tilde Lambda^(1))_JL + (tilde Lambda^(2))_JL, subscript on a bracket."""
+    f, = [f for f in _derived(preprint, "A16", "lambda_tilde_jl") if f.details["part"] == "split"]
+    assert f.status == "match"
+
+
+def test_preprint_A9_A10_with_the_stated_relation(preprint):
+    """Preprint (A9)/(A10) print 1/(2Nm) and a^3/(2Nm) (x (1/c_t^2 - 1/c_l^2), -1/(4 c_t^2)); the text after (A3)
+    states N m / a^3 = rho.  (A10) (integral over d^3q/(2pi)^3) is then lambda_q exactly; (A9) (sum over q)
+    carries 1/a^3 from the discrete sum's normalization."""
+    a10, = _derived(preprint, "A10", "lambda_q")
+    assert a10.status == "match" and a10.details["componentwise"]["equal"]
+    rel, = a10.details["relations"]
+    assert rel["relation"] == r"(A3) Nm/a^3 = \rho" and rel["substitution"] == "N -> a**3*rho/m"
+    assert "using (A3)" in a10.explanation
+    a9, = _derived(preprint, "A9", "lambda_q")
+    assert a9.status == "match" and a9.details["normalization"] == "a**(-3)"
+    assert a9.details["measure_kind"] == "sum" and a10.details["measure_kind"] == "integral"
+    assert a9.details["phase_kind"] == "cos"
+
+
+def test_no_printed_calculus_left_unparsed(journal, preprint):
+    """Every printed equation of Appendix A is read (only limits of the tooling would be `unparsed`)."""
+    assert not [f.label for f in journal + preprint if f.status == "unparsed" and f.label.startswith("A")]
+
+
+def test_regulated_forms_and_relations_are_computed():
+    from glass_sym.audit import _apply_relations, derived_value
+    from glass_sym.fourier import fourier_transform
+    from glass_sym.papers import Relation
+
+    assert differing_components(derived_value("f2_regulated") - fourier_transform("jl", 1).regulated) == 0
+    N_, m_, a_ = sp.symbols("N m a")
+    rel = Relation("X", "user", r"Nm/a^3 = \rho", 1)
+    got, used = _apply_relations(1 / (N_ * m_), sp.Integer(1), [(rel, N_ * m_ / a_**3 - sp.Symbol("rho", positive=True))])
+    assert used and sp.simplify(got * a_**3 * sp.Symbol("rho", positive=True) - 1) == 0
