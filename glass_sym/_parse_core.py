@@ -187,8 +187,8 @@ def _latex_tokens(toks: list[Token]) -> list[Token]:
             elif name in _GREEK or name == "delta":
                 t = _tok("SYMBOL", name, t)
             elif name in _UNSUPPORTED:
-                raise _PosError(t.start_pos, f"unsupported macro {val}: sums, integrals, limits, derivatives and "
-                                "relations are not part of the index-notation grammar")
+                raise _PosError(t.start_pos, f"unsupported macro {val}: discrete sums, products, nabla and relations "
+                                "are not part of the grammar (integrals d^3q, derivatives and lim: docs/parse.md)")
             else:
                 raise _PosError(t.start_pos, f"unknown macro {val} (see docs/parse.md for the accepted macros)")
         elif kind == "CTRL":
