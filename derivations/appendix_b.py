@@ -23,6 +23,8 @@ from glass_sym import absorption
 from glass_sym.derivation import Derivation, get
 from glass_sym.displacement import DELTA_X, cos_theta, explicit_first_order_change, first_order_change
 from glass_sym.symbols import M, N, alpha, c_t, r, rho
+from glass_sym.papers import find_equation
+from glass_sym.parse import parse_latex
 from glass_sym.tensor import Tensor, compare
 
 NAME = "appendix-b"
@@ -31,13 +33,13 @@ PROVIDES = ("delta_lambda_x", "delta_lambda_tilde")
 
 IJKL = ("i", "j", "k", "l")
 
-#: The numbers printed in journal (B.5) (line 520 of the journal text; preprint (3.5) prints the same),
-#: transcribed as data for the comparison in the notes: dE_alpha^(2)/dt is proportional to
-#: [const(alpha) + x_coeff(alpha) x(omega)], x = Im chi_l/Im chi_t - 2.
-PRINTED_B5 = {
-    "l": {"const": 55 + 176 * alpha + 688 * alpha**2, "x": 44 * (1 + 4 * alpha + 4 * alpha**2)},
-    "t": {"const": 35 + 112 * alpha + 656 * alpha**2, "x": 28 * (1 + 4 * alpha + 4 * alpha**2)},
-}
+def printed_b5() -> dict:
+    """The brackets printed in journal (B.5), read from the transcription (glass_sym/papers/jpcm2020.toml).
+
+    dE_alpha^(2)/dt is proportional to [const(alpha) + x_coeff(alpha) x(omega)], x = Im chi_l/Im chi_t - 2.
+    """
+    return {pol: {part: parse_latex(find_equation("B.5", "jpcm2020", defines=f"b5_bracket_{pol}", part=part).latex)
+                  for part in ("const", "x")} for pol in ("l", "t")}
 
 
 def _tangent_route(lt: Tensor) -> Tensor:
@@ -51,7 +53,7 @@ def _tangent_route(lt: Tensor) -> Tensor:
 def _b5_notes(results: dict) -> str:
     lines = []
     for pol, res in results.items():
-        printed = PRINTED_B5[pol]
+        printed = printed_b5()[pol]
         rel0 = absorption.relate_polynomials(res.s0, printed["const"])
         rel1 = absorption.relate_polynomials(res.s1, printed["x"])
         lines.append(f"{pol}: engine s0 = {sp.sstr(res.s0)}, s1 = {sp.sstr(res.s1)}, s2 = {sp.sstr(res.s2)}; "

@@ -22,24 +22,28 @@ from glass_sym import absorption, dipole
 from glass_sym.derivation import Derivation
 from glass_sym.displacement import DELTA_X, explicit_first_order_change
 from glass_sym.symbols import N, Q
+from glass_sym.papers import find_equation
+from glass_sym.parse import parse_latex
 from glass_sym.tensor import compare
 
 NAME = "appendix-d"
 TITLE = "Appendix D: dipole-dipole kernels mu, Delta mu, Delta p and the (D.6) angular averages"
 PROVIDES = ("mu", "delta_mu")
 
-#: The numbers printed in journal (D.6) (line 799 of the journal text; preprint (5.8) prints the same):
-#: dE^dipole_alpha/dt = (number) A^2 k^2 N_0^3 ln N_0 / (pi^2 epsilon^2) (...), transcribed as data for the
-#: comparison in the notes.
-PRINTED_D6 = {"l": sp.Rational(94, 960), "t": sp.Rational(53, 960)}
+def printed_d6() -> dict:
+    """The numerical factors of journal (D.6), dE^dipole_alpha/dt = (number) A^2 k^2 N_0^3 ln N_0/(pi^2 epsilon^2)
+    (...), read from the transcription (glass_sym/papers/jpcm2020.toml): 94/960 (l) and 53/960 (t)."""
+    return {pol: parse_latex(find_equation("D.6", "jpcm2020", defines="d6_prefactor", part=pol).latex).as_coeff_Mul()[0]
+            for pol in ("l", "t")}
 
 
 def _d6_notes(results: dict) -> str:
     lines = []
-    pr = PRINTED_D6["l"] / PRINTED_D6["t"]
+    printed = printed_d6()
+    pr = printed["l"] / printed["t"]
     for variant in ("pair", "ordered", "delta_mu_only", "delta_p_only"):
         el, et = getattr(results["l"], variant), getattr(results["t"], variant)
-        cl, ct = PRINTED_D6["l"] / el, PRINTED_D6["t"] / et
+        cl, ct = printed["l"] / el, printed["t"] / et
         verdict = "ratio reproduced (common factor " + sp.sstr(cl) + ")" if cl == ct else "not reproduced"
         lines.append(f"{variant}: engine <|K|^2> l = {el}, t = {et}, l/t = {sp.sstr(el / et)}; printed l/t = "
                      f"{sp.sstr(pr)}; printed/engine l = {sp.sstr(cl)}, t = {sp.sstr(ct)}: {verdict}")

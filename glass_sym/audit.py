@@ -364,8 +364,12 @@ class AuditContext:
         against = _against(e)
         derived = self.derived(against)
         if derived is None:
-            return Finding(e.label, e.version, "not-derived",
-                           f"no registered closed form for {against!r} yet", base)
+            where = _compared_in_steps(e.label)
+            text = f"no registered closed form for {against!r}"
+            if where:
+                text += "; the printed numbers are compared in derivation step " + where
+            return Finding(e.label, e.version, "not-derived", text + ("" if where else " yet"),
+                           {**base, "compared_in": where} if where else base)
         try:
             printed = self.printed(e, derived_refs=True, equations=eqs)
         except ParseError as exc:
@@ -685,3 +689,17 @@ def _audit_fits(versions=None) -> list[Finding]:
             out.append(Finding("Table 1", f["version"], "differs" if f["flag"] else "match",
                                f"fit {f['id']}: {f['explanation']}", details))
     return out
+
+
+def _compared_in_steps(label: str) -> str:
+    """'chain/step (first line of its notes)' for derivation steps that carry this paper label and recorded a
+    comparison in their notes, or ''."""
+    from .derivation import build, chains
+
+    hits = []
+    for name in chains():
+        for st in build(name).steps:
+            if st.label == label and st.notes and not st.notes.startswith("{"):
+                text = " ".join(st.notes.split())
+                hits.append(f"{name}/{st.name} ({text[:400]}{'...' if len(text) > 400 else ''})")
+    return "; ".join(hits)
