@@ -174,6 +174,8 @@ def fourier_transform(indices: Sequence[str], p: int) -> FourierResult:
         Power of q^2 in the denominator.  The integral converges at large q (as a distribution at x != 0) for
         any k, and at small q when k - 2p > -3.
 
+    Examples
+    --------
     >>> fourier_transform((), 1).value.coefficients()
     [1/(4*pi*r)]
     """
