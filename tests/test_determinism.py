@@ -105,3 +105,19 @@ def test_cli_reference_independent_of_hash_seed(seed):
                        capture_output=True, text=True, env=env, timeout=120)
     assert p.returncode == 0, p.stderr
     assert p.stdout == (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("page", ["tour.md"])
+def test_documented_python_sessions_reproduce(page):
+    """The ``pycon`` blocks of the documentation print exactly what the engine prints (run as doctests)."""
+    import doctest
+    import re
+
+    text = (ROOT / "docs" / page).read_text(encoding="utf-8")
+    blocks = re.findall(r"```pycon\n(.*?)```", text, flags=re.S)
+    assert blocks
+    parser, runner = doctest.DocTestParser(), doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    test = parser.get_doctest("\n".join(blocks), {}, page, page, 0)  # one session: names carry over
+    runner.run(test)
+    result = runner.summarize(verbose=False)
+    assert result.failed == 0 and result.attempted > 10
