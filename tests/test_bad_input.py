@@ -444,3 +444,29 @@ def test_cache_entry_from_another_key_file_is_not_trusted(tmp_path, monkeypatch,
     assert "checksum" in capsys.readouterr().err
     entry = json.loads((tmp_path / "appendix-a.json").read_text())
     assert set(entry) == {"format", "key", "payload", "mac"} and len(entry["mac"]) == 64
+
+
+def test_no_unsafe_deserialization_or_eval_in_the_sources():
+    """No pickle/marshal/shelve anywhere; ``exec`` only on the kernel source generated from the registry
+    (glass_sym/kernels.py); no ``eval``, ``parse_expr`` or ``sympify`` of strings (static scan of the code)."""
+    import ast
+
+    root = Path(__file__).resolve().parent.parent
+    bad = []
+    for path in sorted([*(root / "glass_sym").rglob("*.py"), *(root / "derivations").rglob("*.py")]):
+        tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+        rel = path.relative_to(root).as_posix()
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                names = [a.name for a in node.names] + ([node.module] if isinstance(node, ast.ImportFrom) else [])
+                if any(n and n.split(".")[0] in ("pickle", "marshal", "shelve", "dill", "cloudpickle") for n in names):
+                    bad.append(f"{rel}:{node.lineno} imports {names}")
+            if isinstance(node, ast.Call):
+                fn = node.func
+                name = fn.id if isinstance(fn, ast.Name) else fn.attr if isinstance(fn, ast.Attribute) else ""
+                if name in ("eval", "parse_expr") or (name == "exec" and rel != "glass_sym/kernels.py"):
+                    bad.append(f"{rel}:{node.lineno} calls {name}")
+                if name in ("sympify", "S") and node.args and isinstance(node.args[0], ast.Constant) \
+                        and isinstance(node.args[0].value, str):
+                    bad.append(f"{rel}:{node.lineno} sympifies a string")
+    assert not bad, bad
