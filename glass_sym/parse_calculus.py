@@ -119,10 +119,18 @@ def _regulated(indices: tuple[str, ...], p: int) -> IndexExpr:
         return (expr * (-sp.I) ** len(indices)).substitute_vector("x", "n", r).map_coefficients(sp.factor)
 
 
+#: largest operands the engine is asked to transform or differentiate (the number of index structures grows
+#: factorially: rank 7 under \int takes ~25 s, 12 derivatives ~40 s; printed equations need rank <= 4)
+_MAX_INT_RANK, _MAX_INT_POWER, _MAX_DERIV_RANK = 6, 8, 8
+
+
 def _transform(indices: tuple[str, ...], a: int, p: int, reg: bool) -> IndexExpr:
     """int d^3q/(2pi)^3 q_{indices} q^a/(q^2[+lambda^2])^p e^{iq.x} at x != 0."""
     from .fourier import fourier_transform
 
+    if len(indices) > _MAX_INT_RANK or abs(a) > 2 * _MAX_INT_POWER or abs(p) > _MAX_INT_POWER:
+        raise InputError(f"integrand q_(rank {len(indices)}) q^{a}/(q^2)^{p} is outside the supported range "
+                         f"(rank <= {_MAX_INT_RANK}, powers |p| <= {_MAX_INT_POWER})")
     zero = IndexExpr.zero(indices)
     if a % 2:
         raise InputError(f"odd power q^{a} in the integrand: expected q^(2m)")
@@ -349,6 +357,9 @@ def apply_op(op: _Op, value, pos: int) -> _Tens:
             if kind == "int":
                 e = fourier_integral(e, normalization=data)
             elif kind == "deriv":
+                if len(data) + len(e.indices) > _MAX_DERIV_RANK:
+                    raise InputError(f"{len(data)} derivatives of a rank-{len(e.indices)} operand: outside the "
+                                     f"supported range (result rank <= {_MAX_DERIV_RANK})")
                 clash = set(data) & value.dummies
                 if clash:
                     raise InputError(f"derivative index {sorted(clash)[0]!r} is already summed in the operand")
