@@ -85,7 +85,9 @@ def scalar_kernel(p: int, method: str = "residue") -> ScalarKernel:
         rational = q / (q**2 + lam**2) ** p
         if sp.limit(rational, q, sp.oo) != 0:  # pragma: no cover - holds for every p >= 1
             raise DivergenceError(f"Jordan's lemma does not apply to {rational}")
-        res = sp.residue(rational * sp.exp(sp.I * q * r), q, sp.I * lam)
+        # residue at the pole of order p: (1/(p-1)!) d^(p-1)/dq^(p-1) [(q - i lambda)^p f(q)] at q = i lambda
+        regular = q * sp.exp(sp.I * q * r) / (q + sp.I * lam) ** p
+        res = sp.diff(regular, q, p - 1).subs(q, sp.I * lam) / sp.factorial(p - 1)
         val = sp.pi * res / (2 * sp.pi**2 * r)
     elif method == "integrate":
         val = sp.integrate(radial_integrand, (q, 0, sp.oo), conds="none", meijerg=True)

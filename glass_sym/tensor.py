@@ -17,6 +17,7 @@ so the remainder is a normal form).  No floats, no sampling.
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -24,7 +25,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from .errors import InputError
-from .symbols import UNIT_VECTORS, VECTOR_SYMBOLS
+from .symbols import SCALAR_SYMBOLS, UNIT_VECTORS, VECTOR_SYMBOLS
 
 __all__ = [
     "Tensor",
@@ -42,6 +43,8 @@ __all__ = [
 ]
 
 _UNIT_RELATIONS = [(VECTOR_SYMBOLS[u], sum(s**2 for s in VECTOR_SYMBOLS[u]) - 1) for u in UNIT_VECTORS]
+_UNIT_NAMES = frozenset(s.name for u in UNIT_VECTORS for s in VECTOR_SYMBOLS[u])
+_ALL_SYMBOLS = frozenset(s for v in VECTOR_SYMBOLS.values() for s in v) | frozenset(SCALAR_SYMBOLS.values())
 
 
 def canonical(expr) -> sp.Expr:
@@ -60,6 +63,9 @@ def canonical(expr) -> sp.Expr:
     if expr.is_Number:
         return expr
     syms = expr.free_symbols
+    fast = _ring_canonical(expr, syms)
+    if fast is not None:
+        return fast
     num, den = expr.as_numer_denom()
     present = [(comps, rel) for comps, rel in _UNIT_RELATIONS if syms & set(comps)]
     if not present:
@@ -76,6 +82,29 @@ def canonical(expr) -> sp.Expr:
         return sp.S.Zero
     num = p.as_expr()
     return sp.cancel(num / den) if den != 1 else num
+
+
+@functools.lru_cache(maxsize=64)
+def _ring_of(names: tuple[str, ...]):
+    syms = [s for s in _ALL_SYMBOLS if s.name in names]
+    by_name = {s.name: s for s in syms}
+    gens = [by_name[n] for n in names]
+    ring, *_ = sp.ring(gens, sp.QQ)
+    return ring, [ring.from_expr(rel) for _, rel in _UNIT_RELATIONS]
+
+
+def _ring_canonical(expr: sp.Expr, syms) -> sp.Expr | None:
+    """Fast path for polynomials over QQ in shared symbols: reduce in a sparse ring (lex, names sorted, so the
+    leading term of v1^2+v2^2+v3^2-1 is v1^2 as in the general path and the normal form is the same)."""
+    if not syms <= _ALL_SYMBOLS:
+        return None
+    names = tuple(sorted({s.name for s in syms} | _UNIT_NAMES))
+    ring, rels = _ring_of(names)
+    try:
+        p = ring.from_expr(expr)
+    except (ValueError, TypeError, sp.polys.polyerrors.CoercionFailed, sp.polys.polyerrors.GeneratorsError):
+        return None
+    return p.rem(rels).as_expr()
 
 
 def is_zero(expr) -> bool:
