@@ -30,6 +30,9 @@ TOKENS = [
     "\\sum", "\\int", "\\partial", "\\foo", "\\", "%", "#", "~", ",", ".", ";", "!", "0", "1", "2", "3", "15", "99",
     "0.5", "1e3", " ", "  ", "\n", "\t", "\x00", "\u00e9", "\u03b1", "__import__('os')", "\\Delta", "x_{ss'}",
     "|\\vec x - \\vec x'|", "\\cos\\theta_{ss'}", "(A.17)", "\\infty", "\\Psi", "\\operatorname{Re}",
+    "\\int", "\\frac{d^3q}{(2\\pi)^3}", "d^3q", "e^{i \\vec q \\cdot \\vec x}", "\\cos(\\vec q \\cdot \\vec x)",
+    "q_i", "q_j", "q^2", "(q^2+\\lambda^2)", "\\lim_{\\lambda \\to 0}", "\\partial_i", "\\partial_j",
+    "\\frac{\\partial}{\\partial x_k}", "_{JL}",
 ]
 
 latexish = st.lists(st.sampled_from(TOKENS), min_size=0, max_size=30).map("".join)
