@@ -401,6 +401,8 @@ def rational_rotation(a: int = 1, b: int = 2, c: int = 3, d: int = 4) -> Tensor:
     True
     """
     n = sp.Integer(a * a + b * b + c * c + d * d)
+    if n == 0:
+        raise InputError("rational_rotation needs a nonzero quaternion (a, b, c, d), got (0, 0, 0, 0)")
     rows = [
         [a * a + b * b - c * c - d * d, 2 * (b * c - a * d), 2 * (b * d + a * c)],
         [2 * (b * c + a * d), a * a - b * b + c * c - d * d, 2 * (c * d - a * b)],
@@ -453,7 +455,13 @@ def rotation_covariance(t: Tensor, R: Tensor, vector: str = "n") -> Comparison:
     >>> rotation_covariance((vec("n", "i") * vec("n", "j")).to_tensor(), rational_rotation()).equal
     True
     """
-    ring, gmap, (comp,) = _ring_components([t])
+    try:
+        ring, gmap, (comp,) = _ring_components([t])
+    except (ValueError, TypeError, sp.polys.polyerrors.CoercionFailed, sp.polys.polyerrors.GeneratorsError):
+        # components not polynomial over QQ (1/pi, 1/r, ...): the same check on SymPy expressions
+        v = VECTOR_SYMBOLS[vector]
+        Rv = [sum(R[i, j] * v[j] for j in range(3)) for i in range(3)]
+        return compare(t.xreplace(dict(zip(v, Rv))), t.rotate(R))
     Rq = [[sp.QQ(int(sp.Rational(R[i, j]).p), int(sp.Rational(R[i, j]).q)) for j in range(3)] for i in range(3)]
     v = [gmap[s] for s in VECTOR_SYMBOLS[vector]]
     Rv = [sum(Rq[i][j] * v[j] for j in range(3)) for i in range(3)]

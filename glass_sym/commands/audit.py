@@ -43,6 +43,7 @@ def format_table(findings) -> str:
 
 def run(args) -> int:
     from ..audit import audit_all, audit_equation
+    from ..errors import ParseError
 
     if (args.latex is None) != (args.against is None):
         raise InputError("--latex and --against go together: give both (e.g. --latex '<tex>' --against lambda_tilde)")
@@ -52,7 +53,10 @@ def run(args) -> int:
             indices = [c for c in args.indices if not c.isspace() and c != ","]
             if not all(c.isalpha() and c.islower() for c in indices):
                 raise InputError(f"--indices: expected lower-case index letters such as 'ijkl', got {args.indices!r}")
-        findings = [audit_equation(args.latex, args.against, indices)]
+        try:
+            findings = [audit_equation(args.latex, args.against, indices)]
+        except ParseError as exc:
+            raise ParseError(f"--latex: {exc}") from None
     else:
         versions = [args.paper_version] if args.paper_version else None
         findings = audit_all(versions, claims=not args.no_claims, fits=not args.no_fits)
