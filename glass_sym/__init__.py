@@ -13,9 +13,16 @@ __version__ = "0.1.0"
 _EXPORTS = {
     "IndexExpr": "indexnotation", "delta": "indexnotation", "vec": "indexnotation",
     "Tensor": "tensor", "canonical": "tensor", "compare": "tensor", "symmetrize_pairs": "tensor",
-    "isotropic_basis": "tensor", "decompose": "tensor",
+    "isotropic_basis": "tensor", "decompose": "tensor", "proportionality": "tensor",
+    "rotation_covariance": "tensor",
     "fourier_transform": "fourier", "scalar_kernel": "fourier",
+    "lambda_q": "elastic", "lambda_x": "interaction", "lambda_tilde": "interaction",
+    "compare_parts": "interaction",
     "Step": "derivation", "Derivation": "derivation", "registry": "derivation", "get": "derivation",
+    "build": "derivation",
+    "index_latex": "latex", "write_tex": "latex", "compile_pdf": "latex",
+    "parse_latex": "parse",
+    "audit_all": "audit", "audit_equation": "audit",
     "GlassSymError": "errors", "InputError": "errors", "ParseError": "errors",
 }
 
