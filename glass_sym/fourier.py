@@ -1,6 +1,6 @@
 """3D Fourier integrals of q-monomials over powers of q^2, computed the way Appendix A does them.
 
-    F[q_{i1} ... q_{ik} / (q^2)^p](x) = int d^3q/(2 pi)^3  q_{i1}...q_{ik} / (q^2)^p  e^{i q.x},   x != 0.
+    ``F[q_{i1} ... q_{ik} / (q^2)^p](x) = int d^3q/(2 pi)^3  q_{i1}...q_{ik} / (q^2)^p  e^{i q.x}``,  x != 0.
 
 Route (journal (A.14)-(A.17), preprint (A11)-(A14)):
 
@@ -103,7 +103,7 @@ def scalar_kernel(p: int, method: str = "residue") -> ScalarKernel:
 
 @dataclass
 class FourierResult:
-    """F[q_{i1..ik}/(q^2)^p](x) as an IndexExpr in n = x/|x| with coefficients in r = |x|.
+    """``F[q_{i1..ik}/(q^2)^p](x)`` as an IndexExpr in n = x/|x| with coefficients in r = |x|.
 
     ``regulated`` keeps the lambda-dependence before the limit; ``divergent_dropped`` is the part of G_p
     that diverges as lambda -> 0 (x-independent); ``limit_checks`` lists, per coefficient, the limit taken.
