@@ -29,6 +29,7 @@ sum_{u != u'} [-Lambda e^{-ik.x}] = (N0^3 / (8 pi rho c_t^2)) T, so T_paper = (8
 
 from __future__ import annotations
 
+import functools
 import math
 import sys
 import time
@@ -49,8 +50,6 @@ SHAPES = ("cube", "sphere")
 #: largest N0 accepted (the sphere's FFT grid is (2 N0)^3 doubles)
 MAX_N0 = 256
 DEFAULT_MATERIAL = "a-SiO2"
-#: used only when glass_sym.materials is not available: Table 1 of the journal, km/s -> m/s
-_BUILTIN_SPEEDS = {"a-SiO2": (5800.0, 3800.0)}
 
 
 # ---------------------------------------------------------------------- inputs
@@ -101,18 +100,9 @@ def resolve_material(material: str | None = None, c_l: float | None = None, c_t:
 
         alpha_from_speeds(c_l, c_t)  # validates 0 < c_t < c_l, finite
         return (material or "custom", float(c_l), float(c_t))
-    name = material or DEFAULT_MATERIAL
-    try:
-        from .materials import get_material
-    except ImportError:  # materials data not installed: built-in a-SiO2 only
-        if name not in _BUILTIN_SPEEDS:
-            raise InputError(f"material: expected one of {', '.join(_BUILTIN_SPEEDS)} "
-                             f"(or --cl/--ct), got {name!r}") from None
-        return (name, *_BUILTIN_SPEEDS[name])
-    try:
-        m = get_material(name)
-    except KeyError as exc:
-        raise InputError(f"material: unknown material {name!r}") from exc
+    from .materials import get_material  # InputError listing the known names for an unknown one
+
+    m = get_material(material or DEFAULT_MATERIAL)
     return (m.name, float(m.c_l), float(m.c_t))
 
 
@@ -138,17 +128,42 @@ def strain_modes(k) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
 
 
 # ---------------------------------------------------------------------- printed values
-#: (C.23) as printed (journal line 741): sum_{u != u'} [-Lambda e^{-ik.x}] = PREFACTOR x bracket with
-#: PREFACTOR = 2 pi N0^3 ln N0 / (rho c_t^2) and bracket = C23_KKKK khat_a khat_b khat_c khat_d
-#: + C23_KKDELTA (k_b k_d d_ac + k_b k_c d_ad + k_a k_d d_bc + k_a k_c d_bd)/k^2, C23_KKKK = -alpha.
-C23_KKDELTA = 0.25
+@functools.lru_cache(maxsize=1)
+def _paper_function():
+    """NumPy function (khat1, khat2, khat3, alpha, N0, before_log) -> 81 components of T_paper, generated from
+    the transcription of (C.23) (journal line 741), parsed, never retyped.
+
+    (C.23): sum_{u != u'} [-Lambda e^{-ik.x}] = 2 pi N0^3 ln N0/(rho c_t^2) [-alpha k^4/k^4 + (1/4) k k delta/k^2];
+    T is (1/N0^3) sum Lambda~/|x|^3 = (8 pi rho c_t^2/N0^3) x (C.23), evaluated at |k| = 1, k = khat.
+    ``before_log``: the first line of (C.22), (4 pi/3)(N0^3 - 1), in place of its final 4 pi ln N0, i.e.
+    ln N0 -> (N0^3 - 1)/3.
+    """
+    import sympy as sp
+
+    from .papers import find_equation
+    from .parse import parse_latex
+    from .symbols import Q, c_t, q, rho
+
+    printed = parse_latex(find_equation("C.23", "jpcm2020", defines="minus_lambda_lattice_sum").latex,
+                          indices=("a", "b", "c", "d"))
+    n0 = next(s for s in set().union(*(c.free_symbols for c in printed.coefficients())) if s.name == "N_0")
+    alpha = next(s for s in set().union(*(c.free_symbols for c in printed.coefficients())) if s.name == "alpha")
+    k = sp.symbols("k1:4", real=True)
+    flag = sp.Symbol("before_log")
+    comps = []
+    for c in printed.to_tensor().components:
+        c = sp.expand(c * 8 * sp.pi * rho * c_t**2 / n0**3).subs({q: 1, **dict(zip(Q, k))})
+        log_line = c.subs(sp.log(n0), (n0**3 - 1) / 3)
+        comps.append(sp.Piecewise((log_line, sp.Eq(flag, 1)), (c, True)) if log_line != c else c)
+    return sp.lambdify((*k, alpha, n0, flag), comps, modules="numpy")
 
 
 def paper_tensor(n0: int, khat, alpha: float, *, before_log: bool = False) -> np.ndarray:
     """What (C.20)-(C.23) state for T_abcd(N0, k), converted to T's units (3x3x3x3 array).
 
-    T_paper = (8 pi rho c_t^2 / N0^3) x (C.23) = 16 pi^2 ln N0 [-alpha khat^4 + (1/4)(khat khat delta)].
-    ``before_log=True``: the first line of (C.22), (4 pi/3)(N0^3 - 1), in place of its final 4 pi ln N0.
+    T_paper = (8 pi rho c_t^2 / N0^3) x (C.23) = 16 pi^2 ln N0 [-alpha khat^4 + (1/4)(khat khat delta)], generated
+    from the transcribed (C.23).  ``before_log=True``: the first line of (C.22), (4 pi/3)(N0^3 - 1), in place of
+    its final 4 pi ln N0.
 
     >>> t = paper_tensor(2, [0, 0, 1], 0.5)
     >>> round(float(t[2, 2, 2, 2] / (16 * np.pi**2 * np.log(2))), 12)   # -alpha + 4/4
@@ -156,14 +171,8 @@ def paper_tensor(n0: int, khat, alpha: float, *, before_log: bool = False) -> np
     """
     k = np.asarray(khat, dtype=float)
     k = k / np.linalg.norm(k)
-    d = np.eye(3)
-    kkkk = np.einsum("a,b,c,d->abcd", k, k, k, k)
-    kkd = (np.einsum("b,d,ac->abcd", k, k, d) + np.einsum("b,c,ad->abcd", k, k, d)
-           + np.einsum("a,d,bc->abcd", k, k, d) + np.einsum("a,c,bd->abcd", k, k, d))
-    bracket = -alpha * kkkk + C23_KKDELTA * kkd
-    # (C.23) prefactor 2 pi N0^3 ln N0/(rho c_t^2) times 8 pi rho c_t^2/N0^3; (C.22) line 1: 4pi ln N0 -> (4pi/3)(N0^3-1)
-    sum_exp = (4 * math.pi / 3) * (n0**3 - 1) if before_log else 4 * math.pi * math.log(n0)
-    return (8 * math.pi) * (1 / 2) * sum_exp * bracket
+    vals = _paper_function()(k[0], k[1], k[2], float(alpha), int(n0), 1 if before_log else 0)
+    return np.array([float(v) for v in vals]).reshape(3, 3, 3, 3)
 
 
 # ---------------------------------------------------------------------- geometry

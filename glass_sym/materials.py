@@ -1,6 +1,8 @@
 """The 13 materials of Table 1: sound velocities, experimental couplings, densities where printed, fits.
 
-Data live in ``glass_sym/data/materials.toml``, every value with the paper line it was read from.
+The printed columns come from the Table 1 transcription (``glass_sym/papers/table1.toml``, journal rows with
+both sound velocities; the preprint prints the same 13 rows); ``glass_sym/data/materials.toml`` adds only what
+the transcription lacks: densities where a paper prints them, the report's fit names, model defaults.
 
 >>> get_material("a-SiO2").c_l
 5800.0
@@ -72,14 +74,31 @@ def _validate(m: Material) -> Material:
 
 @functools.lru_cache(maxsize=1)
 def materials() -> dict[str, Material]:
-    """All materials by name, in table order.
+    """All materials by name, in table order (SI units, from the Table 1 transcription).
 
     >>> len(materials())
     13
     """
+    from .table1 import load_materials
+
+    extras = {row["name"]: row for row in _data().get("extra", [])}
+    preprint_line = {m.name: m.source_line for m in load_materials("preprint")}
     out = {}
-    for row in _data()["material"]:
-        out[row["name"]] = _validate(Material(**row))
+    for row in load_materials("jpcm2020"):
+        if row.c_t is None or row.c_l is None:
+            continue  # LiCl-7H2O, PC, Epoxy: no transverse sound velocity printed
+        extra = extras.get(row.name, {})
+        source = f"J line {row.source_line}" + (f" ({extra['source_note']})" if "source_note" in extra else "")
+        source += f"; P line {preprint_line[row.name]}" if row.name in preprint_line else ""
+        m = Material(name=row.name, c_l=float(row.value("c_l")) * 1000.0, c_t=float(row.value("c_t")) * 1000.0,
+                     gamma_l=float(row.value("gamma_l")), gamma_t=float(row.value("gamma_t")),
+                     ratio_exp=float(row.value("gamma_ratio")), ratio_theo_printed=float(row.value("velocity_ratio")),
+                     k3="K_3" in (row.note or ""), source=source, rho=extra.get("rho"),
+                     rho_source=extra.get("rho_source", ""))
+        out[m.name] = _validate(m)
+    unknown = sorted(set(extras) - set(out))
+    if unknown:
+        raise InputError(f"materials.toml: [[extra]] entries for unknown material(s) {unknown}")
     return out
 
 
@@ -99,14 +118,22 @@ def get_material(name: str) -> Material:
 def fits() -> tuple[Fit, ...]:
     """The fits printed by the journal (9 materials) and the preprint (13 and 10 materials).
 
+    Subsets, printed slopes and r come from the fits of the Table 1 transcription; materials.toml names them.
+
     >>> [f.name for f in fits()]
     ['journal-9', 'preprint-13', 'preprint-10']
     """
+    from .table1 import load_fits
+
+    stated = {f.id: f for f in load_fits()}
     names = list(materials())
     out = []
     for row in _data()["fit"]:
-        members = tuple(n for n in names if n not in set(row["exclude"]))
-        out.append(Fit(row["name"], row["version"], members, row["slope_printed"], row["r_printed"], row["source"]))
+        f = stated.get(row["table1"])
+        if f is None:
+            raise InputError(f"materials.toml: fit {row['name']!r} points to unknown table1 fit {row['table1']!r}")
+        members = tuple(n for n in names if n in set(f.materials))
+        out.append(Fit(row["name"], f.version, members, float(f.printed_slope), float(f.printed_r), row["source"]))
     return tuple(out)
 
 
@@ -125,13 +152,9 @@ def fit_through_origin(x: Sequence[float], y: Sequence[float]) -> tuple[float, f
     >>> fit_through_origin([1.0, 2.0], [2.0, 4.0])
     (2.0, 1.0)
     """
+    from .table1 import origin_slope, pearson_r
+
     n = len(x)
     if n < 2 or len(y) != n:
         raise InputError(f"fit needs >= 2 paired points; got {n} x and {len(y)} y values")
-    sxy = sum(a * b for a, b in zip(x, y))
-    sxx = sum(a * a for a in x)
-    mx, my = sum(x) / n, sum(y) / n
-    cov = sum((a - mx) * (b - my) for a, b in zip(x, y))
-    vx = sum((a - mx) ** 2 for a in x)
-    vy = sum((b - my) ** 2 for b in y)
-    return sxy / sxx, cov / math.sqrt(vx * vy)
+    return origin_slope(list(x), list(y)), pearson_r(list(x), list(y))

@@ -54,6 +54,7 @@ def run(args=None) -> dict:
     from .. import kernels
     from ..derivation import get
     from ..errors import InputError
+    from ..materials import get_material
     from ..symbols import N, alpha as alpha_sym
 
     points = int(getattr(args, "points", None) or 1_000_000)
@@ -62,7 +63,8 @@ def run(args=None) -> dict:
         raise InputError(f"points and sample: expected integers >= 1, got {points}, {sample}")
     sample = min(sample, points)
     baseline = load_baseline()
-    alpha = float(kernels.alpha_from_speeds(5.80, 3.80))
+    silica = get_material("a-SiO2")
+    alpha = float(kernels.alpha_from_speeds(silica.c_l, silica.c_t))
     rng = np.random.default_rng(20200101)
     n = rng.normal(size=(points, 3))
     n /= np.linalg.norm(n, axis=1)[:, None]
