@@ -240,6 +240,26 @@ def _validate(filename: str, kind: str, index: int, entry: Any, version: str,
     return entry
 
 
+def _load_records(version: str | None, kind: str, cls, required, optional, *, key, what: str, check=None) -> list:
+    """The validated ``[[kind]]`` entries of one version (or both) as ``cls`` records, in file order; a
+    repeated ``key`` is an :class:`InputError` naming both entries."""
+    out = []
+    for v in _check_versions(version):
+        filename = VERSIONS[v]
+        seen: dict = {}
+        for i, entry in enumerate(read_data_file(filename).get(kind, [])):
+            rec = cls(**_validate(filename, kind, i, entry, v, required, optional))
+            where = _where(filename, kind, i, entry)
+            if check is not None:
+                check(where, rec)
+            k = key(rec)
+            if k in seen:
+                raise InputError(f"{where}: duplicate {what} {k}, first at entry #{seen[k] + 1}")
+            seen[k] = i
+            out.append(rec)
+    return out
+
+
 def load_equations(version: str | None = None) -> list[Equation]:
     """All transcribed equations of one version (or of both, journal first), in file order.
 
@@ -258,19 +278,8 @@ def load_equations(version: str | None = None) -> list[Equation]:
     >>> sorted({e.version for e in load_equations()})
     ['jpcm2020', 'preprint']
     """
-    out: list[Equation] = []
-    for v in _check_versions(version):
-        filename = VERSIONS[v]
-        data = read_data_file(filename)
-        seen: dict[tuple[str, str | None, str], int] = {}
-        for i, entry in enumerate(data.get("equation", [])):
-            e = Equation(**_validate(filename, "equation", i, entry, v, _EQ_REQUIRED, _EQ_OPTIONAL))
-            if e.key in seen:
-                raise InputError(f"{_where(filename, 'equation', i, entry)}: duplicate (label, part, defines) "
-                                 f"{e.key}, first at entry #{seen[e.key] + 1}")
-            seen[e.key] = i
-            out.append(e)
-    return out
+    return _load_records(version, "equation", Equation, _EQ_REQUIRED, _EQ_OPTIONAL,
+                         key=lambda e: e.key, what="(label, part, defines)")
 
 
 def load_claims(version: str | None = None) -> list[Claim]:
@@ -279,19 +288,8 @@ def load_claims(version: str | None = None) -> list[Claim]:
     >>> [(c.item, c.about) for c in load_claims("preprint")][:2]
     [('1', 'permutation_terms'), ('2', 'total_factor')]
     """
-    out: list[Claim] = []
-    for v in _check_versions(version):
-        filename = VERSIONS[v]
-        data = read_data_file(filename)
-        seen: set[tuple[str, str]] = set()
-        for i, entry in enumerate(data.get("claim", [])):
-            c = Claim(**_validate(filename, "claim", i, entry, v, _CLAIM_REQUIRED, _CLAIM_OPTIONAL))
-            if (c.label, c.item) in seen:
-                raise InputError(f"{_where(filename, 'claim', i, entry)}: duplicate (label, item) "
-                                 f"{(c.label, c.item)}")
-            seen.add((c.label, c.item))
-            out.append(c)
-    return out
+    return _load_records(version, "claim", Claim, _CLAIM_REQUIRED, _CLAIM_OPTIONAL,
+                         key=lambda c: (c.label, c.item), what="(label, item)")
 
 
 def load_relations(version: str | None = None) -> list[Relation]:
@@ -302,21 +300,12 @@ def load_relations(version: str | None = None) -> list[Relation]:
     >>> [(r.version, r.label) for r in load_relations()]
     [('jpcm2020', 'A.3'), ('preprint', 'A3')]
     """
-    out: list[Relation] = []
-    for v in _check_versions(version):
-        filename = VERSIONS[v]
-        data = read_data_file(filename)
-        seen: set[tuple[str, str]] = set()
-        for i, entry in enumerate(data.get("relation", [])):
-            rel = Relation(**_validate(filename, "relation", i, entry, v, _REL_REQUIRED, _REL_OPTIONAL))
-            if rel.latex.count("=") != 1:
-                raise InputError(f"{_where(filename, 'relation', i, entry)}: latex must be one relation 'lhs = rhs' "
-                                 f"with exactly one '=', got {rel.latex!r}")
-            if (rel.label, rel.latex) in seen:
-                raise InputError(f"{_where(filename, 'relation', i, entry)}: duplicate relation {rel.latex!r}")
-            seen.add((rel.label, rel.latex))
-            out.append(rel)
-    return out
+    def one_relation(where: str, rel: Relation) -> None:
+        if rel.latex.count("=") != 1:
+            raise InputError(f"{where}: latex must be one relation 'lhs = rhs' with exactly one '=', got {rel.latex!r}")
+
+    return _load_records(version, "relation", Relation, _REL_REQUIRED, _REL_OPTIONAL,
+                         key=lambda r: (r.label, r.latex), what="relation (label, latex)", check=one_relation)
 
 
 def find_equation(label: str, version: str, *, defines: str | None = None,
