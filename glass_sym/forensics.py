@@ -224,6 +224,10 @@ def _sample_ratio(printed, candidate):
     return c
 
 
+def _is_number(x) -> bool:
+    return not isinstance(x, IndexExpr) and sp.sympify(x).is_number
+
+
 def _with_factor(printed, candidate) -> sp.Expr | None:
     """1 if printed = candidate, c (rational, != 0) if printed = c x candidate exactly, else None.
 
@@ -238,6 +242,8 @@ def _with_factor(printed, candidate) -> sp.Expr | None:
         return None
     if c is None or not c.is_Rational or c == 0:
         return None
+    if c != 1 and _is_number(printed) and _is_number(candidate):
+        return None  # any two numbers differ by a rational factor: not a hypothesis
     if equal_exactly(printed, _scale(candidate, c)):
         return c
     return None
@@ -410,8 +416,8 @@ def search_pieces(printed, pieces: Mapping[str, Any], full=None) -> list[dict]:
     """Family (vi): the printed value equals a sum of squared pieces without interference terms.
 
     ``pieces``: name -> value of |A_k|^2 (exact SymPy numbers or expressions); ``full``: |sum A_k|^2.  Every
-    non-empty subset of pieces (at most 6 pieces, 63 subsets) is summed, alone and with one overall rational
-    factor; a subset that reproduces ``printed`` exactly is a fit.
+    non-empty subset of pieces (at most 6 pieces, 63 subsets) is summed (with one overall rational factor
+    when the values are not plain numbers); a subset that reproduces ``printed`` exactly is a fit.
 
     >>> search_pieces(sp.Rational(3), {"a": 1, "b": 2})[0]["hypothesis"]
     'printed = a + b (squared amplitudes summed without interference terms)'
@@ -449,7 +455,7 @@ def text_repairs(latex: str, indices: Iterable[str] = "ijkl") -> list[tuple[str,
 
     >>> [d for d, _ in text_repairs(r"1 - \frac{c_{l}^{2}}{c_{l}^{2}}")]
     ['the 1st c_l read as c_t', 'the 2nd c_l read as c_t']
-    >>> text_repairs(r"n_i n_i \delta_{jk}")[1]
+    >>> text_repairs(r"n_i n_i \delta_{jk}")[2]
     ('n_i n_i read as n_i n_l', 'n_i n_l \\delta_{jk}')
     """
     out: list[tuple[str, str]] = []
