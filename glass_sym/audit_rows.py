@@ -147,8 +147,8 @@ def classify_fit(d: dict) -> tuple[str, str]:
             says.append(f"{q} {how[0]:.4f} {how[1]} to {_digits(p)} decimals gives the printed {p}")
             worst = rank_class([worst, "rounding"])
         else:
-            says.append(f"{q} {vals[0]:.4f} (from the unrounded ratios {vals[-1]:.4f}) neither rounds nor "
-                        f"truncates to the printed {p}")
+            alt = f" (from the unrounded ratios {vals[-1]:.4f})" if len(vals) > 1 else ""
+            says.append(f"{q} {vals[0]:.4f}{alt} neither rounds nor truncates to the printed {p}")
             worst = "error"
     if not says:
         return "verified", "slope and r within half a unit of their last printed digit"
@@ -295,6 +295,10 @@ def _classify(f: dict, forensic: dict | None) -> tuple[str, str]:
     if status == "match-symmetrized":
         return "convention-or-prefactor", expl + " (holds as contracted with symmetric stresses, not component-wise)"
     if status in ("not-derived", "unparsed"):
+        where = [w.split(" ", 1)[0] for w in (d.get("compared_in") or "").split("; ") if w]
+        if where:
+            return "unchecked", (f"not compared in the audit (no derived closed form for {d.get('defines')!r}); the "
+                                 f"printed numbers are compared only in derivation step {', '.join(where)}")
         return "unchecked", expl
     if forensic is None:
         return "error", expl
