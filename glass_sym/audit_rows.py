@@ -93,6 +93,8 @@ def rank_class(classes: Sequence[str]) -> str:
     return min(checked, key=CLASSES.index)
 
 
+#: "appendix-b/b5_angular_averages (" in the audit's compared_in text
+_STEP_REF = re.compile(r"(?:^|; )([a-z0-9-]+/[A-Za-z0-9_]+) \(")
 _POSITION = re.compile(r"at position \d+ \(line \d+, col \d+\):\s*")
 
 
@@ -181,7 +183,9 @@ def investigate(findings: Sequence, *, use_cache: bool | None = None) -> dict[st
         payload = cache.load(_CACHE_NAME)
         if isinstance(payload, dict) and payload.get("schema") == _schema() and sorted(payload.get("results", {})) == ids:
             return payload["results"]
-    results = _investigate(todo)
+    matched = {(f["version"], f["label"], (f.get("details") or {}).get("defines"), (f.get("details") or {}).get("part"))
+               for f in dicts if f["status"] == "match" and (f.get("details") or {}).get("check") == "derived"}
+    results = _investigate(todo, matched)
     if use:
         cache.store(_CACHE_NAME, {"schema": _schema(), "results": results})
     return results
@@ -193,7 +197,7 @@ def _schema() -> str:
     return SCHEMA
 
 
-def _investigate(todo: list[dict]) -> dict[str, dict]:
+def _investigate(todo: list[dict], matched: set = frozenset()) -> dict[str, dict]:
     import derivations
 
     from .audit import (_ENGINE_FORMS, AuditContext, _against, _apply_relations, _measure_kind, _merge_terms,
@@ -249,7 +253,7 @@ def _investigate(todo: list[dict]) -> dict[str, dict]:
                 except GlassSymError:
                     continue
                 tag = f"{_tag(o)} of the {v}"
-                ok = equal_exactly(ov, derived)
+                ok = (v, o.label, o.defines, o.part) in matched or equal_exactly(ov, derived)
                 agrees = agrees or ok
                 others.append((tag, ov, ok))
         repairs = []
@@ -295,7 +299,7 @@ def _classify(f: dict, forensic: dict | None) -> tuple[str, str]:
     if status == "match-symmetrized":
         return "convention-or-prefactor", expl + " (holds as contracted with symmetric stresses, not component-wise)"
     if status in ("not-derived", "unparsed"):
-        where = [w.split(" ", 1)[0] for w in (d.get("compared_in") or "").split("; ") if w]
+        where = _STEP_REF.findall(d.get("compared_in") or "")
         if where:
             return "unchecked", (f"not compared in the audit (no derived closed form for {d.get('defines')!r}); the "
                                  f"printed numbers are compared only in derivation step {', '.join(where)}")
@@ -342,11 +346,7 @@ def audit_rows(findings: Sequence | None = None, *, forensics: bool = True,
             part["forensics"] = foren[pid]
         ref = steps.get(d.get("against") if isinstance(d.get("against"), str) else None)
         refs = [ref] if ref else []
-        for where in (d.get("compared_in") or "").split("; "):
-            if where:
-                chain_step = where.split(" ", 1)[0]
-                if "/" in chain_step:
-                    refs.append("step:" + chain_step)
+        refs += ["step:" + w for w in _STEP_REF.findall(d.get("compared_in") or "")]
         part["refs"] = refs
         key = (f["version"], f["label"])
         if check_is_derived(d):

@@ -170,7 +170,7 @@ def figure1_evidence(fig: Mapping | None, version: str, files: Sequence[str] = (
     """(class, sentence, refs) from the Figure 1 data of the RG section (fits recomputed from the printed columns)."""
     from .audit_rows import classify_fit
 
-    refs = ["section:rg", *files]
+    refs = ["section:rg", *(f for f in files if "figure1" in f)]
     if not fig:
         return "unchecked", "Figure 1 was not drawn", refs
     prefix = "journal" if version == "jpcm2020" else "preprint"
