@@ -209,8 +209,8 @@ def test_derivation_body_tags_labels_and_status():
     assert r"\label{eq:demo:alpha_def}" in body  # no paper label: numbered by LaTeX
     assert body.count(r"\textbf{verified}") == 3
     assert r"\textbf{NOT verified} (residual 1)" in body
-    # text is escaped for LaTeX: specials and non-ASCII
-    assert r"alpha = 1 - c\_t\^{}2/c\_l\^{}2 ($\lambda$ $\to$ 0) \& 50\% \#1" in body
+    # prose: formulas in math mode (Unicode Greek and arrows read as such), text specials escaped
+    assert r"$\alpha = 1 - c_{t}^{2}/c_{l}^{2} (\lambda \to0)$ \& 50\% \#1" in body
     assert body == L.derivation_latex_body(_demo_derivation())
     assert body.count(r"\begin{align}") == body.count(r"\end{align}") == 4
 
