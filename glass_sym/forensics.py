@@ -255,6 +255,8 @@ def _times(c, what: str) -> str:
 
 # ------------------------------------------------------------------------------- value-level families
 def _family_factor(printed, derived) -> list[dict]:
+    if _is_number(printed) and _is_number(derived):
+        return []  # any two numbers differ by a factor: not a hypothesis
     c = overall_factor(printed, derived)
     if c is None or c == 1 or c == 0 or not equal_exactly(printed, _scale(derived, c)):
         return []

@@ -344,9 +344,10 @@ def _value_chunks(value: Any) -> _Chunks:
 
 
 def _matrix_latex(m) -> str:
-    r"""A matrix of results as ``\begin{pmatrix}`` (entries factored), a column when it is one row."""
+    r"""A matrix of results as ``\begin{pmatrix}`` (entries factored), in one TeX group so that the line
+    breaker never splits it."""
     rows = [[_latex(sp.factor(m[i, j])) for j in range(m.cols)] for i in range(m.rows)]
-    return r"\begin{pmatrix} " + r" \\ ".join(" & ".join(r) for r in rows) + r" \end{pmatrix}"
+    return r"{\begin{pmatrix} " + r" \\ ".join(" & ".join(r) for r in rows) + r" \end{pmatrix}}"
 
 
 def _split_relation(text: str) -> tuple[str, str, str]:

@@ -167,7 +167,7 @@ def prose_latex(text: str) -> str:
             if run:
                 out.append(_emit(run))
                 run = []
-            out.append(_escape(tok))
+            out.append(r"\texttt{" + _escape(tok) + "}" if _is_code(tok) else _escape(tok))
         i += 1
     if run:
         out.append(_emit(run))
