@@ -184,8 +184,11 @@ def test_records_are_json_and_ordered(journal):
 # ------------------------------------------------------------------------------ CLI
 def test_cli_user_equation(capsys):
     assert main(["audit", "--json", "--latex", A18, "--against", "lambda_tilde"]) == 0
-    (rec,) = json.loads(capsys.readouterr().out)
-    assert rec["status"] == "match" and rec["label"] == "user"
+    out = json.loads(capsys.readouterr().out)
+    assert out["schema_version"] == "glass-sym/audit/2"
+    (row,) = out["rows"]
+    (part,) = row["parts"]
+    assert part["status"] == "match" and row["label"] == "user" and row["class"] == "verified"
 
 
 def test_cli_finding_is_not_an_error(capsys):

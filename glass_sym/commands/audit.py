@@ -1,8 +1,9 @@
 """``glass-sym audit [--json] [--version V] [--latex TEX --against NAME [--indices ijkl]]``.
 
 Without ``--latex``: audit every transcribed equation of both paper versions (see docs/audit.md) and print
-a table (label, version, status, one-line explanation), or with ``--json`` the list of records
-``{label, version, status, explanation, details}``.  With ``--latex`` and ``--against``: audit one
+one line per printed equation (id, class, explanation), or with ``--json`` the object
+``{"schema_version", "rows": [{id, label, version, class, explanation, refs, parts: [...]}]}`` with one row per
+printed equation and its compared parts nested (docs/json.md; classes and forensics: docs/forensics.md).  With ``--latex`` and ``--against``: audit one
 right-hand side typed by the user against a registered closed form.
 
 Exit status 0 whenever the audit ran, whatever it found; 2 on bad input (unknown closed form, unreadable
@@ -16,13 +17,14 @@ import sys
 
 from ..errors import InputError
 
-__all__ = ["HELP", "add_arguments", "run", "format_table"]
+__all__ = ["HELP", "add_arguments", "run", "format_table", "format_rows"]
 
 HELP = "audit printed equations (both paper versions, or your own LaTeX) against the derived closed forms"
 
 
 def add_arguments(p) -> None:
-    p.add_argument("--json", action="store_true", help="print the list of findings as JSON")
+    p.add_argument("--json", action="store_true",
+                   help="print one record per printed equation (parts nested) as JSON")
     p.add_argument("--latex", metavar="TEX", help="a right-hand side in LaTeX index notation to audit")
     p.add_argument("--against", metavar="NAME", help="registered closed form to compare --latex with")
     p.add_argument("--indices", metavar="IJKL",
@@ -60,9 +62,22 @@ def run(args) -> int:
     else:
         versions = [args.paper_version] if args.paper_version else None
         findings = audit_all(versions, claims=not args.no_claims, fits=not args.no_fits)
+    from ..audit_rows import SCHEMA_VERSION, audit_rows
+
+    rows = audit_rows(findings)
     if args.json:
-        json.dump([f.as_dict() for f in findings], sys.stdout, indent=1, sort_keys=False)
+        json.dump({"schema_version": SCHEMA_VERSION, "rows": rows}, sys.stdout, indent=1, sort_keys=False)
         sys.stdout.write("\n")
-    else:
+    elif args.latex is not None:  # one typed expression: its status and explanation
         print(format_table(findings))
+    else:
+        print(format_rows(rows))
     return 0
+
+
+def format_rows(rows) -> str:
+    """Plain-text table: one line per printed equation (id, class, explanation)."""
+    table = [("id", "class", "explanation")] + [(r["id"], r["class"], r["explanation"].replace("\n", " "))
+                                                for r in rows]
+    w = [max(len(r[i]) for r in table) for i in range(2)]
+    return "\n".join(f"{r[0]:<{w[0]}}  {r[1]:<{w[1]}}  {r[2]}" for r in table)

@@ -1,4 +1,5 @@
-"""``glass-sym derive [NAME ... | all] [--list] [--json] [--no-cache]``: run derivation chains, print checked steps.
+"""``glass-sym derive [NAME ... | all] [--list] [--json] [--show] [--no-cache]``: run derivation chains, print checked
+steps (``--show``: each step's formula and stable id ``step:<chain>/<name>`` too).
 
 Exit status 0 when every step's check passed, 1 when a check failed, 2 on bad input.  The cached path reads
 only JSON (no SymPy import).
@@ -9,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import textwrap
 
 from ..errors import InputError
 
@@ -19,6 +21,8 @@ def add_arguments(p) -> None:
     p.add_argument("names", nargs="*", metavar="NAME", help="derivation chains to run, or 'all' (default: all)")
     p.add_argument("--list", action="store_true", help="list the derivation chains and exit")
     p.add_argument("--json", action="store_true", help="print a JSON list of step records")
+    p.add_argument("--show", action="store_true",
+                   help="print each step's formula (lhs = rhs, LaTeX) and its stable id under its line")
     add_cache_argument(p)
 
 
@@ -80,7 +84,7 @@ def run(args) -> int:
         title, records = chain_records(name)
         failed += sum(1 for r in records if not r["verified"])
         for r in records:
-            all_records.append({"derivation": name, **r})
+            all_records.append({"derivation": name, "id": f"step:{name}/{r['name']}", **r})
         if not args.json:
             print(f"{name}: {title}")
             for r in records:
@@ -89,6 +93,11 @@ def run(args) -> int:
                 print(f"  [{mark}] {label:6s} {r['name']:30s} {r['title']}")
                 if not r["verified"]:
                     print(f"         residual: {r['residual']}")
+                if getattr(args, "show", False):
+                    print(f"         id: step:{name}/{r['name']}")
+                    for line in textwrap.wrap(" ".join(str(r["latex"]).split()), 100, break_long_words=True,
+                                              break_on_hyphens=False) or [""]:
+                        print(f"           {line}")
             ok = sum(1 for r in records if r["verified"])
             print(f"  {ok}/{len(records)} steps verified")
     if args.json:
