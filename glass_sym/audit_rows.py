@@ -45,7 +45,7 @@ from typing import Any
 from .errors import GlassSymError
 
 __all__ = ["CLASSES", "SCHEMA_VERSION", "row_id", "part_id", "audit_rows", "rank_class", "classify_fit",
-           "investigate", "physicist_text", "step_id"]
+           "investigate", "physicist_text", "step_id", "user_forensics"]
 
 #: audit JSON schema (docs/json.md)
 SCHEMA_VERSION = "glass-sym/audit/2"
@@ -224,6 +224,8 @@ def _investigate(todo: list[dict], matched: set = frozenset()) -> dict[str, dict
     out: dict[str, dict] = {}
     for f in todo:
         pid = part_id(f)
+        if f["version"] not in merged:  # a user's expression: see user_forensics
+            continue
         e = _equation_of(f, merged[f["version"]])
         if e is None:
             continue
@@ -318,8 +320,37 @@ def _classify(f: dict, forensic: dict | None) -> tuple[str, str]:
     return "error", forensic.get("conclusion") or expl
 
 
+def user_forensics(latex: str, against: str, finding) -> dict[str, dict]:
+    """Forensic search for a user's typed right-hand side (``audit --latex TEX --against NAME``) that differs:
+    {part id: result}, empty when it matches."""
+    import derivations
+
+    from .audit import _ENGINE_FORMS, _parse, _tensors, derived_value
+    from .forensics import FAMILIES, conclusion, search, text_repairs
+
+    f = finding if isinstance(finding, dict) else finding.as_dict()
+    if f["status"] != "differs":
+        return {}
+    derived = derived_value(against)
+    tensors = _tensors(against, derived=True)
+    try:
+        printed = _parse(latex, tensors)
+    except GlassSymError:
+        printed = None
+    related = {}
+    for name in sorted(set(derivations.PROVIDES) | set(_ENGINE_FORMS)):
+        try:
+            related[name] = derived_value(name)
+        except GlassSymError:
+            continue
+    repairs = [(what, (lambda t=new: _parse(t, tensors))) for what, new in text_repairs(latex)]
+    fits = search(printed, derived, against=against, related=related, repairs=repairs)
+    return {part_id(f): {"fits": fits, "conclusion": conclusion(fits), "searched": list(FAMILIES),
+                         "other_copies": [], "other_copy_agrees": False, "printed_readable": printed is not None}}
+
+
 def audit_rows(findings: Sequence | None = None, *, forensics: bool = True,
-               use_cache: bool | None = None) -> list[dict[str, Any]]:
+               use_cache: bool | None = None, extra_forensics: dict | None = None) -> list[dict[str, Any]]:
     """One record per (version, label), in the audit's order, each with nested ``parts`` and a ``class``.
 
     Record fields: ``id``, ``label``, ``version``, ``class``, ``explanation`` (the worst part's, in words),
@@ -332,6 +363,7 @@ def audit_rows(findings: Sequence | None = None, *, forensics: bool = True,
         findings = audit_all()
     dicts = [f if isinstance(f, dict) else f.as_dict() for f in findings]
     foren = investigate(dicts, use_cache=use_cache) if forensics else {}
+    foren = {**foren, **(extra_forensics or {})}
     steps = _step_refs()
     rows: dict[tuple, dict] = {}
     derived_class: dict[tuple, tuple[str, str]] = {}

@@ -62,14 +62,18 @@ def run(args) -> int:
     else:
         versions = [args.paper_version] if args.paper_version else None
         findings = audit_all(versions, claims=not args.no_claims, fits=not args.no_fits)
-    from ..audit_rows import SCHEMA_VERSION, audit_rows
+    from ..audit_rows import SCHEMA_VERSION, audit_rows, user_forensics
 
-    rows = audit_rows(findings)
+    extra = user_forensics(args.latex, args.against, findings[0]) if args.latex is not None else None
+    rows = audit_rows(findings, extra_forensics=extra)
     if args.json:
         json.dump({"schema_version": SCHEMA_VERSION, "rows": rows}, sys.stdout, indent=1, sort_keys=False)
         sys.stdout.write("\n")
-    elif args.latex is not None:  # one typed expression: its status and explanation
+    elif args.latex is not None:  # one typed expression: its status and explanation, then the forensics
         print(format_table(findings))
+        for part in rows[0]["parts"]:
+            if "forensics" in part:
+                print(f"forensics: {part['forensics']['conclusion']}")
     else:
         print(format_rows(rows))
     return 0
