@@ -180,3 +180,63 @@ def test_latex_document_has_no_placeholders_and_one_tag_per_equation(tmp_path):
     if shutil.which("pdflatex"):
         pdf = compile_pdf(paths[-1])
         assert pdf.exists() and pdf.stat().st_size > 10000
+
+
+# ------------------------------------------------------------------------------- reproduce contract
+def _fake_sections(monkeypatch, *, fail: bool):
+    import sys
+    import types
+
+    from glass_sym import report
+    from glass_sym.report import Section
+
+    row = {"id": "audit:jpcm2020:A.18", "label": "A.18", "version": "jpcm2020", "class": "error",
+           "explanation": "lambda_tilde: printed = -2 x derived", "refs": [], "parts": []}
+    audit_mod = types.ModuleType("fake_audit_section")
+    audit_mod.section = lambda outdir: Section("audit", "Audit", "rows", {"schema_version": "x", "rows": [row]})
+    broken = types.ModuleType("fake_broken_section")
+
+    def boom(outdir):
+        from glass_sym.errors import InputError
+
+        raise InputError("cannot run")
+
+    broken.section = boom
+    monkeypatch.setitem(sys.modules, "fake_audit_section", audit_mod)
+    monkeypatch.setitem(sys.modules, "fake_broken_section", broken)
+    monkeypatch.setattr(report, "SECTIONS", ["fake_audit_section"] + (["fake_broken_section"] if fail else []))
+
+
+def test_reproduce_exits_0_with_a_refuted_claim_and_leads_with_verdicts(tmp_path, monkeypatch, capsys):
+    from glass_sym import cli
+
+    _fake_sections(monkeypatch, fail=False)
+    out = tmp_path / "r"
+    assert cli.main(["reproduce", "-o", str(out)]) == 0
+    printed = capsys.readouterr().out
+    assert str(out / "report.md") in printed and str(out / "report.json") in printed  # says what it wrote
+    data = json.loads((out / "report.json").read_text())
+    assert data["schema_version"] == "glass-sym/report/2" and data["ok"] is True
+    v = {x["id"]: x for x in data["verdicts"]}["verdict:corrected-interaction:jpcm2020"]
+    assert v["verdict"] == "refuted" and v["refs"] == ["audit:jpcm2020:A.18"]
+    md = (out / "report.md").read_text()
+    assert md.index("## Verdicts") < md.index("## Sections") < md.index("## Audit")
+    assert "| ran | agrees with the paper |" in md
+
+
+def test_reproduce_exits_1_when_a_section_cannot_run(tmp_path, monkeypatch, capsys):
+    from glass_sym import cli
+
+    _fake_sections(monkeypatch, fail=True)
+    assert cli.main(["reproduce", "-o", str(tmp_path / "r")]) == 1
+    assert "did not run or failed a check" in capsys.readouterr().out
+
+
+def test_reproduce_default_outdir_is_not_build():
+    import argparse
+
+    from glass_sym.commands import reproduce
+
+    p = argparse.ArgumentParser()
+    reproduce.add_arguments(p)
+    assert p.parse_args([]).outdir == "glass-sym-report"
