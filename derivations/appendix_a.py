@@ -67,6 +67,13 @@ def _jl_part_step(d: Derivation, part: str, ours, theirs, c, source: str, name: 
            notes=json.dumps(c.as_dict(), sort_keys=True))
 
 
+def _symmetrized(expr):
+    """Average over i <-> j and k <-> l (the value a step labelled S_(ij)(kl) displays)."""
+    from glass_sym.structures import symmetrize_index
+
+    return symmetrize_index(expr, ((0, 1), (2, 3))).map_coefficients(sp.expand)
+
+
 def build() -> Derivation:
     d = Derivation(NAME, TITLE)
 
@@ -224,7 +231,7 @@ def build() -> Derivation:
            check_text="equal to our part (2): the strain convention changes only part (1)", register="lambda_tilde_jl_2")
     d.step(None, "jl_convention_symmetric_part", "Both strain conventions agree on symmetric stresses",
            lhs=r"\mathcal{S}_{(ij)(kl)}\tilde\Lambda\big|_{e_{ij}=\partial_j u_i}",
-           value=interaction.lambda_tilde("jl"),
+           value=_symmetrized(interaction.lambda_tilde("jl")),  # the displayed side is the symmetrized one
            how="average over i<->j and k<->l (what T_ij T'_kl with symmetric T sees)",
            check=lambda: compare(symmetrize_pairs(lt_jl_t), lt_t),
            check_text="symmetrized JL-convention tilde Lambda equals tilde Lambda component by component")

@@ -240,3 +240,18 @@ def test_reproduce_default_outdir_is_not_build():
     p = argparse.ArgumentParser()
     reproduce.add_arguments(p)
     assert p.parse_args([]).outdir == "glass-sym-report"
+
+
+def test_symmetrized_label_displays_the_symmetrized_side():
+    """A step whose left side is S_(ij)(kl)(...) must display a value invariant under i<->j and k<->l."""
+    from glass_sym.derivation import build, chains
+    from glass_sym.indexnotation import IndexExpr
+    from glass_sym.structures import differing_components, symmetrize_index
+
+    seen = 0
+    for name in chains():
+        for st in build(name, use_cache=False).steps:
+            if st.lhs.startswith(r"\mathcal{S}_{(ij)(kl)}") and isinstance(st.value, IndexExpr):
+                seen += 1
+                assert differing_components(symmetrize_index(st.value, ((0, 1), (2, 3))) - st.value) == 0, st.name
+    assert seen >= 1
