@@ -342,6 +342,46 @@ def _terms(x) -> list[tuple[str, Any]]:
             term = IndexExpr({mono: coeff}, x.indices) if isinstance(x, IndexExpr) else coeff
             label = f"{pretty(coeff)} {structure_name(mono)}".strip() if mono else pretty(coeff)
             out.append((label + what, term))
+    if isinstance(x, IndexExpr):
+        out += _groups(x)
+    return out
+
+
+def _groups(x: IndexExpr) -> list[tuple[str, Any]]:
+    """Printed brackets as groups of terms: the terms in which a vector other than n carries one given index
+    (m_j (n_l d_ik + n_k d_il + n_i d_kl) ...), all of them or those with a given number of deltas, whole and by
+    power of alpha.  Bounded by (vectors x indices x delta counts x 3)."""
+    out = []
+    keys = sorted({(f[1], f[2]) for mono in x.terms for f in mono if f[0] == "v" and f[1] not in ("n", "qhat")})
+    for vec, idx in keys:
+        carrying = {mono: c for mono, c in x.terms.items() if ("v", vec, idx) in mono}
+        ndeltas = sorted({sum(1 for f in mono if f[0] == "d") for mono in carrying})
+        for nd in [None] + (ndeltas if len(ndeltas) > 1 else []):
+            members = {m: c for m, c in carrying.items() if nd is None or sum(1 for f in m if f[0] == "d") == nd}
+            kind = "" if nd is None else f", {nd} delta{'' if nd == 1 else 's'}"
+            out += _group(x, vec, idx, members, kind)
+    return out
+
+
+def _group(x: IndexExpr, vec: str, idx: str, members: dict, kind: str) -> list[tuple[str, Any]]:
+    out = []
+    if len(members) < 2:
+        return out
+    out.append((f"group of terms with {vec}_{idx}{kind} ({len(members)} terms)", IndexExpr(members, x.indices)))
+    for power, name in ((0, "alpha^0"), (1, "alpha")):
+        part = {}
+        for mono, c in members.items():
+            cr = sp.expand(_restore_scalar(c))
+            try:
+                k = sp.Poly(cr, alpha).coeff_monomial(alpha**power) * alpha**power
+            except sp.PolynomialError:
+                k = 0
+            if k != 0:
+                part[mono] = k
+        if len(part) >= 2 and (len(part) < len(members) or power == 1):
+            terms = " + ".join(f"{pretty(c)} {structure_name(m)}" for m, c in
+                               sorted(part.items(), key=lambda t: structure_name(t[0])))
+            out.append((f"{name} terms with {vec}_{idx}{kind} ({terms})", IndexExpr(part, x.indices)))
     return out
 
 
