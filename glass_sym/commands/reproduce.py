@@ -134,7 +134,15 @@ def _markdown(sections, verdict_list, verdict_error) -> str:
     if verdict_error:
         md += [f"**Verdicts could not be computed:** {verdict_error}", ""]
     counts = {v: sum(1 for x in verdict_list if x["verdict"] == v) for v in VERDICTS}
-    md += [", ".join(f"{n} {v}" for v, n in counts.items() if n) + ".", "",
+    md += [", ".join(f"{n} {v}" for v, n in counts.items() if n) + ".", ""]
+    for verdict in VERDICTS:  # the first screen: which claims hold, which do not
+        names: dict[str, list[str]] = {}
+        for x in verdict_list:
+            if x["verdict"] == verdict:
+                names.setdefault(x["id"].split(":")[1], []).append("J" if x["version"] == "jpcm2020" else "P")
+        if names:
+            md.append(f"- **{verdict}**: " + "; ".join(f"{k} ({', '.join(v)})" for k, v in names.items()))
+    md += ["",
            "Verdicts are computed from the audit rows and the numerics (rule: docs/forensics.md): `confirmed`, "
            "`confirmed-with-caveat`, `refuted` (an exact comparison differs), `not-reproduced` (a recomputed "
            "number differs beyond its printed digits), `inconclusive` (not compared).", "",
