@@ -722,7 +722,7 @@ def _main_document(derivations: Sequence, inputs: Sequence[str]) -> str:
     ]
     for d, inp in zip(derivations, inputs):
         lines.append("")
-        lines.append(r"\section{" + _escape_text(d.title or d.name) + "}" + rf"\label{{sec:{_label_key(d.name)}}}")
+        lines.append(r"\section{" + prose_latex(d.title or d.name) + "}" + rf"\label{{sec:{_label_key(d.name)}}}")
         state = "all steps verified" if d.ok else f"{len(d.failed())} step(s) NOT verified"
         lines.append(rf"Derivation chain \texttt{{{_escape_plain(d.name)}}}: {len(d.steps)} steps, {state}.")
         lines.append(rf"\input{{{inp}}}")

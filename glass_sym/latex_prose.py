@@ -26,7 +26,7 @@ GREEK = {name: "\\" + name for name in (
     "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa", "lambda", "mu", "nu",
     "xi", "pi", "rho", "sigma", "tau", "phi", "chi", "psi", "omega",
     "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Phi", "Psi", "Omega")}
-_FUNCS = {"int": "\\int", "cos": "\\cos", "sin": "\\sin", "exp": "\\exp", "ln": "\\ln", "log": "\\log", "Im": "\\operatorname{Im}",
+_FUNCS = {"sum": "\\sum", "int": "\\int", "cos": "\\cos", "sin": "\\sin", "exp": "\\exp", "ln": "\\ln", "log": "\\log", "Im": "\\operatorname{Im}",
           "Re": "\\operatorname{Re}"}
 _OPS = {"=", "+", "-", "*", "/", "->", "<-", "<=", ">=", "!=", "<", ">", "~", "x", "|", "~=", "=="}
 #: single letters that are words, not variables, in running English
@@ -66,6 +66,11 @@ def _is_code(tok: str) -> bool:
 def _is_math(tok: str, prev_math: bool) -> bool:
     if _is_code(tok):
         return False  # a program identifier (fourier_transform): text
+    if re.search(r"[A-Za-z]{2,}'s\b", tok):
+        return False  # a possessive (Levelut's): text
+    m = re.match(r"^[-+(\[]*([A-Za-z]+)\(", tok)
+    if m and (m.group(1) in GREEK or m.group(1) in _FUNCS or len(m.group(1)) == 1):
+        return True  # Lambda(q), f(x), cos(theta)
     stripped = tok.lstrip("-+([")
     if stripped != tok and stripped:
         return _is_math(stripped, prev_math)
@@ -84,8 +89,10 @@ def _is_math(tok: str, prev_math: bool) -> bool:
         return True
     if re.fullmatch(r"[0-9]+(\.[0-9]+)?", core):
         return prev_math
-    if re.fullmatch(r"[A-Za-z]\d?", core):
+    if re.fullmatch(r"[A-Za-z]\d?", core) and core not in _WORDS:
         return True
+    if re.fullmatch(r"[A-Za-z]hat", core):
+        return True  # qhat, khat: unit vectors
     return False
 
 
@@ -103,6 +110,8 @@ def _math(tok: str) -> str:
             return _FUNCS[w] + " "
         if w == "inf":
             return r"\infty "
+        if re.fullmatch(r"[A-Za-z]hat", w):
+            return r"\hat{" + w[0] + "}"
         if len(w) > 1 and w not in ("tilde", "hat", "bar"):
             return r"\mathrm{" + w + "}"
         return w
