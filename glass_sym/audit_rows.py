@@ -176,7 +176,8 @@ def investigate(findings: Sequence, *, use_cache: bool | None = None) -> dict[st
     from . import cache
 
     dicts = [f if isinstance(f, dict) else f.as_dict() for f in findings]
-    todo = [f for f in dicts if f["status"] in ("differs",) and (f.get("details") or {}).get("check") == "derived"]
+    todo = [f for f in dicts if f["status"] in ("differs",) and
+            ((f.get("details") or {}).get("check") == "derived" or "pieces" in (f.get("details") or {}))]
     ids = sorted({part_id(f) for f in todo})
     use = cache.enabled() if use_cache is None else use_cache
     if use:
@@ -224,6 +225,12 @@ def _investigate(todo: list[dict], matched: set = frozenset()) -> dict[str, dict
     out: dict[str, dict] = {}
     for f in todo:
         pid = part_id(f)
+        d = f.get("details") or {}
+        if "pieces" in d:  # a numeric record with its squared amplitudes: family (vi)
+            r = _pieces_forensics(d)
+            if r is not None:
+                out[pid] = r
+            continue
         if f["version"] not in merged:  # a user's expression: see user_forensics
             continue
         e = _equation_of(f, merged[f["version"]])
@@ -281,6 +288,29 @@ def _investigate(todo: list[dict], matched: set = frozenset()) -> dict[str, dict
                     "other_copies": [{"copy": t, "equals_derived": ok} for t, _, ok in others],
                     "other_copy_agrees": agrees, "printed_readable": printed is not None}
     return out
+
+
+def _rational(text) -> Any:
+    """An exact rational from a record's number ('94/53', '8', 1.25): Fraction parsing, never evaluation."""
+    import sympy as sp
+
+    return sp.Rational(Fraction(str(text)))
+
+
+def _pieces_forensics(d: dict) -> dict | None:
+    """Family (vi) for a numeric record: ``details`` with ``printed_value`` and ``pieces`` {name: value}
+    (rational numbers or their strings), optionally ``full`` (the squared sum with interference)."""
+    from .forensics import FAMILIES, conclusion, search_pieces
+
+    try:
+        printed = _rational(d["printed_value"])
+        pieces = {str(k): _rational(v) for k, v in dict(d["pieces"]).items()}
+        full = _rational(d["full"]) if d.get("full") is not None else None
+    except (KeyError, ValueError, TypeError, ZeroDivisionError):
+        return None
+    fits = search_pieces(printed, pieces, full)
+    return {"fits": fits, "conclusion": conclusion(fits), "searched": ["interference"], "other_copies": [],
+            "other_copy_agrees": False, "printed_readable": True, "families_known": list(FAMILIES)}
 
 
 # ------------------------------------------------------------------------------- classification

@@ -255,3 +255,15 @@ def test_symmetrized_label_displays_the_symmetrized_side():
                 seen += 1
                 assert differing_components(symmetrize_index(st.value, ((0, 1), (2, 3))) - st.value) == 0, st.name
     assert seen >= 1
+
+
+def test_numeric_record_with_pieces_gets_interference_forensics():
+    """A record that carries its squared amplitudes (as the (D.6) comparison can): 106/5 = 66/5 + 8 is the
+    sum of the Delta mu and Delta p pieces without their interference term (engine values of appendix-d)."""
+    f = {"label": "D.6", "version": "jpcm2020", "status": "differs", "explanation": "x",
+         "details": {"check": "numeric", "quantity": "d6", "part": "l", "printed_value": "106/5",
+                     "pieces": {"delta_mu_only": "66/5", "delta_p_only": "8"}, "full": "184/5"}}
+    res = R.investigate([f], use_cache=False)[R.part_id(f)]
+    assert res["fits"][0]["pieces"] == ["delta_mu_only", "delta_p_only"]
+    (row,) = R.audit_rows([f], use_cache=False)
+    assert row["class"] == "error" and "without interference" in row["explanation"]
