@@ -62,6 +62,9 @@ class Claim:
     numeric: bool = False
     #: the labels that state the claim itself (default: all); the others support it
     core: tuple[str, ...] | None = None
+    #: within the core rows, only parts of these audit checks state the claim (``claim``: the prose factors);
+    #: the row's other parts support it
+    core_checks: tuple[str, ...] | None = None
 
     def is_core(self, label: str) -> bool:
         return self.core is None or label in self.core
@@ -78,7 +81,7 @@ CLAIMS: tuple[Claim, ...] = (
            "preprint": ("A9", "A10", "A11", "A13", "A14")}),
     Claim("jl-factors",
           "Joffrin-Levelut's coupling differs from the corrected one by the factors stated in (A.19)",
-          {"jpcm2020": ("A.1", "A.19"), "preprint": ("A1", "A16")}, core=("A.19", "A16")),
+          {"jpcm2020": ("A.1", "A.19"), "preprint": ("A1", "A16")}, core=("A.19", "A16"), core_checks=("claim",)),
     Claim("b5-smallness",
           "(B.5): the correction from the TTLS displacement has the printed angular averages (smallness argument)",
           {"jpcm2020": ("B.2", "B.3", "B.5"), "preprint": ("2.17",)}, core=("B.5",)),
@@ -194,6 +197,11 @@ def _row_sentence(row: dict, version: str) -> str:
         or row["label"][0] in "ABCD" else f"{row['label']} [{_SHORT.get(version, version)}] {row['explanation']}"
 
 
+def _part_sentence(row: dict, part: dict, version: str) -> str:
+    what = "" if part["explanation"].startswith("claim ") else f"{part['what']}: "
+    return f"({row['label']}) [{_SHORT.get(version, version)}] {what}{part['explanation']}"
+
+
 def verdicts(rows: Sequence[dict], *, lattice: Sequence[dict] | None = None, rg: Any = None,
              figure1: Mapping | None = None, figure_files: Sequence[str] = (),
              claims: Sequence[Claim] = CLAIMS) -> list[dict[str, Any]]:
@@ -211,9 +219,16 @@ def verdicts(rows: Sequence[dict], *, lattice: Sequence[dict] | None = None, rg:
             if "audit" in c.sources:
                 for lab in labels:
                     row = by.get((version, lab))
-                    if row is not None:
-                        item = (row["class"], _row_sentence(row, version), [row["id"], *row.get("refs", [])])
-                        (evidence if c.is_core(lab) else support).append(item)
+                    if row is None:
+                        continue
+                    if c.is_core(lab) and c.core_checks:
+                        for p in row["parts"]:
+                            mine = (p.get("details") or {}).get("check") in c.core_checks
+                            item = (p["class"], _part_sentence(row, p, version), [p["id"], *p.get("refs", [])])
+                            (evidence if mine else support).append(item)
+                        continue
+                    item = (row["class"], _row_sentence(row, version), [row["id"], *row.get("refs", [])])
+                    (evidence if c.is_core(lab) else support).append(item)
             if "lattice" in c.sources:
                 evidence.append(lattice_evidence(lattice))
             if "rg" in c.sources:
@@ -224,7 +239,8 @@ def verdicts(rows: Sequence[dict], *, lattice: Sequence[dict] | None = None, rg:
                 evidence.append(("unchecked", f"the claim's own equation ({', '.join(c.core or ())}) is not "
                                               f"transcribed for this version", []))
             classes = [e[0] for e in evidence]
-            exact_error = not c.numeric and any(e[0] == "error" and e[2][0].startswith("audit:") for e in evidence)
+            exact_error = not c.numeric and any(e[0] == "error" and e[2] and e[2][0].startswith("audit:")
+                                                for e in evidence)
             if any(x != "unchecked" for x in classes):  # supporting equations add caveats, never the verdict
                 classes += ["caveat" if e[0] == "error" else e[0] for e in support if e[0] != "unchecked"]
                 evidence += [("caveat" if e[0] == "error" else e[0], "supporting " + e[1], e[2]) for e in support]

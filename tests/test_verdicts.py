@@ -158,6 +158,11 @@ def test_verdicts_from_rows_and_numerics(rows):
     assert by["verdict:lattice-sums:jpcm2020"]["verdict"] == "not-reproduced"  # ratio 1.05 vs 2 printed
     assert by["verdict:fixed-point:jpcm2020"]["verdict"] in ("inconclusive", "confirmed-with-caveat")
     assert by["verdict:table1-fits:preprint"]["refs"] == ["audit:preprint:Table_1"]
+    # (A.19) factors: the journal's prose claims -1/2 (as contracted with symmetric stresses) and 1/4 hold; the
+    # preprint's claim 4 states 1/2 for part (2), the derived forms give 1/4 (claim parts are the core evidence)
+    assert by["verdict:jl-factors:jpcm2020"]["verdict"] == "confirmed-with-caveat"
+    assert by["verdict:jl-factors:preprint"]["verdict"] == "refuted"
+    assert "audit:preprint:A16/claim-4" in by["verdict:jl-factors:preprint"]["refs"]
     assert V.lattice_evidence([{**d, "C_l": d["paper_C_l"], "C_t": d["paper_C_t"]} for d in lattice])[0] == "verified"
 
 
