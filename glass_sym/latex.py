@@ -390,7 +390,24 @@ def _step_parts(step) -> tuple[str, str, _Chunks]:
     if isinstance(step.value, sp.Equality):
         rel = r"\colon\quad" if lhs else ""
         return lhs, rel, [scalar_latex(step.value)]
-    return lhs, "=" if lhs else "", _value_chunks(step.value)
+    return lhs, "=" if lhs else "", _value_chunks(_lhs_indices(lhs, step.value))
+
+
+def _lhs_indices(lhs: str, value):
+    """The value with the left side's index letters when the left side names them differently
+    (``-\Lambda_{abcd}(\vec k)`` over a value in i, j, k, l): both sides of a displayed equation use the same
+    names, position by position."""
+    from .indexnotation import IndexExpr
+
+    if not isinstance(value, IndexExpr) or not value.indices:
+        return value
+    groups = [g for g in re.findall(r"_\{([a-z]+)\}", lhs) if len(g) == len(value.indices) and len(set(g)) == len(g)]
+    if len(groups) != 1 or tuple(groups[0]) == value.indices:
+        return value
+    target = tuple(groups[0])
+    tmp = {a: f"_{a}" for a in value.indices}
+    staged = value.rename(tmp)
+    return IndexExpr(staged.rename({f"_{a}": b for a, b in zip(value.indices, target)}).terms, target)
 
 
 def step_latex(step) -> str:

@@ -272,3 +272,12 @@ def test_numeric_record_with_pieces_gets_interference_forensics():
     assert res["fits"][0]["pieces"] == ["delta_mu_only", "delta_p_only"]
     (row,) = R.audit_rows([f], use_cache=False)
     assert row["class"] == "error" and "without interference" in row["explanation"]
+
+
+def test_displayed_sides_use_the_same_index_names():
+    """(C.23) is displayed as -Lambda_abcd(k) = ...: the right side in a, b, c, d too, not i, j, k, l."""
+    from glass_sym.derivation import build
+
+    st = next(s for s in build("appendix-c", use_cache=False).steps if s.name == "minus_lambda_k")
+    lhs, rhs = st.latex.split(" = ", 1)
+    assert "abcd" in lhs and r"\delta_{bd}" in rhs and not re.search(r"_\{[ijkl]\}", rhs)
