@@ -394,7 +394,7 @@ def _step_parts(step) -> tuple[str, str, _Chunks]:
 
 
 def _lhs_indices(lhs: str, value):
-    """The value with the left side's index letters when the left side names them differently
+    r"""The value with the left side's index letters when the left side names them differently
     (``-\Lambda_{abcd}(\vec k)`` over a value in i, j, k, l): both sides of a displayed equation use the same
     names, position by position."""
     from .indexnotation import IndexExpr
