@@ -162,8 +162,9 @@ def prose_latex(text: str) -> str:
     run: list[str] = []
     flags = []
     prev = False
-    for tok in tokens:
-        m = _is_math(tok, prev)
+    for n, tok in enumerate(tokens):
+        after_name = n > 0 and tokens[n - 1].lower() in ("appendix", "section", "table", "figure", "eq.", "fig.")
+        m = False if after_name else _is_math(tok, prev)  # "Appendix C", "Table 1": names, not math
         flags.append(m)
         prev = m
     # a lone ambiguous word between two formulas stays text; flush runs
