@@ -428,6 +428,37 @@ def _family_terms(printed, derived, others: Sequence[tuple[str, Any]]) -> list[d
     return out
 
 
+def _with_dominant_factor(printed, derived, others) -> list[dict]:
+    """Depth two: one overall factor shared by most structures, then a term/group or symbol hypothesis."""
+    from .structures import diff_structures
+
+    if not isinstance(derived, IndexExpr):
+        return []
+    try:
+        p = _align(printed, derived)
+        dec_p, dec_d = decompose_index(_expand(p)), decompose_index(_expand(derived))
+    except (InputError, GlassSymError):
+        return []
+    counts: dict = {}
+    for name, dv in dec_d.items():
+        pv = dec_p.get(name)
+        if pv is None or dv == 0:
+            continue
+        f = sp.factor(sp.cancel(pv / dv))
+        if f.has(*_vector_syms()):
+            continue
+        counts[f] = counts.get(f, 0) + 1
+    if not counts:
+        return []
+    best = max(sorted(counts, key=sp.default_sort_key), key=lambda k: counts[k])
+    if best == 1 or 2 * counts[best] < len(dec_d):
+        return []
+    scaled = p * (1 / best)
+    sub = _family_swaps(scaled, derived) + _family_terms(scaled, derived, others)
+    return [{**f, "hypothesis": f"printed = {pretty(best)} x ({f['hypothesis'].replace('printed = ', '', 1)})",
+             "outer_factor": pretty(best)} for f in sub]
+
+
 def _family_related(printed, derived, related: Mapping[str, Any], against: str | None) -> list[dict]:
     out = []
     for name in sorted(related):
@@ -435,6 +466,11 @@ def _family_related(printed, derived, related: Mapping[str, Any], against: str |
         if name == against or value is None or _rank(value) != _rank(derived):
             continue
         if isinstance(value, IndexExpr) and len(value.indices) != len(derived.indices):
+            continue
+        try:
+            if _sample_ratio(_align(value, derived), derived) is not None:
+                continue  # R is a multiple of the derived form itself: family (ii), not another form
+        except (InputError, GlassSymError):
             continue
         c = _with_factor(printed, value)
         if c is not None:
@@ -579,6 +615,8 @@ def search(printed, derived, *, against: str | None = None, others: Sequence[tup
             sub = _family_swaps(value, derived) + _family_terms(value, derived, others)
             for f in sub:
                 out.append({**f, "hypothesis": f"once {what}: {f['hypothesis']}", "repair": what})
+    if printed is not None and not out:
+        out += _with_dominant_factor(printed, derived, others)
     if printed is not None:
         if related:
             out += _family_related(printed, derived, related, against)
