@@ -34,6 +34,7 @@ from typing import Any
 
 import sympy as sp
 
+from .audit_averages import AVERAGE_FORMS, audit_average
 from .errors import GlassSymError, InputError, ParseError
 from .indexnotation import IndexExpr
 from .structures import (decompose_index, diff_structures, differing_components, expand_alpha, pretty,
@@ -361,15 +362,14 @@ class AuditContext:
 
     def audit_printed(self, e, eqs, relations=()) -> Finding:
         base = {"check": "derived", "defines": e.defines, "part": e.part, "source_line": e.source_line}
+        if e.defines in AVERAGE_FORMS:  # printed numbers of (B.5), (D.6) against the derived averages
+            averages = self.derived(AVERAGE_FORMS[e.defines])
+            if averages is not None:
+                return audit_average(e, eqs, averages, Finding)
         against = _against(e)
         derived = self.derived(against)
         if derived is None:
-            where = _compared_in_steps(e.label)
-            text = f"no registered closed form for {against!r}"
-            if where:
-                text += "; the printed numbers are compared in derivation step " + where
-            return Finding(e.label, e.version, "not-derived", text + ("" if where else " yet"),
-                           {**base, "compared_in": where} if where else base)
+            return Finding(e.label, e.version, "not-derived", f"no registered closed form for {against!r} yet", base)
         try:
             printed = self.printed(e, derived_refs=True, equations=eqs)
         except ParseError as exc:
@@ -689,17 +689,3 @@ def _audit_fits(versions=None) -> list[Finding]:
             out.append(Finding("Table 1", f["version"], "differs" if f["flag"] else "match",
                                f"fit {f['id']}: {f['explanation']}", details))
     return out
-
-
-def _compared_in_steps(label: str) -> str:
-    """'chain/step (first line of its notes)' for derivation steps that carry this paper label and recorded a
-    comparison in their notes, or ''."""
-    from .derivation import build, chains
-
-    hits = []
-    for name in chains():
-        for st in build(name).steps:
-            if st.label == label and st.notes and not st.notes.startswith("{"):
-                text = " ".join(st.notes.split())
-                hits.append(f"{name}/{st.name} ({text[:400]}{'...' if len(text) > 400 else ''})")
-    return "; ".join(hits)
