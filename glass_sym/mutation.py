@@ -60,10 +60,12 @@ class MutationResult:
     mutants: int
     rejected: bool | None  # None for definitions (nothing to test)
     accepted: list[dict] = field(default_factory=list)  # mutants the check passed: {"mutant", "residual"}
+    raised: int = 0  # rejections that came from the check raising, not from a nonzero residual
 
     def as_dict(self) -> dict:
         return {"chain": self.chain, "label": self.label, "name": self.name, "kind": self.kind,
-                "rejected": self.rejected, "mutants": self.mutants, "accepted": self.accepted}
+                "rejected": self.rejected, "mutants": self.mutants, "accepted": self.accepted,
+                "raised": self.raised}
 
 
 # ------------------------------------------------------------------------------------------ helpers
@@ -283,13 +285,14 @@ def break_x_independence(radius: sp.Symbol, small: sp.Symbol) -> Callable[[Any],
 
 
 # ------------------------------------------------------------------------------------------ the test
-def _run(check, mutant) -> tuple[bool, str]:
+def _run(check, mutant) -> tuple[bool, str, bool]:
+    """(passed, residual text, raised) of ``check`` on ``mutant``."""
     from .derivation import residual_of
 
     try:
-        return residual_of(check(mutant))
+        return (*residual_of(check(mutant)), False)
     except Exception as exc:  # a check that raises did not certify the mutant
-        return False, f"check raised {type(exc).__name__}"
+        return False, f"check raised {type(exc).__name__}", True
 
 
 def mutation_test(d) -> list[MutationResult]:
@@ -315,11 +318,12 @@ def mutation_test(d) -> list[MutationResult]:
             raise DerivationError(f"step {st.name!r} has no check to mutate")
         mutants = st.breakers(st.certified) if st.kind == "property" else value_mutants(st.certified)
         mutants = [(desc, m) for desc, m in mutants if differs(m, st.certified)]
-        accepted = []
+        accepted, raised = [], 0
         for desc, m in mutants:
-            ok, residual = _run(st.check, m)
+            ok, residual, crashed = _run(st.check, m)
+            raised += crashed
             if ok:
                 accepted.append({"mutant": desc, "residual": residual})
         out.append(MutationResult(d.name, st.label, st.name, st.kind, len(mutants),
-                                  bool(mutants) and not accepted, accepted))
+                                  bool(mutants) and not accepted, accepted, raised))
     return out

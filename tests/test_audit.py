@@ -133,7 +133,9 @@ def test_decompositions_agree_with_reference():
 def test_componentwise_and_symmetrization_agree_with_tensor_core():
     lt = lambda_tilde()
     jl = vec("n", "i") * vec("n", "k") * delta("j", "l")
-    assert differing_components(lt - lt) == 0
+    wrong = lt + 15 * alpha * (vec("n", "i") * vec("n", "j") * vec("n", "k") * vec("n", "l"))  # a sign-flip mutant
+    assert differing_components(lt - wrong) == len(compare(lt.to_tensor(), wrong.to_tensor()).residual) == 81
+    assert differing_components(lt - lambda_tilde()) == 0
     assert differing_components(jl) == len(compare(jl.to_tensor(), jl.to_tensor() * 0).residual)
     assert compare(symmetrize_index(jl).to_tensor(), symmetrize_pairs(jl.to_tensor())).equal
 

@@ -19,8 +19,8 @@ from glass_sym.errors import DerivationError
 from glass_sym.indexnotation import delta, vec
 from glass_sym.mutation import (break_covariance, break_index_symmetry, break_parity, break_trace, differs,
                                 mutation_test, value_mutants)
-from glass_sym.symbols import alpha
-from glass_sym.tensor import compare
+from glass_sym.symbols import N, alpha
+from glass_sym.tensor import compare, rational_rotation, rotation_covariance
 
 CHAINS = ("appendix-a", "appendix-b", "appendix-c", "appendix-d")
 
@@ -34,6 +34,8 @@ def test_every_check_and_property_rejects_every_mutant(results):
     for name, res in results.items():
         bad = [r.as_dict() for r in res if r.kind != "definition" and not r.rejected]
         assert not bad, (name, bad)
+        # every rejection is a computed residual, not a check that crashed on the mutant
+        assert not [r.name for r in res if r.raised], name
         assert all(r.mutants >= (2 if r.kind == "check" else 1) for r in res if r.kind != "definition")
 
 
@@ -90,10 +92,15 @@ def test_breakers_break_exactly_their_property():
     (_, anti), = break_index_symmetry((1, 0, 2, 3))(lt)
     assert not compare(anti.permute((1, 0, 2, 3)), anti).equal
     assert compare(anti.permute((0, 1, 3, 2)), anti).equal  # the k <-> l symmetry survives
+    flip = {s: -s for s in N}
+    R = rational_rotation(1, 2, -1, 3)
+    assert rotation_covariance(lt, R).equal and compare(lt.xreplace(flip), lt).equal  # control
     (_, odd), = break_parity()(lt)
+    assert not compare(odd.xreplace(flip), odd).equal  # parity broken
     assert compare(odd.permute((1, 0, 2, 3)), odd).equal and compare(odd.permute((2, 3, 0, 1)), odd).equal
     (_, tied), = break_covariance()(lt)
-    assert compare(tied.xreplace({}), tied).equal and compare(tied.permute((2, 3, 0, 1)), tied).equal
+    assert not rotation_covariance(tied, R).equal  # covariance broken
+    assert compare(tied.xreplace(flip), tied).equal and compare(tied.permute((2, 3, 0, 1)), tied).equal
     (_, traced), = break_trace(lt)
     assert traced.contract(0, 1).contract(0, 1).canonical()[()] != lt.contract(0, 1).contract(0, 1).canonical()[()]
 
@@ -120,7 +127,7 @@ def test_step_kinds_are_validated():
 def test_cli_mutation_test_json(capsys):
     assert main(["derive", "appendix-c", "--mutation-test", "--json"]) == 0
     records = json.loads(capsys.readouterr().out)
-    assert {"chain", "label", "name", "kind", "rejected", "mutants", "accepted"} <= set(records[0])
+    assert {"chain", "label", "name", "kind", "rejected", "mutants", "accepted", "raised"} <= set(records[0])
     assert {r["kind"] for r in records} == {"check", "property", "definition"}
     assert all(r["rejected"] for r in records if r["kind"] != "definition")
 
