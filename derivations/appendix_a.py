@@ -27,7 +27,7 @@ import sympy as sp
 
 from glass_sym import elastic, fourier, interaction
 from glass_sym.derivation import Derivation, Note
-from glass_sym.mutation import (as_tensor, break_covariance, break_index_symmetry, break_parity,
+from glass_sym.mutation import (as_tensor, break_covariance, break_pair_symmetries, break_parity,
                                 break_x_independence, value_mutants)
 from glass_sym.symbols import N, alpha, c_t, lam, r, rho
 from glass_sym.tensor import Tensor, compare, rational_rotation, rotation_covariance, symmetrize_pairs
@@ -149,8 +149,10 @@ def build() -> Derivation:
            lhs=r"\int\frac{d^3q}{(2\pi)^3}\frac{e^{i\vec q\cdot\vec x}}{q^2}", value=coul.value,
            how="G_1 at lambda -> 0",
            check=lambda v: [sp.simplify(_radial_laplacian(as_tensor(v)[()])),
-                            sp.limit(-4 * sp.pi * r**2 * sp.diff(as_tensor(v)[()], r), r, 0) - 1],
-           check_text="harmonic for r > 0 with unit flux",
+                            sp.limit(-4 * sp.pi * r**2 * sp.diff(as_tensor(v)[()], r), r, 0) - 1,
+                            sp.limit(as_tensor(v)[()], r, sp.oo)],
+           check_text="harmonic for r > 0 with unit flux, and vanishing as r -> oo (no constant, no left-over "
+                      "divergent part)",
            register="coulomb")
 
     # ---------------------------------------------------------------- (A.13) and (A.18)
@@ -225,13 +227,13 @@ def build() -> Derivation:
            check_text="symmetrized JL-convention tilde Lambda equals tilde Lambda component by component")
 
     # ---------------------------------------------------------------- symmetries
-    for name, perm, title, lhs in (
-            ("symmetry_ij", (1, 0, 2, 3), "tilde Lambda_ijkl = tilde Lambda_jikl", r"\tilde\Lambda_{jikl}"),
-            ("symmetry_kl", (0, 1, 3, 2), "tilde Lambda_ijkl = tilde Lambda_ijlk", r"\tilde\Lambda_{ijlk}"),
-            ("symmetry_pairs", (2, 3, 0, 1), "tilde Lambda_ijkl = tilde Lambda_klij", r"\tilde\Lambda_{klij}")):
-        d.step(None, name, title, lhs=lhs, value=lt, kind="property", of="lambda_tilde",
+    for sym, perm, title, lhs in (
+            ("ij", (1, 0, 2, 3), "tilde Lambda_ijkl = tilde Lambda_jikl", r"\tilde\Lambda_{jikl}"),
+            ("kl", (0, 1, 3, 2), "tilde Lambda_ijkl = tilde Lambda_ijlk", r"\tilde\Lambda_{ijlk}"),
+            ("pairs", (2, 3, 0, 1), "tilde Lambda_ijkl = tilde Lambda_klij", r"\tilde\Lambda_{klij}")):
+        d.step(None, f"symmetry_{sym}", title, lhs=lhs, value=lt, kind="property", of="lambda_tilde",
                how="index swap", check=lambda v, perm=perm: compare(as_tensor(v).permute(perm), as_tensor(v)),
-               breakers=break_index_symmetry(perm), check_text="81 components")
+               breakers=break_pair_symmetries(sym), check_text="81 components")
     d.step(None, "parity", "tilde Lambda(-n) = tilde Lambda(n)", lhs=r"\tilde\Lambda_{ijkl}(-\vec n)", value=lt,
            kind="property", of="lambda_tilde", how="n -> -n",
            check=lambda v: compare(as_tensor(v).xreplace({s: -s for s in N}), as_tensor(v)),

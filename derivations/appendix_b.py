@@ -11,7 +11,7 @@ by an independent route:
 * (B.3)  Delta tilde Lambda = r m.grad tilde Lambda(n), checked against the tangent-vector route
          n -> n + t (m - cos(theta) n) applied to tilde Lambda, and its symmetries;
 * (B.5)  the angular averages of the squared kernel for a longitudinal and a transverse plane wave
-         (procedure and assumptions: docs/appendices_bcd.md), checked by a second, rotated frame and by the
+         (procedure and assumptions: docs/appendices_bcd.md), checked by an independent route (explicit Cartesian derivatives of Lambda(x) along Ahat) and the
          Gaussian-integral sphere average; registered as ``b5_angular_averages``.  Their comparison with the
          printed brackets is an audit finding (``glass-sym audit``, record jpcm2020 (B.5)).
 """
@@ -23,7 +23,7 @@ import sympy as sp
 from glass_sym import absorption
 from glass_sym.derivation import Derivation, Note, get
 from glass_sym.displacement import DELTA_X, cos_theta, explicit_first_order_change, first_order_change
-from glass_sym.mutation import as_tensor, break_index_symmetry, break_trace
+from glass_sym.mutation import PAIR_SYMMETRIES, as_tensor, break_pair_symmetries, break_trace
 from glass_sym.symbols import M, N, alpha, c_t, r, rho
 from glass_sym.tensor import Tensor, compare
 
@@ -39,6 +39,26 @@ def _tangent_route(lt: Tensor) -> Tensor:
     mn = cos_theta()
     moved = {N[a]: N[a] + t * (M[a] - mn * N[a]) for a in range(3)}
     return lt.map(lambda c: sp.expand(sp.diff(sp.sympify(c).subs(moved, simultaneous=True), t).subs(t, 0)))
+
+
+def _b5_explicit(pol: str, lx_t: Tensor) -> tuple:
+    """(s0, s1, s2) of (B.5) by a route that shares no code with :func:`glass_sym.absorption.b5_kernel`.
+
+    D_ijkl = -8 pi rho c_t^2 r^3 Delta Lambda/(i k A) with Delta Lambda = Delta_x (Ahat.grad) Lambda(x) and
+    Delta_x = i k A r (khat.n): the Cartesian derivative of every explicit component of Lambda(x) along Ahat
+    (khat = e_3; Ahat = e_3 for l, e_1 for t), then <D.D>, <D_iikl D_jjkl>, <(D_iikk)^2> with every monomial
+    averaged by the Gamma-function formula.
+    """
+    khat = (0, 0, 1)
+    a = khat if pol == "l" else (1, 0, 0)
+    grad = explicit_first_order_change(lx_t, direction=a)
+    kn = sum(k * n for k, n in zip(khat, N))
+    d = grad.map(lambda c: sp.expand(sp.cancel(-8 * sp.pi * rho * c_t**2 * r**4 * kn * c)))
+    tr = [sum(d[i, i, k, l] for i in range(3)) for k in range(3) for l in range(3)]
+    trace = sum(d[i, i, k, k] for i in range(3) for k in range(3))
+    avg = absorption.sphere_average_gaussian_of
+    return (sp.factor(avg(sum(c**2 for c in d.components))), sp.factor(avg(sum(c**2 for c in tr))),
+            sp.factor(avg(trace**2)))
 
 
 def build() -> Derivation:
@@ -83,12 +103,12 @@ def build() -> Derivation:
                                  "braces ... Delta x/x)."),
                   Note("audit", "The overall factor -1/(8 pi rho c_t^2) of Delta Lambda, which (B.2) does not print, "
                                 "is an audit finding", "jpcm2020:B.2")))
-    perms = ((1, 0, 2, 3), (0, 1, 3, 2), (2, 3, 0, 1))
+    perms = tuple(perm for perm, _ in PAIR_SYMMETRIES.values())
     d.step(None, "delta_lambda_tilde_symmetries", "Delta tilde Lambda_ijkl = Delta tilde Lambda_jikl = "
            "Delta tilde Lambda_ijlk = Delta tilde Lambda_klij",
            lhs=r"\Delta\tilde\Lambda_{jikl}", value=dlt, how="index swaps", kind="property", of="delta_lambda_tilde",
            check=lambda v: [compare(as_tensor(v).permute(p), as_tensor(v)) for p in perms],
-           breakers=break_index_symmetry(*perms), check_text="81 components for each swap")
+           breakers=break_pair_symmetries(), check_text="81 components for each swap")
     d.step(None, "delta_lambda_tilde_trace", "Double trace Delta tilde Lambda_iikk = 0 (so no x^2 term in (B.5))",
            lhs=r"\Delta\tilde\Lambda_{iikk}", value=dlt_t.contract(0, 1).contract(0, 1)[()],
            how="explicit double trace", kind="property", of="delta_lambda_tilde",
@@ -97,21 +117,16 @@ def build() -> Derivation:
 
     # ---------------------------------------------------------------- (B.5) angular averages
     results = {pol: absorption.b5_angular(pol, dlt, lt) for pol in absorption.POLARIZATIONS}
-    rotated = {pol: absorption.b5_angular(pol, dlt, lt, frame="rotated", with_full=False) for pol in absorption.POLARIZATIONS}
+    explicit = {pol: _b5_explicit(pol, lx.to_tensor()) for pol in absorption.POLARIZATIONS}
 
     def check_b5(v):
         out = []
         for row, pol in enumerate(absorption.POLARIZATIONS):
             s0, s1, s2 = v[row, 0], v[row, 1], v[row, 2]
-            b = rotated[pol]
-            out += [sp.expand(s0 - b.s0), sp.expand(s1 - b.s1), sp.expand(s2 - b.s2)]
+            out += [sp.expand(s0 - explicit[pol][0]), sp.expand(s1 - explicit[pol][1]),
+                    sp.expand(s2 - explicit[pol][2])]
             x = absorption.chi_l / absorption.chi_t - 2
             out.append(sp.simplify(results[pol].full - absorption.chi_t**2 * (4 * s0 + 4 * x * s1 + x**2 * s2)))
-        kern = absorption.b5_kernel("t", dlt, lt)
-        mons = set()
-        for c in kern.components[:9]:
-            mons |= set(absorption.monomials(sp.expand(c**2)))
-        out += [absorption.sphere_average_gaussian(k) - absorption._monomial_average(k) for k in sorted(mons)]
         return out
 
     value = sp.ImmutableMatrix([[results[p].s0, results[p].s1, results[p].s2] for p in absorption.POLARIZATIONS])
@@ -123,9 +138,10 @@ def build() -> Derivation:
                "-8 pi rho c_t^2 r^3 Delta Lambda/(i k A); isotropic chi contracted on the pairs: "
                "D chi chi D = chi_t^2 (4 s0 + 4 x s1 + x^2 s2), x = chi_l/chi_t - 2; exact sphere averages",
            check=check_b5,
-           check_text="same s0, s1, s2 in a rotated frame (khat = (1,2,2)/3, Ahat_t = (2,1,-2)/3); the direct "
-                      "8-index contraction with chi equals chi_t^2 (4 s0 + 4 x s1 + x^2 s2); monomial "
-                      "averages equal the Gaussian-integral route",
+           check_text="independent route: D = -8 pi rho c_t^2 r^4 (khat.n) (Ahat.grad) Lambda(x) from Cartesian "
+                      "derivatives of the explicit Lambda(x) components along Ahat (no Delta tilde Lambda, no "
+                      "(B.2) variables), its sphere averages by the Gaussian-integral formula; and the direct "
+                      "8-index contraction with chi equals chi_t^2 (4 s0 + 4 x s1 + x^2 s2)",
            register="b5_angular_averages",
            notes=(Note("assumption", "plane wave with m = Ahat and isotropic chi; procedure in docs/appendices_bcd.md"),
                   Note("audit", "compared with the printed brackets of (B.5) by the audit", "jpcm2020:B.5")))

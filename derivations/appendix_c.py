@@ -22,7 +22,7 @@ import sympy as sp
 from glass_sym import absorption
 from glass_sym.absorption import chi_l, chi_t, omega, Omega
 from glass_sym.derivation import Derivation, Note, get
-from glass_sym.mutation import as_tensor, break_index_symmetry
+from glass_sym.mutation import PAIR_SYMMETRIES, as_tensor, break_pair_symmetries
 from glass_sym.symbols import QHAT, alpha, c_l, c_t
 from glass_sym.tensor import Tensor, canonical, compare
 
@@ -110,11 +110,11 @@ def build() -> Derivation:
            notes=(Note("remark", "The printed prefactor 2 pi N_0^3 ln N_0/(rho c_t^2) of (C.23) rests on the "
                                  "lattice-sum approximations (C.20)-(C.22); the exact sums are computed by "
                                  "glass-sym lattice, not here."),))
-    pair_perms = ((1, 0, 2, 3), (0, 1, 3, 2), (2, 3, 0, 1))
+    pair_perms = tuple(perm for perm, _ in PAIR_SYMMETRIES.values())
     d.step(None, "minus_lambda_k_symmetries", "-Lambda_abcd(k) is symmetric under a <-> b, c <-> d, (ab) <-> (cd)",
            lhs=r"-\Lambda_{bacd}(\vec k)", value=minus, kind="property", of="minus_lambda_k",
            how="index swaps", check=lambda v: [compare(as_tensor(v).permute(p), as_tensor(v)) for p in pair_perms],
-           breakers=break_index_symmetry(*pair_perms), check_text="81 components for each swap")
+           breakers=break_pair_symmetries(), check_text="81 components for each swap")
 
     # ---------------------------------------------------------------- (C.24)
     raw = {pol: absorption.absorption_contraction(pol, minus_t) for pol in absorption.POLARIZATIONS}

@@ -10,7 +10,8 @@ Journal (D.2)-(D.6); preprint (5.2)-(5.4).  Steps:
 * (D.4) Delta p_i = (d u_i/d x_k) p_k from charges carried by a general displacement field;
 * (D.5) the factor 2 of 2 mu Delta p p' from the pair symmetry mu^(s's)_ji = mu^(ss')_ij;
 * (D.6) the angular averages of the squared couplings for l and t waves (procedure in
-  docs/appendices_bcd.md), checked in a rotated frame; registered as ``d6_angular_averages``.  The comparison
+  docs/appendices_bcd.md), checked by an independent route (explicit Cartesian mu and Delta mu, Gamma-function
+  sphere averages); registered as ``d6_angular_averages``.  The comparison
   with the printed 94/960 and 53/960 is an audit finding (``glass-sym audit``, record jpcm2020 (D.6)).
 """
 
@@ -28,6 +29,33 @@ from glass_sym.tensor import Tensor, compare
 NAME = "appendix-d"
 TITLE = "Appendix D: dipole-dipole kernels mu, Delta mu, Delta p and the (D.6) angular averages"
 PROVIDES = ("mu", "delta_mu", "d6_angular_averages")
+
+def _d6_explicit(pol: str, mu_explicit: Tensor) -> dict:
+    """The four (D.6) averages by a route that shares no code with :func:`glass_sym.absorption.d6_kernel`.
+
+    mu_ab from Cartesian derivatives of the Coulomb potential (``dipole.pair_energy_explicit``); Delta mu =
+    Delta_x (Ahat.grad) mu with Delta_x = i k A r (khat.n), the derivative taken on the explicit components
+    along Ahat; G = Ahat khat^T; everything per unit i k A/(8 pi epsilon r^3); averages <sum_ab K_ab^2> with
+    every monomial averaged by the Gamma-function formula.  khat = e_3; Ahat = e_3 (l) or e_1 (t).
+    """
+    from glass_sym.symbols import epsilon, r
+
+    khat = (0, 0, 1)
+    a = khat if pol == "l" else (1, 0, 0)
+    unit = 8 * sp.pi * epsilon * r**3
+    kn = sum(k * n for k, n in zip(khat, N))
+    dmu = explicit_first_order_change(mu_explicit, direction=a).map(lambda c: sp.expand(sp.cancel(c * r * kn * unit)))
+    mu_u = mu_explicit.map(lambda c: sp.expand(sp.cancel(c * unit)))
+    gt_mu = [[sum(a[i] * khat[x] * mu_u[i, y] for i in range(3)) for y in range(3)] for x in range(3)]
+    mu_g = [[sum(mu_u[x, i] * a[i] * khat[y] for i in range(3)) for y in range(3)] for x in range(3)]
+    kernels = {
+        "pair": [2 * (dmu[x, y] + gt_mu[x][y] + mu_g[x][y]) for x in range(3) for y in range(3)],
+        "ordered": [dmu[x, y] + 2 * gt_mu[x][y] for x in range(3) for y in range(3)],
+        "delta_mu_only": [dmu[x, y] for x in range(3) for y in range(3)],
+        "delta_p_only": [2 * gt_mu[x][y] for x in range(3) for y in range(3)],
+    }
+    return {k: absorption.sphere_average_gaussian_of(sum(c**2 for c in comps)) for k, comps in kernels.items()}
+
 
 def build() -> Derivation:
     d = Derivation(NAME, TITLE)
@@ -89,12 +117,11 @@ def build() -> Derivation:
 
     # ---------------------------------------------------------------- (D.6)
     results = {pol: absorption.d6_angular(pol, mu, dmu) for pol in absorption.POLARIZATIONS}
-    rotated = {pol: absorption.d6_angular(pol, mu, dmu, frame="rotated") for pol in absorption.POLARIZATIONS}
-
     variants = ("pair", "ordered", "delta_mu_only", "delta_p_only")
+    explicit = {pol: _d6_explicit(pol, pair_explicit) for pol in absorption.POLARIZATIONS}
 
     def check_d6(v):
-        return [v[row, col] - getattr(rotated[pol], var)
+        return [v[row, col] - explicit[pol][var]
                 for row, pol in enumerate(absorption.POLARIZATIONS) for col, var in enumerate(variants)]
 
     value = sp.ImmutableMatrix([[getattr(results[p], v) for v in ("pair", "ordered", "delta_mu_only", "delta_p_only")]
@@ -108,7 +135,9 @@ def build() -> Derivation:
                "2 (Delta mu + G^T mu + mu G); isotropic dielectric chi_ij = chi delta_ij contracts to sum |K_ab|^2; "
                "exact sphere average over n",
            check=check_d6,
-           check_text="same averages in a rotated frame (khat = (1,2,2)/3, Ahat_t = (2,1,-2)/3)",
+           check_text="independent route: mu from Cartesian derivatives of the Coulomb potential, Delta mu from "
+                      "Cartesian derivatives of its components along Ahat (no index calculus, no registered mu), "
+                      "sphere averages by the Gaussian-integral formula",
            register="d6_angular_averages",
            notes=(Note("assumption", "plane wave, isotropic dielectric chi_ij = chi delta_ij; procedure in "
                                      "docs/appendices_bcd.md"),

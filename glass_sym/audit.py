@@ -482,8 +482,10 @@ class AuditContext:
         fc, fs = comp.overall_factor, sym.overall_factor
         details["factor_componentwise"] = None if fc is None else pretty(fc)
         details["factor_symmetrized"] = None if fs is None else pretty(fs)
-        details["structures"] = comp.rows
-        details["structures_symmetrized"] = sym.rows
+        # diff_structures names its sides printed/derived; here the first side is ours (derived), the second
+        # the printed Joffrin-Levelut form: relabel the columns so that they say which is which
+        details["structures"] = _ours_theirs(comp.rows)
+        details["structures_symmetrized"] = _ours_theirs(sym.rows)
         if c.factor is None:
             n_ours = len(decompose_index(ours))
             n_theirs = len(decompose_index(theirs))
@@ -518,6 +520,12 @@ class AuditContext:
 
 
 # ------------------------------------------------------------------------------- helpers
+def _ours_theirs(rows: list[dict]) -> list[dict]:
+    """Structure rows of a claim comparison with the columns ``ours`` (derived) and ``theirs`` (printed)."""
+    names = {"printed": "ours", "derived": "theirs"}
+    return [{names.get(k, k): v for k, v in row.items()} for row in rows]
+
+
 def _tag(e) -> str:
     return f"({e.label})" + (f"[{e.part}]" if e.part else "")
 

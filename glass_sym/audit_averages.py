@@ -97,10 +97,15 @@ def _audit_b5(e, equations, derived, finding_cls):
         return finding_cls(e.label, e.version, "differs",
                            f"{what}: printed = {sp.sstr(c)} x derived, but the four printed polynomials of (B.5) "
                            f"need different factors or alpha rescalings ({others})", details)
+    same = len({r for r in relations.values()}) == 1
+    details["same_relation_for_all"] = same
     return finding_cls(e.label, e.version, "differs",
                        f"{what}: printed {sp.sstr(printed)} = {sp.sstr(c)} x derived({sp.sstr(g * alpha)}), i.e. "
                        f"reproduced only with alpha -> {sp.sstr(g)} alpha; the derived polynomial is "
-                       f"{sp.sstr(engine)}", details)
+                       f"{sp.sstr(engine)}" + (f"; the same c = {sp.sstr(c)} and alpha -> {sp.sstr(g)} alpha fit all "
+                                               f"{len(relations)} printed polynomials of (B.5), a consistent change "
+                                               "of the alpha-dependence rather than scattered misprints"
+                                               if same else ""), details)
 
 
 def _audit_d6(e, equations, derived, finding_cls):
@@ -115,13 +120,14 @@ def _audit_d6(e, equations, derived, finding_cls):
     fits = []
     for col, var in enumerate(_D6_VARIANTS):
         el, et = derived[0, col], derived[1, col]
-        cl, ct = sp.nsimplify(printed["l"] / el), sp.nsimplify(printed["t"] / et)
+        cl, ct = sp.Rational(printed["l"]) / el, sp.Rational(printed["t"]) / et
         details["variants"][var] = {"derived_l": sp.sstr(el), "derived_t": sp.sstr(et),
                                     "derived_ratio": sp.sstr(el / et), "printed_over_derived_l": sp.sstr(cl),
                                     "printed_over_derived_t": sp.sstr(ct)}
         if cl == ct:
             fits.append((var, cl))
     ratio = sp.sstr(printed["l"] / printed["t"])
+    shown = {p: f"{sp.sstr(v * 960)}/960" if (v * 960).is_integer else sp.sstr(v) for p, v in printed.items()}
     if fits:
         var, c = fits[0]
         details["reproduced_by"] = [v for v, _ in fits]
@@ -130,6 +136,6 @@ def _audit_d6(e, equations, derived, finding_cls):
                            "x derived for both waves; the common prefactor is not rebuilt)", details)
     tried = "; ".join(f"{_D6_WORDS[v]} {details['variants'][v]['derived_ratio']}" for v in _D6_VARIANTS)
     return finding_cls(e.label, e.version, "differs",
-                       f"printed l/t = {ratio} (factors {sp.sstr(printed['l'])}, {sp.sstr(printed['t'])}); the "
+                       f"printed l/t = {ratio} (factors {shown['l']}, {shown['t']}); the "
                        f"derived l/t ratios are {tried}: no counting of the dipole pair reproduces the print",
                        details)

@@ -339,8 +339,9 @@ def build(name: str, use_cache: bool | None = None) -> Derivation:
 def rebuild(name: str) -> Derivation:
     """Build the chain ``name`` afresh in this process, bypassing the cache and the per-process memo.
 
-    The result keeps its check callables (what :mod:`glass_sym.mutation` re-runs); it is neither stored nor
-    registered.  Closed forms of other chains it reads come from :func:`get` as usual.
+    The result keeps its check callables (what :mod:`glass_sym.mutation` re-runs); it is not stored in the
+    cache, and registers its closed forms only if the chain was not built in this process yet.  Closed forms of
+    other chains it reads come from :func:`get` as usual.
 
     Raises
     ------
@@ -353,6 +354,9 @@ def rebuild(name: str) -> Derivation:
     d = importlib.import_module(table[name]).build()
     if not isinstance(d, Derivation):
         raise DerivationError(f"{table[name]}.build() did not return a Derivation")
+    if name not in _BUILT:  # later chains reading this one through get() need not build it again
+        _BUILT[name] = d
+        registry.update(d.closed_forms)
     return d
 
 

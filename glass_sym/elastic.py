@@ -284,6 +284,7 @@ def check_u0(u0_value: sp.Expr):
     H - (m w^2/2)|u - u0|^2 has no u- or conj(u)-dependent coefficient (so H is the completed square of
     u - u0 plus a constant).  Returns the coefficients that must vanish.
     """
+    u0_value = sp.sympify(u0_value).rewrite(sp.exp)  # trigonometric spellings of the phases are allowed
     a_val = sp.I / (4 * sp.sqrt(Nblocks)) * (S1 * sp.exp(sp.I * ph1) + S2 * sp.exp(sp.I * ph2))
     abar_val = sp.conjugate(a_val)
     H = mass * omega**2 / 2 * u * ubar + a_val * u + abar_val * ubar

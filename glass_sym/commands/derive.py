@@ -6,7 +6,7 @@ only JSON (no SymPy import).
 
 With ``--mutation-test`` the chains are rebuilt without the cache and every check and property step is re-run
 on mutants of the value it certifies (:mod:`glass_sym.mutation`); exit status 1 when any of them accepts a
-mutant (or had no mutant to try), 0 otherwise.
+mutant, had no mutant to try, or rejects its own value; 0 otherwise.
 """
 
 from __future__ import annotations
@@ -84,14 +84,17 @@ def run_mutation_test(names: list[str], as_json: bool) -> int:
     results = []
     for name in names:
         results.extend(mutation_test(rebuild(name)))
-    bad = [r for r in results if r.kind != "definition" and not r.rejected]
+    bad = [r for r in results if not r.ok]
     if as_json:
         json.dump([r.as_dict() for r in results], sys.stdout, indent=1)
         print()
     else:
         for r in results:
-            mark = "def " if r.kind == "definition" else ("ok  " if r.rejected else "FAIL")
-            print(f"  [{mark}] {r.chain:11s} {r.label or '-':6s} {r.name:34s} {r.kind:9s} {r.mutants} mutants")
+            mark = "def " if r.kind == "definition" else ("ok  " if r.ok else "FAIL")
+            raised = f" ({r.raised} rejected by the check raising)" if r.raised else ""
+            print(f"  [{mark}] {r.chain:11s} {r.label or '-':6s} {r.name:34s} {r.kind:9s} {r.mutants} mutants{raised}")
+            if not r.verified:
+                print("         the check rejects the step's own value: rejecting mutants certifies nothing")
             for a in r.accepted:
                 print(f"         accepted: {a['mutant']} (residual {a['residual']})")
             if r.kind != "definition" and not r.mutants:
