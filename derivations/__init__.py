@@ -31,6 +31,8 @@ PROVIDES = {
     "delta_lambda_tilde": "appendix-b",
     "absorption_coefficient_l": "appendix-c",
     "absorption_coefficient_t": "appendix-c",
+    "absorption_coefficient_total_l": "appendix-c",
+    "absorption_coefficient_total_t": "appendix-c",
     "mu": "appendix-d",
     "delta_mu": "appendix-d",
 }
