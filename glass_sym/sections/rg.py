@@ -1,8 +1,9 @@
 """Report section and figures for the numerics of sections 2-5: KK signs, the RG table, Figure 1.
 
 Figures (matplotlib, Agg, PNG and PDF, written atomically with fixed metadata so reruns are identical):
-``rg_flow.{png,pdf}`` (gamma_l/gamma_t along the flow for several materials) and ``figure1.{png,pdf}``
-(theory c_l/c_t vs experiment with the fitted lines of both paper versions).
+``rg_flow_<part>.{png,pdf}`` (relative change of Im chi~ per channel and gamma_l/gamma_t against the block size),
+``figure1_journal`` and ``figure1_preprint`` (each version's Figure 1 as printed) and ``figure1_fits`` (the
+printed fits recomputed).
 """
 
 from __future__ import annotations
