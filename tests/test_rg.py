@@ -327,3 +327,27 @@ def test_omega_c_help_does_not_call_it_the_B9_value():
     text = p.format_help()
     assert "value of (B.9)" not in text and "unreasonably" in text
     assert "n0M^2/(rho c_l^2)" in text
+
+
+def test_sweep_does_not_flag_t_channel_past_R_t():
+    """rg.sweep: with max_step between the t channel's relative step at n_t = 19 and at 20 (full KK, K > 0, steps
+    growing as r_{n+1} = r_n (1 + r_n)), the t channel is not iterated to step 20: divergent (code 1), not breakdown
+    (code 2); rg.flow agrees."""
+    base = rg.flow("a-SiO2", part="full")
+    r1 = base.rel_t[0]
+
+    def r_at(r0, n):
+        r = r0
+        for _ in range(n - 1):
+            r = r * (1 + r)
+        return r
+
+    r0 = 0.02
+    C0 = base.C0 * r0 / r1
+    cap = (r_at(r0, 19) + r_at(r0, 20)) / 2
+    res = rg.flow("a-SiO2", part="full", C0=C0, max_step=cap)
+    assert res.rel_t[18] == pytest.approx(r_at(r0, 19), rel=1e-9) and res.rel_t[18] < cap < r_at(r0, 20)
+    assert res.status == "divergent" and res.breakdown_step is None
+    sw = rg.sweep(["a-SiO2"], [1e6], [1.0], part="full", C0=C0, max_step=cap)
+    assert sw["status"][0, 0, 0] == 1
+    assert sw["gamma_ratio_R"][0, 0, 0] == pytest.approx(res.gamma_ratio_R, rel=1e-12)
