@@ -32,6 +32,8 @@ PROVIDES = {
     "b5_angular_averages": "appendix-b",
     "absorption_coefficient_l": "appendix-c",
     "absorption_coefficient_t": "appendix-c",
+    "absorption_coefficient_total_l": "appendix-c",
+    "absorption_coefficient_total_t": "appendix-c",
     "mu": "appendix-d",
     "delta_mu": "appendix-d",
     "d6_angular_averages": "appendix-d",

@@ -1,6 +1,10 @@
-"""Appendix C rebuilt: J3 + J4 as a Kramers-Kronig integral and the (C.20)-(C.24) contraction.
+"""Appendix C rebuilt: J1 ... J6, J3 + J4 as a Kramers-Kronig integral and the (C.20)-(C.25) contraction.
 
-Journal (C.3), (C.17)-(C.19), (C.23), (C.24).  Steps:
+Journal (C.3), (C.10)-(C.11), (C.17)-(C.19), (C.23)-(C.25).  Steps:
+
+* (C.10) J1 = J2 = 0 and J5, J6 in an exact finite two-block model (:mod:`glass_sym.jterms`), each by the
+         printed sums and checked by perturbed state vectors; which index exchange maps J5, J6 onto J3, J4 is
+         computed, and the multiplicity (J3 + J4 + J5 + J6)/(J3 + J4) = 2 for a real J3 + J4;
 
 * (C.19) the frequency kernels 1/(omega + Omega) of J3 (C.17) and 1/(Omega - omega) of J4 (C.18) combined by
          SymPy into 2 Omega/(Omega^2 - omega^2); checked by partial fractions back and by the prefactor
@@ -10,7 +14,9 @@ Journal (C.3), (C.17)-(C.19), (C.23), (C.24).  Steps:
 * (C.24) the contraction e chi [-Lambda(k)] chi e for a longitudinal and a transverse wave, in rho c_l^2 and
          rho c_t^2: registered as ``absorption_coefficient_l`` and ``absorption_coefficient_t``; checked by
          the same contraction at fixed rational directions with plain loops, and the bilinear form with two
-         different susceptibilities (Im chi and its Kramers-Kronig partner in (C.19)).
+         different susceptibilities (Im chi and its Kramers-Kronig partner in (C.19));
+* (C.25) the total sum J1 + ... + J6: the (C.24) coefficients times the multiplicity, registered as
+         ``absorption_coefficient_total_l`` and ``absorption_coefficient_total_t`` (what the RG (4.1) uses).
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ import itertools
 
 import sympy as sp
 
-from glass_sym import absorption
+from glass_sym import absorption, jterms
 from glass_sym.absorption import chi_l, chi_t, omega, Omega
 from glass_sym.derivation import Derivation, Note, get
 from glass_sym.mutation import PAIR_SYMMETRIES, as_tensor, break_pair_symmetries
@@ -28,7 +34,8 @@ from glass_sym.tensor import Tensor, canonical, compare
 
 NAME = "appendix-c"
 TITLE = "Appendix C: Kramers-Kronig form of J3 + J4 and the absorption contraction (C.20)-(C.24)"
-PROVIDES = ("absorption_coefficient_l", "absorption_coefficient_t")
+PROVIDES = ("absorption_coefficient_l", "absorption_coefficient_t", "absorption_coefficient_total_l",
+            "absorption_coefficient_total_t")
 
 _L, _beta, _S, _im = sp.symbols("L beta S_Lambda Im_chi_omega", positive=True)
 
@@ -157,4 +164,55 @@ def build() -> Derivation:
            check=lambda v: sp.simplify(v - plain_ratio),
            check_text="equals the ratio of the plain-loop contractions at khat = (1,2,2)/3 (it is c_t^2/c_l^2: "
                       "each coefficient is 1/(2 rho c_alpha^2))")
+
+    # ---------------------------------------------------------------- (C.10)-(C.11): J1 ... J6, the total (C.25)
+    jl = {kind: jterms.j_terms(jterms.default_model(kind), "loops") for kind in ("complex", "real")}
+    js = {kind: jterms.j_terms(jterms.default_model(kind), "states") for kind in ("complex", "real")}
+    J, Js = jl["complex"], js["complex"]
+    tm = jterms.default_model("complex")
+    v_diag = [2 * tm.lam * tm.t_u[a, a] * tm.t_v[b, b] for a in range(3) for b in range(3)]
+    j12 = sp.ImmutableMatrix([J["J1"], J["J2"]])
+    d.step("C.10", "j1_j2", "J1 = J2 = 0: the weight terms carry <n|V|n>, which vanishes without diagonal stresses",
+           lhs=r"(J_1, J_2)", value=j12,
+           how="printed sums of (C.10) in a two-block model (3 levels each, Hermitian stresses with zero diagonal, "
+               "rule (2) after (C.7)); symbolic weights P_n, delta function kept as g(E_l - E_n)",
+           check=lambda v: [v[0] + v[1] - Js["J1+J2"], v[0], v[1], *v_diag],
+           check_text="J1 + J2 equals the exact derivative of e^{-beta E^sup}/Z^sup (perturbed-state route); "
+                      "<n|V|n> = 2 Lambda <a|T_u|a><b|T_v|b> from the block diagonals is 0 for all nine states")
+    j56 = sp.ImmutableMatrix([J["J5"], J["J6"]])
+    pairing = {name: sp.expand(a - b) == 0 for name, a, b in (
+        ("J5 = J3", J["J5"], J["J3"]), ("J6 = J4", J["J6"], J["J4"]),
+        ("J5 = J4*", J["J5"], sp.conjugate(J["J4"])), ("J6 = J3*", J["J6"], sp.conjugate(J["J3"])))}
+    d.step("C.10", "j5_j6", "J5 and J6: the second-factor corrections (bra l, ket n) of (C.10)",
+           lhs=r"(J_5, J_6)", value=j56,
+           how="printed sums of (C.10) in the complex two-block model (phases 1 and i)",
+           check=lambda v: [v[0] - Js["J5"], v[1] - Js["J6"],
+                            v[0] - sp.conjugate(Js["J4"]), v[1] - sp.conjugate(Js["J3"])],
+           check_text="equal to J5, J6 from the perturbed state vectors, and to J4*, J3* (index exchange "
+                      "(s, ij) <-> (s', kl) with complex conjugation) from that route",
+           notes=(Note("remark", "index exchange as computed: " + "; ".join(
+                      f"{k}: {'holds' if v else 'does not hold'}" for k, v in pairing.items())
+                      + " (text before (C.11) states J5 = J3 and J6 = J4); the sum J3 + J4 + J5 + J6 = 2 Re(J3 + J4) "
+                        "either way"),))
+    x_real = jl["real"]["J3"] + jl["real"]["J4"]
+    mult = sp.simplify((x_real + jl["real"]["J5"] + jl["real"]["J6"]) / x_real)
+    xs_c = Js["J3"] + Js["J4"]
+    mult_states = sp.simplify(sum(js["real"][k] for k in ("J3", "J4", "J5", "J6")) / (js["real"]["J3"] + js["real"]["J4"]))
+    d.step("C.11", "j_multiplicity", "(J1 + ... + J6)/(J3 + J4) for a real J3 + J4 (symmetric lattice sum)",
+           lhs=r"\sum_{n=1}^{6} J_n \big/ (J_3 + J_4)", value=mult,
+           how="printed sums in the real two-block model (real stresses, phases 1 and -1: sum e^{-ik.x} Lambda(x) "
+               "real, as (C.19)-(C.23) assume)",
+           check=lambda v: [v - mult_states, sp.expand(xs_c + Js["J5"] + Js["J6"] - 2 * sp.re(xs_c)),
+                            js["real"]["J1+J2"]],
+           check_text="same ratio from the perturbed-state route; in the complex model the total is 2 Re(J3 + J4)")
+    for pol in absorption.POLARIZATIONS:
+        total = sp.factor(mult * coeff[pol])
+        d.step("C.25", f"absorption_coefficient_total_{pol}",
+               f"Total first-order coefficient J1 + ... + J6 for the {pol} wave (the coefficient of (3.4), (4.1))",
+               lhs=rf"\sum_{{n=1}}^{{6}} J_n \Big|_{{{pol}}} \Big/ (A k)^2", value=total,
+               how="multiplicity (J1 + ... + J6)/(J3 + J4) times the (C.24) contraction",
+               check=lambda v, pol=pol: sp.simplify(absorption.to_sound_speeds(plain[pol] * mult_states) - v),
+               check_text="plain loops over 3^8 index values at khat = (1,2,2)/3 times the multiplicity from the "
+                          "perturbed-state route",
+               register=f"absorption_coefficient_total_{pol}")
     return d

@@ -283,7 +283,9 @@ def audit_all(versions: Sequence[str] | None = None, *, claims: bool = True, fit
         out.extend(ctx.audit_version(v, claims=claims))
     if fits:
         out.extend(_audit_fits(versions))
-    return out
+    from .audit_numeric import merge_records  # computed records for sections 2-4, (C.24), (C.25) (issue 12)
+
+    return merge_records(out, versions)
 
 
 class AuditContext:

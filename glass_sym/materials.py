@@ -37,6 +37,8 @@ class Material:
     source: str
     rho: Optional[float] = None
     rho_source: str = ""
+    n0M2: Optional[float] = None
+    n0M2_source: str = ""
 
     @property
     def velocity_ratio(self) -> float:
@@ -94,7 +96,8 @@ def materials() -> dict[str, Material]:
                      gamma_l=float(row.value("gamma_l")), gamma_t=float(row.value("gamma_t")),
                      ratio_exp=float(row.value("gamma_ratio")), ratio_theo_printed=float(row.value("velocity_ratio")),
                      k3="K_3" in (row.note or ""), source=source, rho=extra.get("rho"),
-                     rho_source=extra.get("rho_source", ""))
+                     rho_source=extra.get("rho_source", ""), n0M2=extra.get("n0M2"),
+                     n0M2_source=extra.get("n0M2_source", ""))
         out[m.name] = _validate(m)
     unknown = sorted(set(extras) - set(out))
     if unknown:
@@ -138,10 +141,11 @@ def fits() -> tuple[Fit, ...]:
 
 
 def defaults() -> dict:
-    """Default model parameters with their sources (``C0``: TTLS strength n0 M^2/(rho c^2)).
+    """Default model parameters with their sources (``strength_reference``: the material whose printed n0 M^2
+    sets the TTLS strength of materials without one; ``C0_printed``: the preprint's n0 M^2/(rho c^2)).
 
-    >>> defaults()["C0"]
-    0.000276
+    >>> defaults()["strength_reference"], defaults()["C0_printed"]
+    ('a-SiO2', 0.000276)
     """
     return dict(_data()["defaults"])
 
