@@ -107,22 +107,36 @@ def test_materials_table():
     assert len(ms) == 13
     for m in ms.values():
         assert m.c_t < m.c_l and m.source
-        assert round(m.c_l / m.c_t, 2) == pytest.approx(m.ratio_theo_printed, abs=0.011)
+        # two printed columns of Table 1 agree: the ratio column is c_l/c_t of the speed columns, rounded
+        assert round(m.c_l / m.c_t, 2) == pytest.approx(m.ratio_theo_printed, abs=1e-9)
     with pytest.raises(InputError, match="unknown material 'glass'; known materials: a-SiO2, BK7"):
         materials.get_material("glass")
 
 
-def test_preprint_fits_reproduced():
-    """Preprint: 13 materials y = 1.102 x, r = 0.261; 10 materials y = 1.061 x, r = 0.745 (printed theo column)."""
+def test_preprint_fits_against_printed_digits():
+    """Preprint: 13 materials y = 1.102 x, r = 0.261; 10 materials y = 1.061 x, r = 0.745 (printed theo column).
+
+    The fit through the origin is recomputed by the plain formulas slope = sum xy/sum x^2 and Pearson's r
+    (numpy), independently of ``materials.fit_through_origin``; a printed number is reproduced when it is the
+    recomputed one rounded to the printed digits (half a unit of the last printed digit).  The 10-material fit
+    is; the 13-material fit gives 1.10272 and 0.26043, which round to 1.103 and 0.260.
+    """
+    import numpy as np
+
     ms = materials.materials()
+    seen = {}
     for fit in materials.fits():
         if fit.version != "preprint":
             continue
-        x = [ms[n].ratio_exp for n in fit.members]
-        y = [ms[n].ratio_theo_printed for n in fit.members]
+        x = np.array([ms[n].ratio_exp for n in fit.members], float)
+        y = np.array([ms[n].ratio_theo_printed for n in fit.members], float)
         slope, r = materials.fit_through_origin(x, y)
-        assert slope == pytest.approx(fit.slope_printed, abs=1e-3)  # printed 1.102 for 1.10272
-        assert r == pytest.approx(fit.r_printed, abs=1e-3)
+        assert slope == pytest.approx(float(x @ y / (x @ x)), rel=1e-12)
+        assert r == pytest.approx(float(np.corrcoef(x, y)[0, 1]), rel=1e-12)
+        seen[len(fit.members)] = (abs(slope - fit.slope_printed) <= 5e-4, abs(r - fit.r_printed) <= 5e-4, slope, r)
+    assert seen[10][:2] == (True, True)
+    assert seen[13][:2] == (False, False)
+    assert seen[13][2] == pytest.approx(1.10272, abs=1e-5) and seen[13][3] == pytest.approx(0.26043, abs=1e-5)
 
 
 @pytest.mark.parametrize("kw,msg", [
