@@ -123,12 +123,14 @@ def test_eq_C25_total_coefficient_registered_twice_C24():
 
 def test_appendix_c_new_steps_reject_wrong_values():
     """The checks of the J steps compute the value by another route: a wrong value fails them."""
-    from glass_sym.derivation import Derivation
+    from glass_sym.derivation import rebuild, residual_of
 
-    d = build("appendix-c")
-    loops, states = _model_terms("complex")
-    assert not Derivation("x", "x").step(None, "j", "j", lhs="", value=None, how="",
-                                         check=lambda: [loops["J5"] + 1 - states["J5"]], check_text="").verified
-    steps = {s.name: s for s in d.steps}
-    assert "J5 = J4*: holds" in steps["j5_j6"].notes and "J5 = J3: does not hold" in steps["j5_j6"].notes
-    assert sp.sympify(steps["j_multiplicity"].value) == 2
+    d = rebuild("appendix-c")
+    j56 = d.step_named("j5_j6")
+    assert residual_of(j56.check(j56.value))[0]
+    assert not residual_of(j56.check(j56.value + sp.ImmutableMatrix([1, 0])))[0]
+    assert not residual_of(j56.check(sp.ImmutableMatrix([j56.value[1], j56.value[0]])))[0]  # J5, J6 swapped
+    mult = d.step_named("j_multiplicity")
+    assert mult.value == 2 and not residual_of(mult.check(sp.Integer(1)))[0]
+    text = " ".join(n.text for n in j56.notes)
+    assert "J5 = J4*: holds" in text and "J5 = J3: does not hold" in text
