@@ -41,7 +41,7 @@ from .structures import (decompose_index, diff_structures, differing_components,
 from .symbols import SCALAR_SYMBOLS, c_l, c_t, q
 
 __all__ = ["STATUSES", "Finding", "audit_expressions", "audit_equation", "audit_all", "derived_value",
-           "AuditContext"]
+           "AuditContext", "known_forms", "resolve_form"]
 
 STATUSES = ("match", "match-symmetrized", "differs", "inconsistent", "not-derived", "unparsed")
 
@@ -224,7 +224,27 @@ def audit_expressions(printed, derived, *, label: str = "user", version: str = "
     return Finding(label, version, status, expl, details)
 
 
-def audit_equation(latex: str, against: str, indices: Sequence[str] | None = None, *,
+def known_forms() -> list[str]:
+    """Every name :func:`derived_value` knows: the registered closed forms and the engine's regulated forms."""
+    import derivations
+
+    return sorted(set(derivations.PROVIDES) | set(_ENGINE_FORMS))
+
+
+def resolve_form(name: str):
+    """The closed form ``name``; :class:`InputError` with a suggestion for an unknown or unbuilt name."""
+    from .suggest import did_you_mean
+
+    if not isinstance(name, str):
+        raise InputError(f"closed-form name must be a str, got {type(name).__name__}")
+    value = derived_value(name) if name in known_forms() else None
+    if value is None:
+        raise InputError(f"unknown closed form {name!r}{did_you_mean(name, known_forms())}; "
+                         "`glass-sym show` lists them")
+    return value
+
+
+def audit_equation(latex: str, against: str | None, indices: Sequence[str] | None = None, *,
                    label: str = "user", version: str = "user") -> Finding:
     r"""Audit a user's LaTeX right-hand side against the registered closed form ``against``.
 
@@ -235,13 +255,15 @@ def audit_equation(latex: str, against: str, indices: Sequence[str] | None = Non
 
     >>> audit_equation(r"\frac{1}{4\pi x^3}(\delta_{jl} - 3 n_j n_l)", "f2").status
     'match'
-    """
-    import derivations
 
-    value = derived_value(against)
-    if value is None:
-        known = ", ".join(sorted(set(derivations.PROVIDES) | set(_ENGINE_FORMS)))
-        raise InputError(f"--against: unknown closed form {against!r}; expected one of: {known}")
+    A whole equation ``LHS = RHS`` is audited against the form its left side names
+    (:func:`glass_sym.typed.audit_typed`, which also takes declared vectors and scalars).
+    """
+    from .typed import audit_typed, split_typed
+
+    if split_typed(latex)[0] is not None or against is None:
+        return audit_typed(latex, against, indices, label=label, version=version)
+    value = resolve_form(against)
     printed = _parse(latex, _tensors(against, derived=True))
     return audit_expressions(printed, value, label=label, version=version, against=against, indices=indices)
 

@@ -33,7 +33,7 @@ from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken, VisitError
 
 from . import symbols as S
-from ._parse_core import (_BLOCK_LABELS, _FUNCS, _THETA_SS, _VECTOR_LETTERS, DELTA_X, LABEL_WORDS, MAX_DEPTH,
+from ._parse_core import (_GREEK as _GREEK_NAMES, _BLOCK_LABELS, _FUNCS, _THETA_SS, _VECTOR_LETTERS, DELTA_X, LABEL_WORDS, MAX_DEPTH,
                           SYMBOL_TABLE, _contract_renamed, _dot_tens, _settle,
                           _add, _describe, _dot, _is_index, _LatexPostLex, _mul, _PosError, _power, _scalar,
                           _Tens, _Vec, _vec_resolve, _where)
@@ -373,8 +373,10 @@ class _Build(Transformer):
         if sub_items:
             key += "_" + sub_text
         key += prime_text + (str(label) if label else "")
-        if key in self.scalars or (key in SYMBOL_TABLE and b.kind != "accent"):
-            return _scalar(SYMBOL_TABLE.get(key, sp.Symbol(key)) if key not in self.scalars else sp.Symbol(key))
+        if key in self.scalars or (name in self.scalars and b.kind != "accent"):
+            return _scalar(sp.Symbol(key))
+        if key in SYMBOL_TABLE and b.kind != "accent":
+            return _scalar(SYMBOL_TABLE[key])
         vector = self._vector(b, sub_items, sub_text, primes, label)
         if vector is not None:
             return vector
@@ -512,7 +514,26 @@ def _fail(text: str, pos: int, message: str, offset: int = 0) -> ParseError:
     return ParseError(f"{_where(text, pos + offset)}: {message}")
 
 
-def _parse_value(text: str, tensors: Mapping[str, object], offset: int = 0, full: str | None = None):
+def _declared(vectors, scalars) -> tuple[frozenset, frozenset]:
+    """Validate the declared vector letters and scalar names (InputError naming the bad one)."""
+    out = []
+    for what, names in (("vectors", vectors), ("scalars", scalars)):
+        if isinstance(names, str):
+            raise InputError(f"{what}= expects a list of names, got the string {names!r} (write [{names!r}])")
+        names = tuple(names or ())
+        for nm in names:
+            if not isinstance(nm, str) or not re.fullmatch(r"[A-Za-z]+(_\{?[A-Za-z0-9]+\}?)?'*", nm):
+                raise InputError(f"{what}=: expected names such as 'p', 'mu' or 'E_int', got {nm!r}")
+            if what == "vectors" and nm in _VECTOR_LETTERS:
+                raise InputError(f"vectors=: {nm!r} already has a fixed vector meaning (docs/parse.md)")
+            if what == "vectors" and not (len(nm) == 1 or nm in _GREEK_NAMES):
+                raise InputError(f"vectors=: expected one letter or a Greek name, got {nm!r}")
+        out.append(frozenset(n.replace("{", "").replace("}", "") for n in names))
+    return out[0], out[1]
+
+
+def _parse_value(text: str, tensors: Mapping[str, object], offset: int = 0, full: str | None = None,
+                 vectors=(), scalars=()):
     full = text if full is None else full
     if not isinstance(text, str):
         raise ParseError(f"LaTeX input must be a str, got {type(text).__name__}")
@@ -522,7 +543,7 @@ def _parse_value(text: str, tensors: Mapping[str, object], offset: int = 0, full
         raise _fail(full, len(text), "expected an expression, found end of input (empty input)", offset)
     try:
         tree = _parser().parse(text)
-        return _Build(tensors).transform(tree)
+        return _Build(tensors, vectors, scalars).transform(tree)
     except _PosError as e:
         raise _fail(full, e.pos, e.message, offset) from None
     except VisitError as e:
@@ -564,7 +585,8 @@ def _expected(names) -> str:
 
 
 def parse_latex(text: str, *, indices: Sequence[str] | None = None,
-                tensors: Mapping[str, object] | None = None) -> IndexExpr | sp.Expr:
+                tensors: Mapping[str, object] | None = None, vectors: Sequence[str] = (),
+                scalars: Sequence[str] = ()) -> IndexExpr | sp.Expr:
     r"""Parse LaTeX index notation into an :class:`IndexExpr` (free indices) or a SymPy scalar.
 
     Parameters
@@ -576,7 +598,14 @@ def parse_latex(text: str, *, indices: Sequence[str] | None = None,
         Order of the free indices in the result; must be a permutation of them.  Default: alphabetical.
     tensors : mapping, optional
         Values of named tensors the text refers to, e.g. ``{'Lambda~': lt}`` for ``\tilde\Lambda_{ijkl}``
-        (renamed to the indices written); see docs/parse.md.
+        (renamed to the indices written; repeated letters take the trace, ``\tilde\Lambda_{iikk}``); see
+        docs/parse.md.
+    vectors : sequence of str, optional
+        Greek names read as vectors when they carry an index (``['mu']``: ``\mu_i`` = mu muhat_i).  Any Latin
+        letter with an index is a vector already; declaring one also makes ``p_1`` its first component.
+    scalars : sequence of str, optional
+        Names read as plain scalars even with an index: ``['c', 'E_int', 'r_c']`` (``c_i`` is then the
+        symbol ``c_i``, not a component).
 
     Returns
     -------
@@ -597,7 +626,8 @@ def parse_latex(text: str, *, indices: Sequence[str] | None = None,
     >>> parse_latex(r"|\vec x - \vec x'|^3")
     r**3
     """
-    value = _parse_value(text, tensors or {})
+    vs, ss = _declared(vectors, scalars)
+    value = _parse_value(text, tensors or {}, vectors=vs, scalars=ss)
     return _finish(value, indices, text)
 
 
@@ -699,7 +729,8 @@ def lhs_info(text: str) -> Lhs:
 
 
 def parse_equation(text: str, *, indices: Sequence[str] | None = None,
-                   tensors: Mapping[str, object] | None = None) -> tuple[Lhs, IndexExpr | sp.Expr]:
+                   tensors: Mapping[str, object] | None = None, vectors: Sequence[str] = (),
+                   scalars: Sequence[str] = ()) -> tuple[Lhs, IndexExpr | sp.Expr]:
     r"""Split ``lhs = rhs`` (or ``\equiv``) at its single top-level ``=``; return (:class:`Lhs`, parsed rhs).
 
     The free indices of the result follow ``indices``, else the index subscript of the left-hand side when it
@@ -720,7 +751,8 @@ def parse_equation(text: str, *, indices: Sequence[str] | None = None,
         raise ParseError(f"{_where(text, pos)}: expected exactly one top-level '=' or \\equiv, found {len(eqs)}")
     (a, b), = eqs
     lhs = lhs_info(text[:a])
-    value = _parse_value(text[b:], tensors or {}, offset=b, full=text)
+    vs, ss = _declared(vectors, scalars)
+    value = _parse_value(text[b:], tensors or {}, offset=b, full=text, vectors=vs, scalars=ss)
     if indices is None and isinstance(value, _Tens) and lhs.indices and set(lhs.indices) == set(value.free) \
             and len(lhs.indices) == len(value.free):
         indices = lhs.indices
