@@ -247,6 +247,12 @@ class IndexExpr:
         rank = len(self.indices)
         return Tensor.from_function(rank, lambda idx: self.component(dict(zip(self.indices, idx))))
 
+    def to_array(self) -> sp.Array:
+        """Explicit components as a :class:`sympy.Array` of shape (3,)*rank (:func:`glass_sym.numeric.to_array`)."""
+        from .numeric import to_array
+
+        return to_array(self)
+
     def as_sympy(self) -> sp.Expr:
         """A SymPy expression with ``KroneckerDelta`` and ``Indexed`` objects (for records and display)."""
         idx = {i: sp.Idx(i, 3) for i in self.indices}

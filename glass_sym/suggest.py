@@ -4,7 +4,7 @@ Used by every error that names an unknown closed form, chain or material, so tha
 ``lamda_tilde`` gets a one-line hint instead of a list to read through.
 
 >>> did_you_mean("lamda_tilde", ["lambda_tilde", "lambda_x", "mu"])
-" (did you mean 'lambda_tilde'?)"
+" (did you mean 'lambda_tilde' or 'lambda_x'?)"
 >>> did_you_mean("zzz", ["lambda_tilde"])
 ''
 """
