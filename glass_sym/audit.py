@@ -35,7 +35,7 @@ from typing import Any
 import sympy as sp
 
 from .errors import GlassSymError, InputError, ParseError
-from .indexnotation import IndexExpr
+from .indexnotation import IndexExpr, index_string
 from .structures import (decompose_index, diff_structures, differing_components, expand_alpha, pretty,
                          same_decomposition, symmetrize_index)
 from .symbols import SCALAR_SYMBOLS, c_l, c_t, q
@@ -120,13 +120,15 @@ def _rank(x) -> int:
 def _align(printed, derived, indices: Sequence[str] | None = None):
     """Printed expression with the derived form's index letters and order (positional when letters differ)."""
     if _rank(printed) != _rank(derived):
-        raise InputError(f"printed expression has rank {_rank(printed)} ({getattr(printed, 'indices', ())}), "
-                         f"the derived form rank {_rank(derived)} ({getattr(derived, 'indices', ())})")
+        raise InputError(f"printed expression has rank {_rank(printed)} (indices "
+                         f"{index_string(getattr(printed, 'indices', ()))}), the derived form rank {_rank(derived)} "
+                         f"(indices {index_string(getattr(derived, 'indices', ()))})")
     if not isinstance(printed, IndexExpr):
         return printed
     order = tuple(indices) if indices else printed.indices
     if set(order) != set(printed.indices):
-        raise InputError(f"indices {tuple(order)} are not a permutation of the free indices {printed.indices}")
+        raise InputError(f"indices {index_string(order)} are not a permutation of the free indices "
+                         f"{index_string(printed.indices)}")
     if set(printed.indices) == set(derived.indices) and not indices:
         return printed.reorder(derived.indices)
     mapping = dict(zip(order, derived.indices))

@@ -38,7 +38,7 @@ from ._parse_core import (_GREEK as _GREEK_NAMES, _BLOCK_LABELS, _FUNCS, _THETA_
                           _add, _describe, _dot, _is_index, _LatexPostLex, _mul, _PosError, _power, _scalar,
                           _Tens, _Vec, _vec_resolve, _where)
 from .errors import InputError, ParseError
-from .indexnotation import IndexExpr
+from .indexnotation import IndexExpr, index_string
 from .parse_calculus import _Op, _Open, apply_op
 
 __all__ = [
@@ -646,14 +646,14 @@ def _finish(value, indices, text):
     value = _settle(value)
     if not value.free:
         if indices:
-            raise ParseError(f"indices={tuple(indices)} given, but the expression has no free index")
+            raise ParseError(f"indices={index_string(indices)} given, but the expression has no free index")
         return value.scalar_value()
     order = tuple(sorted(value.free)) if indices is None else tuple(indices)
     if indices is not None and (len(set(order)) != len(order) or not all(isinstance(i, str) for i in order)):
         raise InputError(f"indices must be distinct strings, got {tuple(indices)!r}")
     if set(order) != set(value.free):
-        raise ParseError(f"the free indices of the expression are {tuple(sorted(value.free))}; "
-                         f"indices={order} is not a permutation of them")
+        raise ParseError(f"the free indices of the expression are {index_string(sorted(value.free))}; "
+                         f"indices={index_string(order)} is not a permutation of them")
     return IndexExpr(value.terms, order)
 
 

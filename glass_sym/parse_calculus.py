@@ -44,7 +44,7 @@ from lark import Token
 
 from ._parse_core import _add, _contract_renamed, _describe, _is_index, _pairs_of, _PosError, _settle, _Tens, _tok
 from .errors import DivergenceError, InputError
-from .indexnotation import IndexExpr, scalar
+from .indexnotation import IndexExpr, index_string, scalar
 from .symbols import Q, QHAT, N, X, lam, q, r
 
 __all__ = ["Measure", "fourier_integral", "x_derivative", "limit_lambda_to_zero", "parse_measure", "phase_kind"]
@@ -231,7 +231,7 @@ def x_derivative(expr, indices: Sequence[str]):
                          "write them with indices (n_i, x_i)")
     for i in indices:
         if i in e.indices:
-            raise InputError(f"derivative index {i!r} is already a free index of {e.indices}")
+            raise InputError(f"derivative index {i!r} is already a free index of {index_string(e.indices)}")
     order = e.indices + tuple(indices)
     e = e.substitute_vector("n", "x", 1 / r)
     for i in reversed(list(indices)):
@@ -311,7 +311,7 @@ def phase_kind(text: str) -> str:
 
     value = parse_latex(text)
     if isinstance(value, IndexExpr):
-        raise InputError(f"phase {text!r}: expected a scalar, got free indices {value.indices}")
+        raise InputError(f"phase {text!r}: expected a scalar, got free indices {index_string(value.indices)}")
     kinds = {_split_phase(t)[0] for t in sp.Add.make_args(sp.expand(value, power_exp=False))}
     if len(kinds) != 1:
         raise InputError(f"phase {text!r}: a sum of phases {sorted(kinds)}")

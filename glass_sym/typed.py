@@ -177,7 +177,10 @@ def audit_typed(latex: str, against: str | None = None, indices: Sequence[str] |
         against = named
     elif named is not None and named != against:
         raise InputError(f"the left side names the closed form {named!r}, but --against is {against!r}")
-    derived = resolve_form(against)
+    try:
+        derived = resolve_form(against)
+    except InputError as exc:
+        raise InputError(f"--against: {exc}") from None
     printed = _parse(latex, vectors=vectors, scalars=scalars)
     order = indices or (_lhs_indices(lhs) if isinstance(printed, IndexExpr) and
                         set(_lhs_indices(lhs)) == set(printed.indices) else None) or None

@@ -71,7 +71,7 @@ CLI_CASES = [
     (["audit", "--latex", "n_i n_j", "--against", "lambda_tilde"], ["rank 2", "rank 4"]),
     (["audit", "--latex", "", "--against", "f2"], ["empty input"]),
     (["audit", "--latex", "n_j n_l", "--against", "nope"], ["--against", "'nope'"]),
-    (["audit", "--latex", "n_j n_l"], ["--latex and --against go together"]),
+    (["audit", "--latex", "n_j n_l"], ["give the closed form to compare with (--against NAME"]),
     (["audit", "--latex", "n_j n_l", "--against", "f2", "--indices", "JL"], ["--indices", "'JL'"]),
     # lattice: N0, speeds (c_t >= c_l, non-finite, negative), k, shape, material
     (["lattice", "--n0", "1"], ["N0", "got 1"]),
