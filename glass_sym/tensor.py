@@ -82,7 +82,10 @@ def canonical(expr) -> sp.Expr:
         p = sp.Poly(num, *gens)
     except sp.PolynomialError:  # unit components inside non-polynomial functions: fall back to cancel
         num, den = sp.fraction(sp.cancel(sp.together(expr)))
-        p = sp.Poly(num, *gens)
+        try:
+            p = sp.Poly(num, *gens)
+        except sp.PolynomialError:   # e.g. a phase exp(i q r qhat.n): no reduction inside the function
+            return sp.expand(sp.cancel(num / den))
     for _, rel in present:
         p = p.rem(sp.Poly(rel, *gens, domain=p.domain))
     if p.is_zero:
