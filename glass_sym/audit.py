@@ -136,6 +136,11 @@ def _align(printed, derived, indices: Sequence[str] | None = None):
     return IndexExpr(printed.rename(tmp).rename({f"_{a}": b for a, b in mapping.items()}).terms, derived.indices)
 
 
+def _rank0(x):
+    """A rank-0 IndexExpr (the registered ``coulomb``) as its scalar value."""
+    return x.terms.get((), sp.S.Zero) if isinstance(x, IndexExpr) and not x.indices else x
+
+
 def _expand(x):
     if isinstance(x, IndexExpr):
         return x.map_coefficients(expand_alpha)
@@ -173,6 +178,7 @@ def audit_expressions(printed, derived, *, label: str = "user", version: str = "
     ``foreign``: symbols of the printed normalization (N, m, a of a q-sum) that the derivation does not
     use; an overall factor made only of them is reported as a normalization, not as a difference.
     """
+    printed, derived = _rank0(printed), _rank0(derived)
     printed = _align(printed, derived, indices)
     rank = _rank(derived)
     pe, de = _expand(printed), _expand(derived)
