@@ -33,7 +33,7 @@ from .errors import InputError, ParseError
 from .indexnotation import IndexExpr
 
 __all__ = ["lhs_forms", "form_named_by", "audit_typed", "compare_typed", "evaluate_typed", "Evaluation",
-           "split_typed"]
+           "split_typed", "declare_tensors"]
 
 
 # ------------------------------------------------------------------------------- left sides
@@ -103,6 +103,41 @@ def split_typed(text: str) -> tuple[str | None, str]:
     return text[:a], text[b:]
 
 
+def declare_tensors(definitions: Sequence[str], *, vectors: Sequence[str] = (), scalars: Sequence[str] = ()) -> dict:
+    r"""Tensors defined by the user, ``['T_{ij} = \delta_{ij} - 3 n_i n_j', ...]`` -> ``{'T': IndexExpr}``
+    (the ``tensors=`` of :func:`glass_sym.parse.parse_latex`; CLI ``--tensor``).
+
+    The left side names the tensor and the order of its indices; the right side must carry exactly those free
+    indices.  Raises :class:`ParseError` / :class:`InputError` naming the definition.
+
+    >>> declare_tensors([r"T_{ij} = \delta_{ij} - 3 n_i n_j"])["T"].indices
+    ('i', 'j')
+    """
+    from .parse import lhs_info, parse_equation
+
+    if isinstance(definitions, str):
+        raise InputError(f"tensor definitions must be a list of 'NAME_{{ij}} = ...' strings, got the string "
+                         f"{definitions!r}")
+    out: dict = {}
+    for d in definitions:
+        lhs, _ = split_typed(d)
+        if lhs is None:
+            raise InputError(f"--tensor {d[:40]!r}: expected a definition NAME_{{ij}} = <LaTeX>")
+        head = lhs_info(lhs)
+        if not head.indices:
+            raise InputError(f"--tensor {d[:40]!r}: the left side must carry the tensor's indices, as T_{{ij}}")
+        try:
+            _, value = parse_equation(d, indices=head.indices, tensors=dict(out) or None, vectors=vectors,
+                                      scalars=scalars)
+        except ParseError as exc:
+            raise ParseError(f"--tensor {lhs.strip()!r}: {exc}") from None
+        if not isinstance(value, IndexExpr) or set(value.indices) != set(head.indices):
+            raise InputError(f"--tensor {lhs.strip()!r}: the right side must carry the free indices "
+                             f"{''.join(head.indices)}")
+        out[head.name.replace(" ", "") + head.label] = value
+    return out
+
+
 def _notation(text: str) -> dict:
     from .audit import _refers, _tensors
 
@@ -129,7 +164,7 @@ def _lhs_indices(lhs: str | None) -> tuple:
 
 # ------------------------------------------------------------------------------- audits
 def audit_typed(latex: str, against: str | None = None, indices: Sequence[str] | None = None, *,
-                vectors: Sequence[str] = (), scalars: Sequence[str] = (), label: str = "user",
+                vectors: Sequence[str] = (), scalars: Sequence[str] = (), tensors=None, label: str = "user",
                 version: str = "user"):
     r"""Audit a typed right-hand side or whole equation against a registered closed form.
 
@@ -145,6 +180,8 @@ def audit_typed(latex: str, against: str | None = None, indices: Sequence[str] |
         (default: the left side's index order, else the same letters, else alphabetical).
     vectors, scalars : sequence of str
         Declared vector letters and scalar names (:func:`glass_sym.parse.parse_latex`).
+    tensors : mapping, optional
+        Named tensors the text uses (:func:`declare_tensors`).
 
     Returns
     -------
@@ -181,7 +218,7 @@ def audit_typed(latex: str, against: str | None = None, indices: Sequence[str] |
         derived = resolve_form(against)
     except InputError as exc:
         raise InputError(f"--against: {exc}") from None
-    printed = _parse(latex, vectors=vectors, scalars=scalars)
+    printed = _parse(latex, vectors=vectors, scalars=scalars, tensors=tensors)
     order = indices or (_lhs_indices(lhs) if isinstance(printed, IndexExpr) and
                         set(_lhs_indices(lhs)) == set(printed.indices) else None) or None
     f = audit_expressions(printed, derived, label=label, version=version, against=against, indices=order)
@@ -191,7 +228,7 @@ def audit_typed(latex: str, against: str | None = None, indices: Sequence[str] |
 
 
 def compare_typed(a: str, b: str, *, indices: Sequence[str] | None = None, vectors: Sequence[str] = (),
-                  scalars: Sequence[str] = (), label: str = "user", version: str = "user",
+                  scalars: Sequence[str] = (), tensors=None, label: str = "user", version: str = "user",
                   names: tuple[str, str] = ("first expression", "second expression")):
     r"""Are two typed expressions equal (modulo n.n = 1, x = r n, q = q qhat)?  ``a`` plays the printed side.
 
@@ -212,7 +249,7 @@ def compare_typed(a: str, b: str, *, indices: Sequence[str] | None = None, vecto
     values = []
     for text, name in zip((a, b), names):
         try:
-            values.append(_parse(text, vectors=vectors, scalars=scalars))
+            values.append(_parse(text, vectors=vectors, scalars=scalars, tensors=tensors))
         except ParseError as exc:
             raise ParseError(f"{name}: {exc}") from None
     va, vb = values

@@ -244,3 +244,14 @@ def test_chain_and_form_suggestions(capsys):
 
     with pytest.raises(InputError, match="did you mean 'lambda_x'"):
         get("lambda_xx")
+
+
+def test_declared_tensor_on_the_command_line(capsys):
+    """T_ij = delta_ij - 3 n_i n_j: T_ii = 3 - 3 = 0 and T_ij n_j = n_i - 3 n_i = -2 n_i (by hand)."""
+    tdef = r"T_{ij} = \delta_{ij} - 3 n_i n_j"
+    rc, out, _ = run(capsys, "eval", "--json", "--latex", "T_{ii}", "--tensor", tdef)
+    assert rc == 0 and json.loads(out)["structures"] == {}
+    rc, out, _ = run(capsys, "eval", "--json", "--latex", "T_{ij} n_j", "--tensor", tdef)
+    assert rc == 0 and json.loads(out)["structures"] == {"n_i": "-2"}
+    rc, _, _ = run(capsys, "audit", "--latex", "T_{ij} n_j", "--against-latex", "-2 n_i", "--tensor", tdef)
+    assert rc == 0

@@ -37,10 +37,17 @@ def add_declarations(p) -> None:
                         "repeatable")
     p.add_argument("--scalar", action="append", default=[], metavar="NAME",
                    help="read NAME (c, E_int, r_c) as a plain scalar even with a subscript; repeatable")
+    p.add_argument("--tensor", action="append", default=[], metavar="DEF",
+                   help="define a named tensor, e.g. 'T_{ij} = \\delta_{ij} - 3 n_i n_j' (then T_{ii} is its "
+                        "trace); repeatable")
 
 
 def declarations(args) -> dict:
-    return {"vectors": tuple(args.vector or ()), "scalars": tuple(args.scalar or ())}
+    from ..typed import declare_tensors
+
+    decl = {"vectors": tuple(args.vector or ()), "scalars": tuple(args.scalar or ())}
+    tensors = declare_tensors(args.tensor or (), **decl)
+    return {**decl, "tensors": tensors} if tensors else decl
 
 
 def add_arguments(p) -> None:
@@ -106,8 +113,8 @@ def run(args) -> int:
                          "(e.g. --latex '<tex>' --against lambda_tilde)")
     if single and args.paper:
         raise InputError("give --latex or --paper, not both")
-    if (args.vector or args.scalar) and not single:
-        raise InputError("--vector and --scalar apply to --latex")
+    if (args.vector or args.scalar or args.tensor) and not single:
+        raise InputError("--vector, --scalar and --tensor apply to --latex")
     if single:
         findings = _single(args)
     elif args.paper:

@@ -29,8 +29,9 @@ def run(args) -> int:
     from ..errors import ParseError
     from ..typed import evaluate_typed
 
+    decl = declarations(args)
     try:
-        ev = evaluate_typed(args.latex, **declarations(args))
+        ev = evaluate_typed(args.latex, **decl)
     except ParseError as exc:
         raise ParseError(f"--latex: {exc}") from None
     if args.json:
