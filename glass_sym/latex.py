@@ -93,6 +93,8 @@ def _vector_text(name: str) -> str:
         base = base.rstrip("'")
         core = base if len(base) == 1 else "\\" + base
         return r"\hat{" + core + "}" + "'" * primes
+    if len(name.rstrip("'")) == 1:                 # n', m'': further unit vectors
+        return name
     return name if len(name) == 1 else r"\mathrm{" + name + "}"
 
 

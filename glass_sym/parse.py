@@ -416,6 +416,9 @@ class _Build(Transformer):
         component = one and _is_index(sub_items[0])
         numeric = one and sub_items[0] in ("1", "2", "3")
         if fixed == "x":                              # x_i = r n_i, \hat x_i = n_i, \vec x = r n; blocks x_s
+            if component and primes:
+                raise _PosError(b.pos, f"{name}'_{sub_items[0]}: a component of a second position {name}' is not "
+                                "read (positions enter through the separation x - x' = r n: write r n_i)")
             if component and not primes:
                 return _Tens({(("v", "n", sub_items[0]),): sp.S.One if b.accent == "hat" else S.r},
                              frozenset(sub_items))
@@ -444,6 +447,16 @@ class _Build(Transformer):
                 return _scalar(magnitude * S.VECTOR_SYMBOLS[unit][int(sub_items[0]) - 1])
             if b.kind == "accent" and not sub_items:
                 return _Vec({("unit", unit): magnitude})
+            return None
+        if fixed in ("n", "m") and primes:            # n'_i, m'_i: further unit vectors
+            unit = name + "'" * primes
+            S.register_vector(unit, unit=True)
+            if component:
+                return _Tens({(("v", unit, sub_items[0]),): sp.S.One}, frozenset(sub_items))
+            if numeric:
+                return _scalar(S.VECTOR_SYMBOLS[unit][int(sub_items[0]) - 1])
+            if b.kind == "accent" and not sub_items:
+                return _Vec({("unit", unit): sp.S.One})
             return None
         # any other letter: p_i = p phat_i (p its magnitude), \hat p_i = phat_i, p'_j a second vector
         if len(name) > 1 and name not in self.vectors:

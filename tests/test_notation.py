@@ -227,3 +227,11 @@ def test_whole_equation_is_audited_against_the_form_its_left_side_names():
         audit_equation(r"f^{(2)}_{jl} = \frac{\delta_{jl}}{r}", "f1")
     with pytest.raises(InputError, match="names no registered closed form"):
         audit_equation(r"Q_{jl} = \delta_{jl}", None)
+
+
+def test_primed_unit_vectors():
+    """n'_i is a second unit vector: n'_i n'_i = 1; n'_i n_i its cosine with n (explicit components)."""
+    assert parse_latex(r"n'_i n'_i") == 1
+    same(r"n'_i n_i", r"\vec n'\cdot\vec n")
+    with pytest.raises(ParseError, match=r"x'_i: a component of a second position"):
+        parse_latex(r"x'_i")
