@@ -12,6 +12,7 @@ contraction).  The calculus constructs (``\int``, ``\partial``, ``\lim``) are re
 
 from __future__ import annotations
 
+import contextvars
 import re
 from dataclasses import dataclass, field
 
@@ -409,10 +410,28 @@ def _contract(factors: list, pos: int) -> tuple[sp.Expr, tuple]:
             elif u in _FIELD_VECTORS or v in _FIELD_VECTORS:
                 continue                        # p_a n_a, m_a qhat_a: kept for \int / \partial (see _settle)
             else:
-                coeff *= _dot({u: 1}, {v: 1})
+                coeff *= _dot_value(u, v)      # neither depends on x or q: safe as a symbol in display mode
             factors = [f for f in factors if f not in fs or f[2] != a]
     out = tuple(sorted(("d", *sorted(f[1:])) if f[0] == "d" else f for f in factors))
     return coeff, out
+
+
+#: when set (a dict), dot products that are safe to keep whole are written as symbols ``(u.v)`` and recorded
+#: here as symbol -> explicit value: a display mode used by glass_sym.typed.evaluate_typed
+DOT_SYMBOLS: contextvars.ContextVar = contextvars.ContextVar("glass_sym_dot_symbols", default=None)
+
+
+def _dot_value(u: str, v: str, symbolic: bool = True) -> sp.Expr:
+    """u . v of two named vectors: 1 for a unit vector with itself, else the explicit sum of products, or in
+    the display mode of :data:`DOT_SYMBOLS` the symbol ``(u.v)``."""
+    explicit = _dot({u: 1}, {v: 1})
+    table = DOT_SYMBOLS.get()
+    if table is None or not symbolic or explicit == 1:
+        return explicit
+    a, b = sorted((u, v))
+    sym = sp.Symbol(f"({a}.{b})")
+    table[sym] = explicit
+    return sym
 
 
 def _pairs_of(mono: tuple) -> list[str]:
@@ -424,14 +443,15 @@ def _pairs_of(mono: tuple) -> list[str]:
     return sorted(a for a, k in seen.items() if k == 2)
 
 
-def _settle(t: "_Tens") -> "_Tens":
-    """Write every contraction kept in index form (p_a n_a) explicitly, as a dot product of components."""
+def _settle(t: "_Tens", symbolic: bool = False) -> "_Tens":
+    """Write every contraction kept in index form (p_a n_a) explicitly, as a dot product of components
+    (``symbolic``: as a symbol in the display mode of :data:`DOT_SYMBOLS`, once no operator acts any more)."""
     terms: dict = {}
     for m, c in t.terms.items():
         pairs = _pairs_of(m)
         for a in pairs:
             u, v = [f[1] for f in m if f[0] == "v" and f[2] == a]
-            c = c * _dot({u: 1}, {v: 1})
+            c = c * _dot_value(u, v, symbolic)
         key = tuple(f for f in m if not (f[0] == "v" and f[2] in pairs))
         terms[key] = terms.get(key, sp.S.Zero) + c
     return _Tens({m: c for m, c in terms.items() if c != 0}, t.free, t.dummies)
@@ -446,7 +466,7 @@ def _dot_tens(u: dict, v: dict, dummy: str) -> "_Tens":
                 key = tuple(sorted((("v", a, dummy), ("v", b, dummy))))
             else:
                 key = ()
-                ca = ca * _dot({a: 1}, {b: 1})
+                ca = ca * _dot_value(a, b)
             terms[key] = terms.get(key, sp.S.Zero) + ca * cb
     terms = {m: c for m, c in terms.items() if c != 0}
     return _Tens(terms, frozenset(), frozenset({dummy}) if any(terms) else frozenset())

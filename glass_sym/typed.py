@@ -279,8 +279,9 @@ class Evaluation:
 
     ``value`` is a SymPy scalar or an :class:`IndexExpr` (coefficients reduced modulo n.n = 1), ``indices`` its
     free indices as a string (``'jl'``, ``''`` for a scalar), ``structures`` the coefficient of every index
-    structure (``{'d_jl': ..., 'n_j n_l': ...}``; ``{'1': value}`` for a scalar), ``latex`` the closed form in
-    LaTeX, ``lhs`` the left side when an equation was typed.
+    structure (``{'d_jl': ..., 'n_j n_l': ...}``; ``{'1': value}`` for a scalar), with dot products of vectors
+    written as one symbol (``(n.phat)``), ``latex`` the closed form in LaTeX (``(n \\cdot \\hat{p})``),
+    ``lhs`` the left side when an equation was typed.
     """
 
     text: str
@@ -326,16 +327,36 @@ def evaluate_typed(latex: str, *, vectors: Sequence[str] = (), scalars: Sequence
     from .structures import decompose_index
     from .tensor import canonical
 
+    from ._parse_core import DOT_SYMBOLS
+    from .latex import _vector_text
+
     lhs, _ = split_typed(latex)
-    value = _parse(latex, vectors=vectors, scalars=scalars, tensors=tensors)
-    if isinstance(value, IndexExpr):
-        value = value.map_coefficients(lambda c: sp.factor(canonical(c)))
-        text = index_latex(value)
+    dots: dict = {}
+    token = DOT_SYMBOLS.set(dots)       # display: dot products that survive as (u.v) symbols
+    try:
+        shown = _parse(latex, vectors=vectors, scalars=scalars, tensors=tensors)
+    finally:
+        DOT_SYMBOLS.reset(token)
+    to_latex = {}
+    for sym in dots:
+        a, b = sym.name[1:-1].split(".")
+        to_latex[sym] = sp.Symbol(f"({_vector_text(a)} \\cdot {_vector_text(b)})")
+
+    def explicit(c):
+        return sp.factor(canonical(sp.sympify(c).xreplace(dots)))
+
+    def display(c):
+        return sp.factor(canonical(c))
+
+    if isinstance(shown, IndexExpr):
+        value = shown.map_coefficients(explicit)
+        shown = shown.map_coefficients(display)
+        text = index_latex(shown.map_coefficients(lambda c: c.xreplace(to_latex)))
         idx = "".join(value.indices) if all(len(i) == 1 for i in value.indices) else ",".join(value.indices)
     else:
-        value = sp.factor(canonical(value))
-        text = scalar_latex(value)
+        value = explicit(shown)
+        shown = display(shown)
+        text = scalar_latex(sp.sympify(shown).xreplace(to_latex))
         idx = ""
-    structures = decompose_index(value)
-    structures = {k: sp.factor(v) for k, v in structures.items()}
+    structures = {k: sp.factor(v) for k, v in decompose_index(shown).items()}
     return Evaluation(latex, value, idx, structures, text, lhs.strip() if lhs else None)

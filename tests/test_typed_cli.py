@@ -255,3 +255,20 @@ def test_declared_tensor_on_the_command_line(capsys):
     assert rc == 0 and json.loads(out)["structures"] == {"n_i": "-2"}
     rc, _, _ = run(capsys, "audit", "--latex", "T_{ij} n_j", "--against-latex", "-2 n_i", "--tensor", tdef)
     assert rc == 0
+
+
+def test_eval_writes_dot_products_whole_and_keeps_numbers_exact(capsys):
+    """(q.m)(q.e)/q^2 under the integral is m_j e_l f2_jl = [(m.e) - 3 (m.n)(e.n)]/(4 pi r^3) (printed (A.17)):
+    shown with the dot products whole, evaluated numerically from the explicit components."""
+    from glass_sym.typed import evaluate_typed
+
+    rc, out, _ = run(capsys, "eval", "--json", "--latex", r"\int \frac{d^3q}{(2\pi)^3} "
+                     r"\frac{(\vec q\cdot\vec m)(\vec q\cdot\vec e)}{q^2} e^{i\vec q\cdot\vec x}")
+    rec = json.loads(out)
+    assert rc == 0 and rec["structures"] == {"1": "((e.m) - 3*(e.n)*(m.n))/(4*pi*r**3)"}
+    assert rec["latex"] == r"\frac{(e \cdot m) - 3 (e \cdot n) (m \cdot n)}{4 \pi r^{3}}"
+    ev = evaluate_typed(rec["latex_in"])
+    f = numeric_function(ev)
+    m, e, n = np.array([0.0, 0.6, 0.8]), np.array([1.0, -2.0, 0.5]), np.array([0.48, 0.6, 0.64])
+    want = (m @ e - 3 * (m @ n) * (e @ n)) / (4 * np.pi * 1.5**3)
+    assert f(m=m, e=e, n=n, r=1.5) == pytest.approx(want, rel=1e-13)
