@@ -377,9 +377,9 @@ def _linear(kind: str, data, value: _Tens, pos: int) -> _Tens:
         if kind == "int":
             e = fourier_integral(e, normalization=data)
         else:
-            if len(data) + len(value.free) > _MAX_DERIV_RANK:
-                raise InputError(f"{len(data)} derivatives of a rank-{len(value.free)} operand: outside the "
-                                 f"supported range (result rank <= {_MAX_DERIV_RANK})")
+            if len(data) + len(free) > _MAX_DERIV_RANK:     # contractions kept in index form count twice
+                raise InputError(f"{len(data)} derivatives of a rank-{len(free)} operand (free indices and "
+                                 f"contracted pairs): outside the supported range (result rank <= {_MAX_DERIV_RANK})")
             clash = set(data) & value.dummies
             if clash:
                 raise InputError(f"derivative index {sorted(clash)[0]!r} is already summed in the operand")
