@@ -235,3 +235,53 @@ def test_primed_unit_vectors():
     same(r"n'_i n_i", r"\vec n'\cdot\vec n")
     with pytest.raises(ParseError, match=r"x'_i: a component of a second position"):
         parse_latex(r"x'_i")
+
+
+# ------------------------------------------------------------------ independent route for contractions under \partial
+_X = sp.symbols("X1:4", real=True)
+_P = sp.symbols("P1:4", real=True)
+_M = sp.symbols("M1:4", real=True)
+_R = sp.sqrt(sum(c**2 for c in _X))
+
+
+def _dot3(a, b):
+    return sum(u * v for u, v in zip(a, b))
+
+
+@pytest.mark.parametrize("operand,explicit", [
+    (r"\frac{p_j x_j}{r^3}", _dot3(_P, _X) / _R**3),
+    (r"\frac{(\vec p\cdot\vec n)^2}{r}", _dot3(_P, _X)**2 / _R**3),
+    (r"\frac{(p_j x_j)(m_k x_k)}{r^5}", _dot3(_P, _X) * _dot3(_M, _X) / _R**5),
+    (r"e^{-\lambda r} \frac{m_k n_k}{r}", sp.exp(-sp.Symbol("lambda", positive=True) * _R) * _dot3(_M, _X) / _R**2),
+])
+@pytest.mark.parametrize("ops", [r"\partial_a", r"\partial_a\partial_b", r"\partial_a\partial_a"])
+def test_derivatives_of_contractions_against_cartesian_sympy(operand, explicit, ops):
+    """The engine (contractions kept in index form, opened, differentiated by the chain rule, contracted again)
+    against SymPy differentiating the explicit Cartesian function, compared numerically at random points."""
+    lam = sp.Symbol("lambda", positive=True)
+    ev = evaluate_typed(ops + " " + operand)
+    f = numeric_function(ev)
+    idx = {r"\partial_a": ["a"], r"\partial_a\partial_b": ["a", "b"], r"\partial_a\partial_a": ["a", "a"]}[ops]
+    rng = np.random.default_rng(11)
+    for _ in range(3):
+        x = rng.normal(size=3)
+        p = rng.normal(size=3)
+        m = rng.normal(size=3)
+        m /= np.linalg.norm(m)
+        subs = {**dict(zip(_X, x)), **dict(zip(_P, p)), **dict(zip(_M, m)), lam: 0.7}
+        if idx == ["a", "a"]:
+            want = float(sum(sp.diff(explicit, c, 2) for c in _X).subs(subs))
+        elif idx == ["a"]:
+            want = np.array([float(sp.diff(explicit, c).subs(subs)) for c in _X])
+        else:
+            want = np.array([[float(sp.diff(explicit, a, b).subs(subs)) for b in _X] for a in _X])
+        args = {"n": x, "r": float(np.linalg.norm(x))}
+        names = set(f.args)
+        if "phat" in names:
+            args.update(phat=p, p=float(np.linalg.norm(p)))
+        if "m" in names:
+            args["m"] = m
+        if "lambda" in names:
+            args["lambda"] = 0.7
+        got = f(**{k: v for k, v in args.items() if k in names})
+        assert np.allclose(got, want, rtol=1e-10, atol=1e-12), (got, want)
