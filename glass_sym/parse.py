@@ -404,14 +404,15 @@ class _Build(Transformer):
     def _vector(self, b: _Base, sub_items, sub_text, primes, label):
         """A vector component (p_i, n_1, \\hat r_i, x_i = r n_i, q_i = q qhat_i), a vector without index
         (\\vec r, \\vec p) or None when the atom is not a vector."""
-        name, letter = b.name, b.kind == "letter" or (b.kind == "symbol" and b.name in self.vectors)
+        name = b.name
+        declared = name in self.vectors
+        if label or b.kind == "name" or (b.kind == "symbol" and not declared):
+            return None                    # labels, \mathrm{..} names, Greek letters unless declared vectors
         if b.kind == "accent" and (b.accent not in ("vec", "hat") or (b.accent == "hat" and name[:1].isupper())):
-            return None
-        if not (letter or b.kind == "accent") or label or len(name) > 1 and name not in self.vectors \
-                and b.kind != "symbol":
-            return None
+            return None                    # \tilde, \bar; \hat H is an operator, not a direction
+        if len(name) > 1 and not declared:
+            return None                    # \vec\mu without --vector mu
         fixed = _VECTOR_LETTERS.get(name)
-        idx_items = [s for s in sub_items if s != "'"]
         one = len(sub_items) == 1
         component = one and _is_index(sub_items[0])
         numeric = one and sub_items[0] in ("1", "2", "3")
@@ -459,12 +460,7 @@ class _Build(Transformer):
                 return _Vec({("unit", unit): sp.S.One})
             return None
         # any other letter: p_i = p phat_i (p its magnitude), \hat p_i = phat_i, p'_j a second vector
-        if len(name) > 1 and name not in self.vectors:
-            return None
-        declared = name in self.vectors
         if not (component or (numeric and declared) or (b.kind == "accent" and not sub_items)):
-            return None
-        if b.kind == "symbol" and not declared:
             return None
         vname = name + "'" * primes
         unit = vname + "hat"

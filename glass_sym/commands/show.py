@@ -25,7 +25,7 @@ def add_arguments(p) -> None:
 
 def paper_labels() -> dict[str, list[str]]:
     """closed-form name -> ['jpcm2020 (A.17)', 'preprint (A14)', ...] from the transcriptions' ``defines``."""
-    from ..audit import _ENGINE_FORMS, _PART_FORMS
+    from ..audit import _PART_FORMS
     from ..papers import VERSIONS, load_equations
 
     out: dict[str, list[str]] = {}
@@ -35,7 +35,6 @@ def paper_labels() -> dict[str, list[str]]:
             tag = f"{v} ({e.label})"
             if tag not in out.setdefault(name, []):
                 out[name].append(tag)
-    del _ENGINE_FORMS
     return out
 
 
