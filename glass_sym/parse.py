@@ -253,6 +253,8 @@ class _Build(Transformer):
             u = _vec_resolve(v, meta.start_pos)
             if len(u) == 1:
                 (name, c), = u.items()
+                if name.endswith("hat") and c == sp.Symbol(name[:-3]):
+                    return _scalar(c)           # |\vec p| = p: the bare letter is the vector's length
                 return _scalar(sp.Abs(c) * (1 if name in S.UNIT_VECTORS else sp.sqrt(_dot({name: 1}, {name: 1}))))
             return _scalar(sp.sqrt(_dot(u, u)))
         return _scalar(sp.Abs(self._scalar_of(v, meta.start_pos, "|...|")))

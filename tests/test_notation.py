@@ -285,3 +285,9 @@ def test_derivatives_of_contractions_against_cartesian_sympy(operand, explicit, 
             args["lambda"] = 0.7
         got = f(**{k: v for k, v in args.items() if k in names})
         assert np.allclose(got, want, rtol=1e-10, atol=1e-12), (got, want)
+
+
+def test_length_of_a_vector_is_its_bare_letter():
+    assert parse_latex(r"|\vec p|") == sp.Symbol("p")
+    assert parse_latex(r"|\vec r|") == r
+    assert parse_latex(r"\frac{\vec p}{|\vec p|}").terms == {(("v", "phat", "i"),): 1}
