@@ -138,10 +138,33 @@ def declare_tensors(definitions: Sequence[str], *, vectors: Sequence[str] = (), 
     return out
 
 
-def _notation(text: str) -> dict:
-    from .audit import _refers, _tensors
+class _Registered(dict):
+    """Named tensors of the papers' notation that a typed text may use, computed on first use: the left sides of
+    :func:`lhs_forms` with an accent or a label (``\\tilde\\Lambda``, ``f^{(2)}``, ``\\mu^{(ss')}``) and the
+    audit's notation; a plain name such as ``\\Lambda`` stays a symbol."""
 
-    return _tensors("", derived=True) if _refers(text) else {}
+    def __init__(self):
+        super().__init__()
+        from .audit import _NOTATION
+
+        self._forms = {**{k: v for k, v in lhs_forms().items() if "~" in k or "(" in k}, **_NOTATION}
+
+    def __contains__(self, key):
+        return dict.__contains__(self, key) or key in self._forms
+
+    def __getitem__(self, key):
+        if not dict.__contains__(self, key):
+            from .audit import derived_value
+
+            self[key] = derived_value(self._forms[key])
+        return dict.__getitem__(self, key)
+
+    def __bool__(self):
+        return True
+
+
+def _notation(text: str) -> dict:
+    return _Registered()
 
 
 def _parse(text: str, *, vectors=(), scalars=(), tensors=None, indices=None):
@@ -149,7 +172,7 @@ def _parse(text: str, *, vectors=(), scalars=(), tensors=None, indices=None):
     from .parse import parse_equation, parse_latex
 
     lhs, _ = split_typed(text)
-    known = dict(_notation(text))
+    known = _notation(text)
     known.update(tensors or {})
     if lhs is None:
         return parse_latex(text, tensors=known or None, vectors=vectors, scalars=scalars, indices=indices)

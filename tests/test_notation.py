@@ -291,3 +291,12 @@ def test_length_of_a_vector_is_its_bare_letter():
     assert parse_latex(r"|\vec p|") == sp.Symbol("p")
     assert parse_latex(r"|\vec r|") == r
     assert parse_latex(r"\frac{\vec p}{|\vec p|}").terms == {(("v", "phat", "i"),): 1}
+
+
+def test_registered_forms_by_their_printed_names():
+    """f^{(2)}_{jl} is the registered f2 of (A.14)/(A.17): m_j e_l f2_jl is the integral of (q.m)(q.e)/q^2;
+    f^{(1)}_{iikk} is the transform of q^4/q^4 = 1, supported at x = 0 only, hence 0 at x != 0; a plain
+    \\Lambda stays a symbol."""
+    same(r"m_j e_l f^{(2)}_{jl}", FT + r"\frac{(\vec q\cdot\vec m)(\vec q\cdot\vec e)}{q^2}" + PHASE)
+    assert evaluate_typed(r"f^{(1)}_{iikk}").value == 0
+    assert evaluate_typed(r"\Lambda^2").value == sp.Symbol("Lambda")**2
