@@ -32,7 +32,10 @@ from .errors import DivergenceError, InputError
 from .indexnotation import IndexExpr, scalar
 from .symbols import lam, q, r
 
-__all__ = ["ScalarKernel", "FourierResult", "scalar_kernel", "fourier_transform", "angular_integral"]
+__all__ = ["ScalarKernel", "FourierResult", "scalar_kernel", "fourier_transform", "angular_integral", "MAX_POWER"]
+
+#: largest power p of 1/(q^2)^p that fourier_transform computes (the cost of the regulated route grows with p)
+MAX_POWER = 16
 
 _theta = sp.Symbol("theta", positive=True)
 
@@ -195,6 +198,8 @@ def fourier_transform(indices: Sequence[str], p: int) -> FourierResult:
     """
     if isinstance(p, bool) or not isinstance(p, int) or p < 1:
         raise InputError(f"power p of 1/(q^2)^p must be an integer >= 1, got {p!r}")
+    if p > MAX_POWER:     # the regulated computation decides divergence; this bounds its cost (p = 16: ~1 s)
+        raise InputError(f"power p of 1/(q^2)^p is outside the supported range 1 <= p <= {MAX_POWER}, got {p}")
     indices = tuple(indices)
     if len(set(indices)) != len(indices):
         raise InputError(f"numerator indices must be distinct, got {indices}")

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from glass_sym import cli
-from glass_sym.errors import GlassSymError, InputError, OutputError, ParseError
+from glass_sym.errors import DivergenceError, GlassSymError, InputError, OutputError, ParseError
 
 NAN, INF = float("nan"), float("inf")
 
@@ -300,6 +300,8 @@ def _entry_point_cases():
         "fourier p=nan": (lambda: fourier.fourier_transform(("i",), NAN), InputError, "nan"),
         "fourier p=0": (lambda: fourier.scalar_kernel(0), InputError, "got 0"),
         "fourier repeated": (lambda: fourier.fourier_transform(("i", "i"), 2), InputError, "distinct"),
+        "fourier p=1000": (lambda: fourier.fourier_transform(("i",), 1000), InputError, "outside the supported"),
+        "fourier q_i q_j/q^6": (lambda: fourier.fourier_transform(("i", "j"), 3), DivergenceError, "divergent"),
         "kernel n nan": (lambda: kernels.tilde_lambda([NAN, 0, 0], 0.5), InputError, "nan"),
         "kernel n zero": (lambda: kernels.tilde_lambda([0, 0, 0], 0.5), InputError, "n"),
         "kernel alpha 1": (lambda: kernels.tilde_lambda([1, 0, 0], 1.0), InputError, "alpha"),
