@@ -658,7 +658,7 @@ def _finish(value, indices, text):
     if not value.free:
         if indices:
             raise ParseError(f"indices={index_string(indices)} given, but the expression has no free index")
-        return value.scalar_value()
+        return _unit_reduced(value.scalar_value())
     order = tuple(sorted(value.free)) if indices is None else tuple(indices)
     if indices is not None and (len(set(order)) != len(order) or not all(isinstance(i, str) for i in order)):
         raise InputError(f"indices must be distinct strings, got {tuple(indices)!r}")
@@ -666,6 +666,18 @@ def _finish(value, indices, text):
         raise ParseError(f"the free indices of the expression are {index_string(sorted(value.free))}; "
                          f"indices={index_string(order)} is not a permutation of them")
     return IndexExpr(value.terms, order)
+
+
+def _unit_reduced(expr: sp.Expr) -> sp.Expr:
+    """A scalar polynomial in unit-vector components reduced modulo v.v = 1 when that makes it shorter
+    (``n_1^2+n_2^2+n_3^2`` is 1); anything else unchanged."""
+    from .tensor import canonical
+
+    units = {c for u in S.UNIT_VECTORS for c in S.VECTOR_SYMBOLS[u]}
+    if not (expr.free_symbols & units) or not expr.is_polynomial(*units):
+        return expr
+    reduced = canonical(expr)
+    return reduced if sp.count_ops(reduced) < sp.count_ops(expr) else expr
 
 
 def strip_display(text: str) -> str:

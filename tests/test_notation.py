@@ -209,6 +209,8 @@ def test_labels_and_index_lists():
 
 
 def test_unit_vector_components_sum_to_one():
+    assert parse_latex(r"n_1^2+n_2^2+n_3^2") == 1
+    assert parse_latex(r"(m_1^2+m_2^2+m_3^2) a") == sp.Symbol("a")
     same(r"n_1^2+n_2^2+n_3^2", "1")
     assert evaluate_typed(r"n_1^2+n_2^2+n_3^2").value == 1
 
