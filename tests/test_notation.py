@@ -3,9 +3,10 @@ r"""Physicists' notation read correctly: every minimal input of issue 11, with a
 Sources cited per test: J. D. Jackson, *Classical Electrodynamics*, 3rd ed. (Wiley 1999) -- (1.5) Coulomb
 field, (1.31) Laplacian of 1/r, (4.10)-(4.13) dipole potential and field; L. D. Landau & E. M. Lifshitz,
 *Theory of Elasticity*, 3rd ed., section 8 (Kelvin's point-force solution, (8.18)); the Fourier transform of the
-Coulomb and Yukawa potentials (e.g. Jackson problem 1.? / any table: int d^3q/(2pi)^3 e^{iq.x}/(q^2+m^2) =
-e^{-mr}/(4 pi r)); DLMF 10.22.43 (int_0^oo j_1(u)/u du = pi/4, checked here by quadrature); and the paper's
-own printed (A.17), J. Phys.: Condens. Matter 32, 055704 (2020).
+Coulomb potential, int d^3q/(2pi)^3 4 pi e^{iq.x}/q^2 = 1/r (the inverse of Jackson (1.31), nabla^2 (1/r) =
+-4 pi delta(x)); the Yukawa identity (nabla^2 - lambda^2) e^{-lambda r}/r = 0 at r != 0; the radial integral
+int_0^oo j_1(u)/u du = pi/4 (DLMF 10.22.43), checked here by quadrature; and the paper's own printed (A.17),
+J. Phys.: Condens. Matter 32, 055704 (2020).
 """
 
 from __future__ import annotations
