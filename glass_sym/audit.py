@@ -36,13 +36,13 @@ import sympy as sp
 
 from .audit_averages import AVERAGE_FORMS, audit_average
 from .errors import GlassSymError, InputError, ParseError
-from .indexnotation import IndexExpr
+from .indexnotation import IndexExpr, index_string
 from .structures import (decompose_index, diff_structures, differing_components, expand_alpha, pretty,
                          same_decomposition, symmetrize_index)
 from .symbols import SCALAR_SYMBOLS, c_l, c_t, q
 
 __all__ = ["STATUSES", "Finding", "audit_expressions", "audit_equation", "audit_all", "derived_value",
-           "AuditContext"]
+           "AuditContext", "known_forms", "resolve_form"]
 
 STATUSES = ("match", "match-symmetrized", "differs", "inconsistent", "not-derived", "unparsed")
 
@@ -121,18 +121,25 @@ def _rank(x) -> int:
 def _align(printed, derived, indices: Sequence[str] | None = None):
     """Printed expression with the derived form's index letters and order (positional when letters differ)."""
     if _rank(printed) != _rank(derived):
-        raise InputError(f"printed expression has rank {_rank(printed)} ({getattr(printed, 'indices', ())}), "
-                         f"the derived form rank {_rank(derived)} ({getattr(derived, 'indices', ())})")
+        raise InputError(f"printed expression has rank {_rank(printed)} (indices "
+                         f"{index_string(getattr(printed, 'indices', ()))}), the derived form rank {_rank(derived)} "
+                         f"(indices {index_string(getattr(derived, 'indices', ()))})")
     if not isinstance(printed, IndexExpr):
         return printed
     order = tuple(indices) if indices else printed.indices
     if set(order) != set(printed.indices):
-        raise InputError(f"indices {tuple(order)} are not a permutation of the free indices {printed.indices}")
+        raise InputError(f"indices {index_string(order)} are not a permutation of the free indices "
+                         f"{index_string(printed.indices)}")
     if set(printed.indices) == set(derived.indices) and not indices:
         return printed.reorder(derived.indices)
     mapping = dict(zip(order, derived.indices))
     tmp = {a: f"_{a}" for a in order}
     return IndexExpr(printed.rename(tmp).rename({f"_{a}": b for a, b in mapping.items()}).terms, derived.indices)
+
+
+def _rank0(x):
+    """A rank-0 IndexExpr (the registered ``coulomb``) as its scalar value."""
+    return x.terms.get((), sp.S.Zero) if isinstance(x, IndexExpr) and not x.indices else x
 
 
 def _expand(x):
@@ -172,6 +179,7 @@ def audit_expressions(printed, derived, *, label: str = "user", version: str = "
     ``foreign``: symbols of the printed normalization (N, m, a of a q-sum) that the derivation does not
     use; an overall factor made only of them is reported as a normalization, not as a difference.
     """
+    printed, derived = _rank0(printed), _rank0(derived)
     printed = _align(printed, derived, indices)
     rank = _rank(derived)
     pe, de = _expand(printed), _expand(derived)
@@ -225,7 +233,27 @@ def audit_expressions(printed, derived, *, label: str = "user", version: str = "
     return Finding(label, version, status, expl, details)
 
 
-def audit_equation(latex: str, against: str, indices: Sequence[str] | None = None, *,
+def known_forms() -> list[str]:
+    """Every name :func:`derived_value` knows: the registered closed forms and the engine's regulated forms."""
+    import derivations
+
+    return sorted(set(derivations.PROVIDES) | set(_ENGINE_FORMS))
+
+
+def resolve_form(name: str):
+    """The closed form ``name``; :class:`InputError` with a suggestion for an unknown or unbuilt name."""
+    from .suggest import did_you_mean
+
+    if not isinstance(name, str):
+        raise InputError(f"closed-form name must be a str, got {type(name).__name__}")
+    value = derived_value(name) if name in known_forms() else None
+    if value is None:
+        raise InputError(f"unknown closed form {name!r}{did_you_mean(name, known_forms())}; "
+                         "`glass-sym show` lists them")
+    return value
+
+
+def audit_equation(latex: str, against: str | None, indices: Sequence[str] | None = None, *,
                    label: str = "user", version: str = "user") -> Finding:
     r"""Audit a user's LaTeX right-hand side against the registered closed form ``against``.
 
@@ -236,13 +264,15 @@ def audit_equation(latex: str, against: str, indices: Sequence[str] | None = Non
 
     >>> audit_equation(r"\frac{1}{4\pi x^3}(\delta_{jl} - 3 n_j n_l)", "f2").status
     'match'
-    """
-    import derivations
 
-    value = derived_value(against)
-    if value is None:
-        known = ", ".join(sorted(set(derivations.PROVIDES) | set(_ENGINE_FORMS)))
-        raise InputError(f"--against: unknown closed form {against!r}; expected one of: {known}")
+    A whole equation ``LHS = RHS`` is audited against the form its left side names
+    (:func:`glass_sym.typed.audit_typed`, which also takes declared vectors and scalars).
+    """
+    from .typed import audit_typed, split_typed
+
+    if split_typed(latex)[0] is not None or against is None:
+        return audit_typed(latex, against, indices, label=label, version=version)
+    value = resolve_form(against)
     printed = _parse(latex, _tensors(against, derived=True))
     return audit_expressions(printed, value, label=label, version=version, against=against, indices=indices)
 

@@ -404,8 +404,11 @@ def get(name: str) -> ClosedForm:
 
         owner = derivations.PROVIDES.get(name)
         if owner is None:
+            from .suggest import did_you_mean
+
             known = ", ".join(sorted(derivations.PROVIDES))
-            raise InputError(f"unknown closed form {name!r}; registered names: {known}")
+            raise InputError(f"unknown closed form {name!r}{did_you_mean(name, derivations.PROVIDES)}; "
+                             f"registered names: {known}")
         build(owner)
     if name not in registry:
         raise DerivationError(f"derivation chain did not register {name!r}")

@@ -87,6 +87,14 @@ def _index_text(indices: Sequence[str]) -> str:
 def _vector_text(name: str) -> str:
     if name in VECTOR_LATEX:
         return VECTOR_LATEX[name]
+    if name.endswith("hat") and len(name) > 3:     # unit vectors the parser registers: phat -> \hat{p}
+        base = name[:-3]
+        primes = len(base) - len(base.rstrip("'"))
+        base = base.rstrip("'")
+        core = base if len(base) == 1 else "\\" + base
+        return r"\hat{" + core + "}" + "'" * primes
+    if len(name.rstrip("'")) == 1:                 # n', m'': further unit vectors
+        return name
     return name if len(name) == 1 else r"\mathrm{" + name + "}"
 
 

@@ -106,15 +106,29 @@ def materials() -> dict[str, Material]:
 
 
 def get_material(name: str) -> Material:
-    """The material called ``name`` (exact spelling of Table 1); :class:`InputError` lists the known names.
+    """The material called ``name``: the spelling of Table 1, or the same ignoring case and punctuation, with the
+    amorphous prefix optional (``SiO2`` and ``sio2`` are ``a-SiO2``); :class:`InputError` suggests close names.
 
     >>> get_material("BK7").rho
     2510.0
     """
     table = materials()
-    if name not in table:
-        raise InputError(f"unknown material {name!r}; known materials: {', '.join(table)}")
-    return table[name]
+    if name in table:
+        return table[name]
+    if not isinstance(name, str):
+        raise InputError(f"material name must be a str, got {type(name).__name__}")
+    # case-insensitive, punctuation ignored, and the amorphous prefix optional: 'sio2', 'SiO2', 'a-sio2', 'se'
+    key = _fold(name)
+    hits = [m for m in table if _fold(m) == key or _fold(m) == "a" + key]
+    if len(hits) == 1:
+        return table[hits[0]]
+    from .suggest import did_you_mean
+
+    raise InputError(f"unknown material {name!r}; known materials: {', '.join(table)}{did_you_mean(name, table)}")
+
+
+def _fold(name: str) -> str:
+    return "".join(c for c in name.lower() if c.isalnum())
 
 
 @functools.lru_cache(maxsize=1)

@@ -47,6 +47,13 @@ _UNIT_NAMES = frozenset(s.name for u in UNIT_VECTORS for s in VECTOR_SYMBOLS[u])
 _ALL_SYMBOLS = frozenset(s for v in VECTOR_SYMBOLS.values() for s in v) | frozenset(SCALAR_SYMBOLS.values())
 
 
+def _unit_relations() -> list:
+    """v1^2+v2^2+v3^2-1 for every unit vector, including those registered later (``symbols.register_vector``)."""
+    if len(UNIT_VECTORS) == len(_UNIT_RELATIONS):
+        return _UNIT_RELATIONS
+    return [(VECTOR_SYMBOLS[u], sum(s**2 for s in VECTOR_SYMBOLS[u]) - 1) for u in UNIT_VECTORS]
+
+
 def canonical(expr) -> sp.Expr:
     """Canonical form of a scalar expression modulo |v| = 1 for the unit vectors n, m, qhat.
 
@@ -68,7 +75,7 @@ def canonical(expr) -> sp.Expr:
     if fast is not None:
         return fast
     num, den = expr.as_numer_denom()
-    present = [(comps, rel) for comps, rel in _UNIT_RELATIONS if syms & set(comps)]
+    present = [(comps, rel) for comps, rel in _unit_relations() if syms & set(comps)]
     if not present:
         return sp.cancel(num / den) if den != 1 else sp.expand(num)
     # lex order on the components sorted by name, as in the fast path, so both give the same normal form; the
@@ -79,6 +86,10 @@ def canonical(expr) -> sp.Expr:
         sp.Poly(num, *gens)
     except sp.PolynomialError:  # unit components inside non-polynomial functions: fall back to cancel
         num, den = sp.fraction(sp.cancel(sp.together(expr)))
+        try:
+            sp.Poly(num, *gens)
+        except sp.PolynomialError:   # e.g. a phase exp(i q r qhat.n): no reduction inside the function
+            return sp.expand(sp.cancel(num / den))
     _, rem = sp.reduced(sp.expand(num), [rel for _, rel in present], *gens, order="lex")
     if rem == 0:
         return sp.S.Zero

@@ -190,9 +190,12 @@ def test_cli_user_equation(capsys):
     assert rec["status"] == "match" and rec["label"] == "user"
 
 
-def test_cli_finding_is_not_an_error(capsys):
-    assert main(["audit", "--latex", A18.replace("- 15 n_i", "+ 15 n_i"), "--against", "lambda_tilde"]) == 0
-    assert "differs" in capsys.readouterr().out
+def test_cli_single_comparison_that_differs_exits_1(capsys):
+    """A single comparison exits 1 when it differs (docs/audit.md: 0 equal, 1 differs, 2 bad input); the
+    finding is still printed, and it is not an error message."""
+    assert main(["audit", "--latex", A18.replace("- 15 n_i", "+ 15 n_i"), "--against", "lambda_tilde"]) == 1
+    out = capsys.readouterr()
+    assert "differs" in out.out and out.err == ""
 
 
 @pytest.mark.parametrize("argv", [

@@ -52,7 +52,10 @@ def resolve_names(names: list[str]) -> list[str]:
         return table
     bad = [n for n in names if n not in table and n != "all"]
     if bad:
-        raise InputError(f"unknown derivation {bad[0]!r}; expected one of: all, {', '.join(table)}")
+        from ..suggest import did_you_mean
+
+        raise InputError(f"unknown derivation {bad[0]!r}{did_you_mean(bad[0], table + ['all'])}; expected one of: "
+                         f"all, {', '.join(table)}")
     if "all" in names:
         return table
     return list(dict.fromkeys(names))
