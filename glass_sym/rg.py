@@ -312,7 +312,9 @@ def _run(x0: np.ndarray, M_l: np.ndarray, M_t: np.ndarray, K: np.ndarray, N0: in
         with np.errstate(divide="ignore", invalid="ignore"):
             r = np.abs(inc) / np.abs(x)
         rel[n - 1] = np.where(active, r, np.nan)
-        broke = active & ~(r <= max_step)
+        # a step beyond max_step, or one that would make Im chi~ non-positive or non-finite, leaves (4.1)
+        with np.errstate(invalid="ignore", over="ignore"):
+            broke = active & (~(r <= max_step) | ~(x + inc > 0) | ~np.isfinite(x + inc))
         bad[broke] = n
         alive &= ~broke
         x = np.where(active & alive, x + inc, x)
@@ -482,6 +484,9 @@ def _check_inputs(f, T, Omega_c, ratio0, tol, max_step, frozen_tol, N0):
                           ("tol", tol, ""), ("max_step", max_step, ""), ("frozen_tol", frozen_tol, "")):
         if not (math.isfinite(v) and v > 0):
             raise InputError(f"{name} must be finite and > 0{(' ' + unit) if unit else ''}; got {v!r}")
+    if max_step > 1:
+        raise InputError(f"max_step must be <= 1 (a relative change of Im chi~ per step; (4.1) is a perturbative "
+                         f"recursion, a step of more than 100 % is outside it); got {max_step!r}")
     omega = 2.0 * math.pi * f
     if Omega_c <= omega:
         raise InputError(f"Omega_c must be > omega = 2 pi f = {omega!r} rad/s; got {Omega_c!r} rad/s")
@@ -510,6 +515,9 @@ def flow(material, *, f: float = 1e6, T: float = 1.0, L1: float = 5e-9, N0: int 
     st = strength(mat, n0M2=n0M2, C0=C0)
     R_l, R_t = 2 * math.pi * mat.c_l / omega, 2 * math.pi * mat.c_t / omega
     steps_l, steps_t = steps_to(R_l, L1, N0), steps_to(R_t, L1, N0)
+    if min(steps_l, steps_t) < 1:
+        raise InputError(f"L1 = {L1!r} m leaves the {'t' if steps_t < 1 else 'l'} channel with no step before "
+                         f"R_t = {R_t:.3g} m (N0 = {N0}): L1 must be <= R_t/N0 = {R_t / N0:.3g} m")
     coef = coefficients(mat.c_l, mat.c_t, mat.rho) if coef is None else coef
     if K is None:
         kv = float(k_ratio(omega, T, Omega_c, form=form, part=part))

@@ -46,48 +46,80 @@ def batch_flows(res: rg.FlowResult, C0s: Sequence[float], coef: Optional[rg.Coef
     return {"gamma_ratio_R": np.where(ok, gamma, np.nan), "perturbative": ok, "max_step_relative_change": maxrel}
 
 
+def _dist(res: rg.FlowResult, C0s, coef) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(distance of gamma_l/gamma_t at R from c_l/c_t, perturbative flag, gamma ratio) over ``C0s``."""
+    b = batch_flows(res, C0s, coef)
+    with np.errstate(invalid="ignore"):
+        dist = np.abs(b["gamma_ratio_R"] / (res.c_l / res.c_t) - 1.0)
+    ok = b["perturbative"] & np.isfinite(dist)
+    return np.where(ok, dist, np.nan), ok, b["gamma_ratio_R"]
+
+
+def _edge(res, coef, target, inside: float, outside: float) -> float:
+    """Bisection (in log C0, 60 halvings) for the edge between a C0 that meets the target and one that does not."""
+    for _ in range(60):
+        mid = math.sqrt(inside * outside)
+        d, ok, _ = _dist(res, [mid], coef)
+        if ok[0] and d[0] <= target:
+            inside = mid
+        else:
+            outside = mid
+    return inside
+
+
 def strength_for_target(res: rg.FlowResult, target: float, *, grid: Optional[np.ndarray] = None,
                         coef: Optional[rg.Coefficients] = None) -> dict:
-    """The smallest C0 (and n0 M^2 in Pa where rho is known) for which gamma_l/gamma_t at R is within
-    ``target`` (relative) of c_l/c_t with every step within max_step; or a statement that none on the grid
-    (C0 from 1e-9 to 10) does, with the closest perturbative approach."""
+    """The window of C0 (and n0 M^2 in Pa where rho is known) for which gamma_l/gamma_t at R is within ``target``
+    (relative) of c_l/c_t with every step within max_step; or a statement that none does, with the closest
+    perturbative approach.
+
+    C0 is scanned on a logarithmic grid from 1e-9 to 10 (401 points), refined around the four best local
+    minima of the distance (two levels of 201 points between neighbours), and the edges of the first window
+    are located by bisection.  The ratio need not be monotonic in C0: a window has a lower and an upper edge.
+    """
     vr = res.c_l / res.c_t
     if res.K_l > 0 or res.K_t > 0:
         return {"C0": None, "n0M2_Pa": None,
                 "statement": "none: K > 0, Im chi~ grows along the flow and (4.1) has no fixed point"}
-    grid = np.logspace(-9, 1, 401) if grid is None else np.asarray(grid, dtype=float)
-    b = batch_flows(res, grid, coef)
-    dist = np.abs(b["gamma_ratio_R"] / vr - 1.0)
-    good = b["perturbative"] & (dist <= target)
+    pts = np.logspace(-9, 1, 401) if grid is None else np.asarray(grid, dtype=float)
+    for _ in range(2):  # refine around the best local minima
+        dist, ok, _ = _dist(res, pts, coef)
+        finite = np.where(ok, dist, np.inf)
+        minima = [i for i in range(len(pts)) if ok[i] and (i == 0 or finite[i] <= finite[i - 1])
+                  and (i == len(pts) - 1 or finite[i] <= finite[i + 1])]
+        extra = [np.logspace(math.log10(pts[max(i - 1, 0)]), math.log10(pts[min(i + 1, len(pts) - 1)]), 201)
+                 for i in sorted(minima, key=lambda i: finite[i])[:4]]
+        pts = np.unique(np.concatenate([pts, *extra])) if extra else pts
+    dist, ok, gamma = _dist(res, pts, coef)
+    good = ok & (dist <= target)
     limit = res.flow_limit_ratio
     if not good.any():
-        ok = b["perturbative"] & np.isfinite(dist)
         if not ok.any():
-            return {"C0": None, "n0M2_Pa": None, "statement": "none: no C0 on the grid gives a perturbative flow"}
-        i = int(np.nanargmin(np.where(ok, dist, np.nan)))
-        return {"C0": None, "n0M2_Pa": None, "closest_C0": float(grid[i]),
-                "closest_gamma_ratio_R": float(b["gamma_ratio_R"][i]), "closest_distance": float(dist[i]),
+            return {"C0": None, "n0M2_Pa": None, "statement": "none: no C0 tried gives a perturbative flow"}
+        i = int(np.nanargmin(dist))
+        return {"C0": None, "n0M2_Pa": None, "closest_C0": float(pts[i]),
+                "closest_gamma_ratio_R": float(gamma[i]), "closest_distance": float(dist[i]),
                 "statement": (f"none: with every step within max_step = {res.max_step:g} the closest approach is "
-                              f"gamma_l/gamma_t = {b['gamma_ratio_R'][i]:.6g} ({dist[i]:.3%} from c_l/c_t = "
-                              f"{vr:.6g}) at C0 = {grid[i]:.3g}; the flow's own limit (c_l/c_t) sqrt(n_t/n_l) = "
+                              f"gamma_l/gamma_t = {gamma[i]:.6g} ({dist[i]:.3%} from c_l/c_t = "
+                              f"{vr:.6g}) at C0 = {pts[i]:.4g}; the flow's own limit (c_l/c_t) sqrt(n_t/n_l) = "
                               f"{limit:.6g} is {abs(limit / vr - 1):.3%} from c_l/c_t")}
     j = int(np.argmax(good))
-    lo, hi = (grid[j - 1], grid[j]) if j > 0 else (grid[0], grid[0])
-    for _ in range(60 if j > 0 else 0):
-        mid = math.sqrt(lo * hi)
-        bm = batch_flows(res, [mid], coef)
-        if bm["perturbative"][0] and abs(bm["gamma_ratio_R"][0] / vr - 1.0) <= target:
-            hi = mid
-        else:
-            lo = mid
-    bh = batch_flows(res, [hi], coef)
+    k = j
+    while k + 1 < len(pts) and good[k + 1]:
+        k += 1
+    lo = _edge(res, coef, target, pts[j], pts[j - 1]) if j > 0 else float(pts[j])
+    open_top = k == len(pts) - 1
+    hi = float(pts[k]) if open_top else _edge(res, coef, target, pts[k], pts[k + 1])
+    more = bool(good[k + 1:].any())
+    d_lo, _, g_lo = _dist(res, [lo], coef)
     mod = res.rho * res.c_l ** 2 if not res.rho_note.startswith("rho cancels") else None
-    return {"C0": float(hi), "n0M2_Pa": None if mod is None else float(hi * mod),
-            "gamma_ratio_R": float(bh["gamma_ratio_R"][0]),
-            "max_step_relative_change": float(bh["max_step_relative_change"][0]),
-            "statement": (f"C0 = n0M^2/(rho c_l^2) >= {hi:.4g} ({hi / res.C0:.3g} times the input) brings "
-                          f"gamma_l/gamma_t within {target:.0%} of c_l/c_t with every step within "
-                          f"max_step = {res.max_step:g}")}
+    window = (f"C0 = n0M^2/(rho c_l^2) from {lo:.4g} to {hi:.4g}" + (" (the largest C0 tried)" if open_top else "")
+              + f" ({lo / res.C0:.3g} to {hi / res.C0:.3g} times the input)")
+    return {"C0": float(lo), "C0_upper": float(hi), "n0M2_Pa": None if mod is None else float(lo * mod),
+            "n0M2_Pa_upper": None if mod is None else float(hi * mod),
+            "gamma_ratio_R": float(g_lo[0]), "more_windows": more,
+            "statement": (f"{window} brings gamma_l/gamma_t within {target:.0%} of c_l/c_t with every step within "
+                          f"max_step = {res.max_step:g}" + ("; further windows at larger C0" if more else ""))}
 
 
 def referee_numbers(res: rg.FlowResult, targets: Sequence[float] = TARGETS,

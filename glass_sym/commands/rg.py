@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
         from ..sections.rg import plot_figure1, plot_flow
 
         plot_figure1(args.plot)
-        plot_flow(args.plot, names=names if len(names) <= 6 else names[:6], **kw, C0=args.C0, n0M2=args.n0M2)
+        plot_flow(args.plot, names=names, **kw, C0=args.C0, n0M2=args.n0M2)
     if args.json:
         print(json.dumps(records, indent=2, sort_keys=False))
         return 0

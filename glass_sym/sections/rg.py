@@ -177,12 +177,13 @@ def plot_flow(outdir: pathlib.Path, names: Sequence[str] = FLOW_MATERIALS, part:
     ax1.set_ylabel(r"relative change of Im$\tilde\chi_\alpha$: Im$\tilde\chi(L)$/Im$\tilde\chi(L_1)-1$ (%)")
     ax1.set_title("l step 2 ln N0 |K| (pi/4) C0/(1+e^-y) does not depend on the material:\n"
                   "l curves of materials with the same C0 coincide", fontsize=7)
-    ax1.legend(fontsize=6, ncol=2)
+    ax1.legend(fontsize=6, ncol=2, loc="upper left", bbox_to_anchor=(0.0, -0.14), borderaxespad=0.0)
     ax2.set_xlabel("block size L (m)")
     ax2.set_ylabel(r"$\gamma_l/\gamma_t=\sqrt{{\rm Im}\tilde\chi_l/{\rm Im}\tilde\chi_t}$")
     ax2.legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
     fig.suptitle(f"RG flow (4.1): f = {first.f:g} Hz, T = {first.T:g} K, Re chi~ by Kramers-Kronig ({first.form}), "
-                 f"part = {part}, Omega_c = {first.Omega_c:g} rad/s, L1 = {first.L1:g} m, N0 = {first.N0}", fontsize=9)
+                 f"part = {part}" + (f", Omega_c = {first.Omega_c:g} rad/s" if part != "thermal" else "")
+                 + f", L1 = {first.L1:g} m, N0 = {first.N0}", fontsize=9)
     fig.tight_layout()
     try:
         return _save(fig, outdir, stem or f"rg_flow_{part}")
