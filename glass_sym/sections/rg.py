@@ -117,7 +117,7 @@ def plot_figure1(outdir: pathlib.Path) -> list[str]:
     files = []
     for stem, fit_id, outlier, title in (
             ("figure1_journal", "jpcm2020-9", "PMMA",
-             "Journal Figure 1 as printed: 9 materials (PMMA excluded)"),
+             "Journal Figure 1 as printed: 9 materials in the fit, PMMA shown as the outlier"),
             ("figure1_preprint", "preprint-10-fig1", None,
              "Preprint FIG. 1 as printed: 10 materials (As2S3, PMMA, PS excluded)")):
         f = stated[fit_id]
@@ -159,7 +159,8 @@ def plot_flow(outdir: pathlib.Path, names: Sequence[str] = FLOW_MATERIALS, part:
     from .. import rg
 
     plt = _pyplot()
-    fig, (ax1, ax2) = plt.subplots(1, 2, figsize=(11, 4.4))
+    many = len(names) > 6
+    fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(13 if many else 11, 11 if many else 8))
     first = None
     for i, name in enumerate(names):
         res = rg.flow(name, part=part, **kw)
@@ -175,12 +176,14 @@ def plot_flow(outdir: pathlib.Path, names: Sequence[str] = FLOW_MATERIALS, part:
                         label=f"{name}: limit (c_l/c_t)sqrt(n_t/n_l) = {res.flow_limit_ratio:.3f}")
     ax1.set_xlabel("block size L (m)")
     ax1.set_ylabel(r"relative change of Im$\tilde\chi_\alpha$: Im$\tilde\chi(L)$/Im$\tilde\chi(L_1)-1$ (%)")
-    ax1.set_title("l step 2 ln N0 |K| (pi/4) C0/(1+e^-y) does not depend on the material:\n"
-                  "l curves of materials with the same C0 coincide", fontsize=7)
-    ax1.legend(fontsize=6, ncol=2, loc="upper left", bbox_to_anchor=(0.0, -0.14), borderaxespad=0.0)
+    ax1.set_title("relative change of Im chi~ per channel (l solid, t dashed); the l step depends only on C0, so "
+                  "the l curves of materials sharing a-SiO2's C0 coincide", fontsize=8)
+    ax1.legend(fontsize=6, ncol=2 if many else 1, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
     ax2.set_xlabel("block size L (m)")
     ax2.set_ylabel(r"$\gamma_l/\gamma_t=\sqrt{{\rm Im}\tilde\chi_l/{\rm Im}\tilde\chi_t}$")
-    ax2.legend(fontsize=6, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
+    ax2.set_title("gamma_l/gamma_t along the flow, with c_l/c_t (dotted) and the flow's own limit (dash-dot)",
+                  fontsize=8)
+    ax2.legend(fontsize=6, ncol=2 if many else 1, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
     fig.suptitle(f"RG flow (4.1): f = {first.f:g} Hz, T = {first.T:g} K, Re chi~ by Kramers-Kronig ({first.form}), "
                  f"part = {part}" + (f", Omega_c = {first.Omega_c:g} rad/s" if part != "thermal" else "")
                  + f", L1 = {first.L1:g} m, N0 = {first.N0}", fontsize=9)
