@@ -39,7 +39,6 @@ __all__ = [
     "lambda_q",
     "explicit_transverse_basis",
     "check_completeness",
-    "check_mode_sum_explicit",
     "check_lambda_q_explicit",
     "check_u0",
     "check_block_split",
@@ -324,41 +323,3 @@ def check_block_split(value: sp.MatrixBase, blocks: int = 3):
         mine = V.xreplace({S1: Ss[s_], S2: Ss[t_], ph1: phs[s_], ph2: phs[t_]})
         out.append(sp.simplify((pair - mine).rewrite(sp.exp)))
     return out
-
-
-def check_mode_sum_explicit(convention: str = "symmetric"):
-    """Explicit-component cross-check of the transverse mode sum with the explicit basis vectors.
-
-    With s = q1^2 + q2^2 and Q = q^2 (so |t1|^2 = s, |t2|^2 = s Q), the explicit sum over t1, t2 of
-    B_ij B_kl / (|t|^2 q^2) is compared exactly with the projector result of :func:`mode_sum` at
-    qhat = q/|q|, both multiplied by s Q^2 so that the comparison is between polynomials (sparse polynomial
-    arithmetic over QQ).  Returns a Comparison.
-    """
-    import itertools
-
-    from .tensor import Comparison
-
-    ring, q1, q2, q3 = sp.ring("q1,q2,q3", sp.QQ)
-    qv = (q1, q2, q3)
-    t1, t2 = explicit_transverse_basis(qv)
-    qq = q1**2 + q2**2 + q3**2
-    s_ = q1**2 + q2**2
-
-    def B(e, i, j):
-        return qv[j] * e[i] + qv[i] * e[j] if convention == "symmetric" else 2 * qv[j] * e[i]
-
-    _, tra = mode_sum(convention)
-    projected = tra.to_tensor()
-    residual = {}
-    for idx, c in zip(itertools.product(range(3), repeat=4), projected.components):
-        i, j, k, l = idx
-        explicit = B(t1, i, j) * B(t1, k, l) * qq + B(t2, i, j) * B(t2, k, l)
-        hom = ring.zero
-        if c != 0:
-            for exps, coeff in sp.Poly(c, *QHAT).terms():  # s Q^2 c(qhat = q/|q|), degrees 2 and 4
-                mono = qv[0] ** exps[0] * qv[1] ** exps[1] * qv[2] ** exps[2]
-                hom += sp.QQ(int(coeff.p), int(coeff.q)) * mono * qq ** ((4 - sum(exps)) // 2)
-        d = explicit - s_ * hom
-        if d:
-            residual[idx] = d.as_expr()
-    return Comparison(not residual, residual)

@@ -178,39 +178,6 @@ def _check_n0(N0) -> None:
         raise InputError(f"N0 must be an integer >= 2 (N0^3 blocks form a super block); got {N0!r}")
 
 
-def iterate_map(x0, b, steps: int, *, stop_at_breakdown: bool = True) -> np.ndarray:
-    """Iterate x_{n+1} = x_n + b x_n^2 (the one-channel form of (4.1), b = 2 ln N0 a K) ``steps`` times.
-
-    Returns x_1 .. x_{steps+1}.  With ``stop_at_breakdown`` the iteration stops (NaN afterwards) when
-    |b x_n| >= 1: the increment is then as large as the value itself and the perturbative step (which assumed
-    Delta Im chi~ << Im chi~) no longer holds.
-
-    >>> [round(float(v), 6) for v in iterate_map(0.5, -1.0, 2)]
-    [0.5, 0.25, 0.1875]
-    """
-    out = np.full(steps + 1, np.nan)
-    x = float(x0)
-    out[0] = x
-    for n in range(1, steps + 1):
-        if stop_at_breakdown and abs(b * x) >= 1.0:
-            break
-        x = x + b * x * x
-        out[n] = x
-    return out
-
-
-def closed_form_43(x1: float, b_sum: float) -> float:
-    """(4.3) with signed K: 1/x_R = 1/x_1 - sum_n 2 ln N0 a K_n (= 1/x_1 + ... |K_n| for K < 0).
-
-    Returns inf when the right-hand side is <= 0 (the continuum flow blows up before R when K > 0).
-
-    >>> closed_form_43(0.5, -2.0)
-    0.25
-    """
-    inv = 1.0 / x1 - b_sum
-    return math.inf if inv <= 0 else 1.0 / inv
-
-
 def fixed_point_ratio(coef: Coefficients, K_l: float, K_t: float) -> Optional[float]:
     """gamma_l/gamma_t at the fixed point, sqrt(a_t |K_t| / (a_l |K_l|)) ((4.4)-(4.6)); None unless K_l, K_t < 0.
 
