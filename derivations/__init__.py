@@ -29,8 +29,12 @@ PROVIDES = {
     "lambda_tilde_jl_2": "appendix-a",
     "delta_lambda_x": "appendix-b",
     "delta_lambda_tilde": "appendix-b",
+    "b5_angular_averages": "appendix-b",
     "absorption_coefficient_l": "appendix-c",
     "absorption_coefficient_t": "appendix-c",
+    "absorption_coefficient_total_l": "appendix-c",
+    "absorption_coefficient_total_t": "appendix-c",
     "mu": "appendix-d",
     "delta_mu": "appendix-d",
+    "d6_angular_averages": "appendix-d",
 }

@@ -11,8 +11,9 @@ by an independent route:
 * (B.3)  Delta tilde Lambda = r m.grad tilde Lambda(n), checked against the tangent-vector route
          n -> n + t (m - cos(theta) n) applied to tilde Lambda, and its symmetries;
 * (B.5)  the angular averages of the squared kernel for a longitudinal and a transverse plane wave
-         (procedure and assumptions: docs/appendices_bcd.md), checked by a second, rotated frame and by the
-         Gaussian-integral sphere average; the comparison with the printed numbers is recorded in the notes.
+         (procedure and assumptions: docs/appendices_bcd.md), checked by an independent route (explicit Cartesian derivatives of Lambda(x) along Ahat) and the
+         Gaussian-integral sphere average; registered as ``b5_angular_averages``.  Their comparison with the
+         printed brackets is an audit finding (``glass-sym audit``, record jpcm2020 (B.5)).
 """
 
 from __future__ import annotations
@@ -20,27 +21,17 @@ from __future__ import annotations
 import sympy as sp
 
 from glass_sym import absorption
-from glass_sym.derivation import Derivation, get
+from glass_sym.derivation import Derivation, Note, get
 from glass_sym.displacement import DELTA_X, cos_theta, explicit_first_order_change, first_order_change
+from glass_sym.mutation import PAIR_SYMMETRIES, as_tensor, break_pair_symmetries, break_trace
 from glass_sym.symbols import M, N, alpha, c_t, r, rho
-from glass_sym.papers import find_equation
-from glass_sym.parse import parse_latex
 from glass_sym.tensor import Tensor, compare
 
 NAME = "appendix-b"
 TITLE = "Appendix B: Delta Lambda under a relative displacement and the (B.5) angular averages"
-PROVIDES = ("delta_lambda_x", "delta_lambda_tilde")
+PROVIDES = ("delta_lambda_x", "delta_lambda_tilde", "b5_angular_averages")
 
 IJKL = ("i", "j", "k", "l")
-
-def printed_b5() -> dict:
-    """The brackets printed in journal (B.5), read from the transcription (glass_sym/papers/jpcm2020.toml).
-
-    dE_alpha^(2)/dt is proportional to [const(alpha) + x_coeff(alpha) x(omega)], x = Im chi_l/Im chi_t - 2.
-    """
-    return {pol: {part: parse_latex(find_equation("B.5", "jpcm2020", defines=f"b5_bracket_{pol}", part=part).latex)
-                  for part in ("const", "x")} for pol in ("l", "t")}
-
 
 def _tangent_route(lt: Tensor) -> Tensor:
     """r m.grad of a function of n only: d/dt f(n + t (m - (m.n) n)) at t = 0, explicit components."""
@@ -50,22 +41,24 @@ def _tangent_route(lt: Tensor) -> Tensor:
     return lt.map(lambda c: sp.expand(sp.diff(sp.sympify(c).subs(moved, simultaneous=True), t).subs(t, 0)))
 
 
-def _b5_notes(results: dict) -> str:
-    lines = []
-    for pol, res in results.items():
-        printed = printed_b5()[pol]
-        rel0 = absorption.relate_polynomials(res.s0, printed["const"])
-        rel1 = absorption.relate_polynomials(res.s1, printed["x"])
-        lines.append(f"{pol}: engine s0 = {sp.sstr(res.s0)}, s1 = {sp.sstr(res.s1)}, s2 = {sp.sstr(res.s2)}; "
-                     f"printed [{sp.sstr(printed['const'])}] + [{sp.sstr(printed['x'])}] x.")
-        for what, rel in (("const", rel0), ("x", rel1)):
-            if rel is None:
-                lines.append(f"  {what}: no relation printed = c * engine(g alpha) exists: not reproduced")
-            else:
-                c, g = rel
-                kind = "reproduced up to the factor c" if g == 1 else "reproduced only with alpha -> g alpha"
-                lines.append(f"  {what}: printed = c * engine(g * alpha) with c = {c}, g = {g} ({kind})")
-    return "\n".join(lines)
+def _b5_explicit(pol: str, lx_t: Tensor) -> tuple:
+    """(s0, s1, s2) of (B.5) by a route that shares no code with :func:`glass_sym.absorption.b5_kernel`.
+
+    D_ijkl = -8 pi rho c_t^2 r^3 Delta Lambda/(i k A) with Delta Lambda = Delta_x (Ahat.grad) Lambda(x) and
+    Delta_x = i k A r (khat.n): the Cartesian derivative of every explicit component of Lambda(x) along Ahat
+    (khat = e_3; Ahat = e_3 for l, e_1 for t), then <D.D>, <D_iikl D_jjkl>, <(D_iikk)^2> with every monomial
+    averaged by the Gamma-function formula.
+    """
+    khat = (0, 0, 1)
+    a = khat if pol == "l" else (1, 0, 0)
+    grad = explicit_first_order_change(lx_t, direction=a)
+    kn = sum(k * n for k, n in zip(khat, N))
+    d = grad.map(lambda c: sp.expand(sp.cancel(-8 * sp.pi * rho * c_t**2 * r**4 * kn * c)))
+    tr = [sum(d[i, i, k, l] for i in range(3)) for k in range(3) for l in range(3)]
+    trace = sum(d[i, i, k, k] for i in range(3) for k in range(3))
+    avg = absorption.sphere_average_gaussian_of
+    return (sp.factor(avg(sum(c**2 for c in d.components))), sp.factor(avg(sum(c**2 for c in tr))),
+            sp.factor(avg(trace**2)))
 
 
 def build() -> Derivation:
@@ -80,7 +73,7 @@ def build() -> Derivation:
            lhs=r"\Delta\Lambda_{ijkl}^{(ss')}", value=dlx,
            how="registered Lambda(x) with n_a = x_a/r, d/dx_p by the chain rule on radial functions "
                "(IndexExpr.diff), x = r n, p contracted with Delta_x m (n_p m_p = cos theta written out)",
-           check=lambda: compare(dlx.to_tensor(), dlx_explicit),
+           check=lambda v: compare(as_tensor(v), dlx_explicit),
            check_text="every explicit component of Lambda(x) differentiated along x + t m in Cartesian form "
                       "(SymPy d/dt at t = 0), all 81 components",
            register="delta_lambda_x")
@@ -88,51 +81,55 @@ def build() -> Derivation:
     # ---------------------------------------------------------------- (B.2) printed variables, (B.3)
     ct = cos_theta()
     dlt = (dlx * (-8 * sp.pi * rho * c_t**2 * r**4 / DELTA_X) + lt * (3 * ct)).map_coefficients(sp.expand)
-    leftover = {s for c in dlt.coefficients() for s in c.free_symbols} - {alpha, *M, *N}
     dlt_t = dlt.to_tensor()
+    tangent = _tangent_route(lt.to_tensor())
+
+    def leftover(v) -> list:
+        """Components' symbols other than alpha, m, n (r, rho, c_t, Delta_x must have cancelled)."""
+        return sorted({s.name for c in as_tensor(v).components for s in sp.sympify(c).free_symbols}
+                      - {s.name for s in (alpha, *M, *N)})
+
     d.step("B.3", "delta_lambda_tilde",
            "Delta tilde Lambda defined by Delta Lambda = -(Delta tilde Lambda - 3 tilde Lambda cos theta) "
            "Delta_x/(8 pi rho c_t^2 |x|^4)",
            lhs=r"\Delta\tilde\Lambda_{ijkl}^{(ss')}", value=dlt,
            how="-8 pi rho c_t^2 r^4 Delta Lambda/Delta_x + 3 cos(theta) tilde Lambda; free of r, rho, c_t, Delta_x",
-           check=lambda: [not leftover, compare(dlt_t, _tangent_route(lt.to_tensor()))],
+           check=lambda v: [not leftover(v), compare(as_tensor(v), tangent)],
            check_text="equals r m.grad tilde Lambda(n) computed by the tangent-vector route "
                       "d/dt tilde Lambda(n + t (m - cos(theta) n)) at t = 0, all 81 components; no r, rho, c_t "
                       "left",
            register="delta_lambda_tilde",
-           notes="Registered value: the braces of (B.3) (= x/Delta x times the preprint's (2.17) braces ... "
-                 "Delta x/x). The overall factor -1/(8 pi rho c_t^2) of Delta Lambda is not printed in (B.2).")
+           notes=(Note("remark", "Registered value: the braces of (B.3) (= x/Delta x times the preprint's (2.17) "
+                                 "braces ... Delta x/x)."),
+                  Note("audit", "The overall factor -1/(8 pi rho c_t^2) of Delta Lambda, which (B.2) does not print, "
+                                "is an audit finding", "jpcm2020:B.2")))
+    perms = tuple(perm for perm, _ in PAIR_SYMMETRIES.values())
     d.step(None, "delta_lambda_tilde_symmetries", "Delta tilde Lambda_ijkl = Delta tilde Lambda_jikl = "
            "Delta tilde Lambda_ijlk = Delta tilde Lambda_klij",
-           lhs=r"\Delta\tilde\Lambda_{jikl}", value=dlt, how="index swaps",
-           check=lambda: [compare(dlt_t.permute((1, 0, 2, 3)), dlt_t), compare(dlt_t.permute((0, 1, 3, 2)), dlt_t),
-                          compare(dlt_t.permute((2, 3, 0, 1)), dlt_t)],
-           check_text="81 components for each swap")
+           lhs=r"\Delta\tilde\Lambda_{jikl}", value=dlt, how="index swaps", kind="property", of="delta_lambda_tilde",
+           check=lambda v: [compare(as_tensor(v).permute(p), as_tensor(v)) for p in perms],
+           breakers=break_pair_symmetries(), check_text="81 components for each swap")
     d.step(None, "delta_lambda_tilde_trace", "Double trace Delta tilde Lambda_iikk = 0 (so no x^2 term in (B.5))",
            lhs=r"\Delta\tilde\Lambda_{iikk}", value=dlt_t.contract(0, 1).contract(0, 1)[()],
-           how="explicit double trace",
-           check=lambda: dlt_t.contract(0, 1).contract(0, 1)[()],
+           how="explicit double trace", kind="property", of="delta_lambda_tilde",
+           check=lambda v: as_tensor(v).contract(0, 1).contract(0, 1)[()], breakers=break_trace,
            check_text="canonical form 0")
 
     # ---------------------------------------------------------------- (B.5) angular averages
     results = {pol: absorption.b5_angular(pol, dlt, lt) for pol in absorption.POLARIZATIONS}
-    rotated = {pol: absorption.b5_angular(pol, dlt, lt, frame="rotated", with_full=False) for pol in absorption.POLARIZATIONS}
+    explicit = {pol: _b5_explicit(pol, lx.to_tensor()) for pol in absorption.POLARIZATIONS}
 
-    def check_b5():
+    def check_b5(v):
         out = []
-        for pol in absorption.POLARIZATIONS:
-            a, b = results[pol], rotated[pol]
-            out += [sp.expand(a.s0 - b.s0), sp.expand(a.s1 - b.s1), sp.expand(a.s2 - b.s2)]
+        for row, pol in enumerate(absorption.POLARIZATIONS):
+            s0, s1, s2 = v[row, 0], v[row, 1], v[row, 2]
+            out += [sp.expand(s0 - explicit[pol][0]), sp.expand(s1 - explicit[pol][1]),
+                    sp.expand(s2 - explicit[pol][2])]
             x = absorption.chi_l / absorption.chi_t - 2
-            out.append(sp.simplify(a.full - absorption.chi_t**2 * (4 * a.s0 + 4 * x * a.s1 + x**2 * a.s2)))
-        kern = absorption.b5_kernel("t", dlt, lt)
-        mons = set()
-        for c in kern.components[:9]:
-            mons |= set(absorption.monomials(sp.expand(c**2)))
-        out += [absorption.sphere_average_gaussian(k) - absorption._monomial_average(k) for k in sorted(mons)]
+            out.append(sp.simplify(results[pol].full - absorption.chi_t**2 * (4 * s0 + 4 * x * s1 + x**2 * s2)))
         return out
 
-    value = sp.Matrix([[results[p].s0, results[p].s1, results[p].s2] for p in absorption.POLARIZATIONS])
+    value = sp.ImmutableMatrix([[results[p].s0, results[p].s1, results[p].s2] for p in absorption.POLARIZATIONS])
     d.step("B.5", "b5_angular_averages",
            "(B.5) reconstructed: <D.D>, <D_iikl D_jjkl>, <(D_iikk)^2> for l (row 1) and t (row 2) waves",
            lhs=r"\langle s_0, s_1, s_2\rangle_{l,t}", value=value,
@@ -141,8 +138,11 @@ def build() -> Derivation:
                "-8 pi rho c_t^2 r^3 Delta Lambda/(i k A); isotropic chi contracted on the pairs: "
                "D chi chi D = chi_t^2 (4 s0 + 4 x s1 + x^2 s2), x = chi_l/chi_t - 2; exact sphere averages",
            check=check_b5,
-           check_text="same s0, s1, s2 in a rotated frame (khat = (1,2,2)/3, Ahat_t = (2,1,-2)/3); the direct "
-                      "8-index contraction with chi equals chi_t^2 (4 s0 + 4 x s1 + x^2 s2); monomial "
-                      "averages equal the Gaussian-integral route",
-           notes=_b5_notes(results))
+           check_text="independent route: D = -8 pi rho c_t^2 r^4 (khat.n) (Ahat.grad) Lambda(x) from Cartesian "
+                      "derivatives of the explicit Lambda(x) components along Ahat (no Delta tilde Lambda, no "
+                      "(B.2) variables), its sphere averages by the Gaussian-integral formula; and the direct "
+                      "8-index contraction with chi equals chi_t^2 (4 s0 + 4 x s1 + x^2 s2)",
+           register="b5_angular_averages",
+           notes=(Note("assumption", "plane wave with m = Ahat and isotropic chi; procedure in docs/appendices_bcd.md"),
+                  Note("audit", "compared with the printed brackets of (B.5) by the audit", "jpcm2020:B.5")))
     return d

@@ -23,6 +23,8 @@ _EXPORTS = {
     "index_latex": "latex", "write_tex": "latex", "compile_pdf": "latex",
     "parse_latex": "parse",
     "audit_all": "audit", "audit_equation": "audit",
+    "audit_typed": "typed", "compare_typed": "typed", "evaluate_typed": "typed",
+    "numeric_function": "numeric", "to_array": "numeric", "audit_paper": "user_paper",
     "GlassSymError": "errors", "InputError": "errors", "ParseError": "errors",
 }
 

@@ -12,6 +12,7 @@ contraction).  The calculus constructs (``\int``, ``\partial``, ``\lim``) are re
 
 from __future__ import annotations
 
+import contextvars
 import re
 from dataclasses import dataclass, field
 
@@ -63,9 +64,16 @@ _ROMAN = {"mathrm", "text", "textrm", "operatorname", "mathit", "mathsf", "rm"}
 _SKIPPED_ARG = {"tag", "label", "begin", "end"}
 _UNSUPPORTED = {"sum", "iint", "oint", "prod", "nabla", "mathcal", "stackrel",
                 "langle", "rangle", "to", "rightarrow", "approx", "sim", "leq", "geq", "neq", "ll", "gg"}
-#: letters that are vectors when they carry an index subscript ('k' is read as the wave vector 'q')
-_VECTOR_LETTERS = {"n": "n", "m": "m", "x": "x", "q": "q", "e": "e", "k": "q"}
-_VECTOR_LETTERS.update({k: k for k in S.VECTOR_SYMBOLS if len(k) == 1})
+#: letters with a fixed vector meaning: n, m unit vectors; x, r the position x = r n (x_i = r n_i); q, k the wave
+#: vector q = q qhat (q_i = q qhat_i); e the polarization.  Any other Latin letter carrying an index is a vector
+#: too (p_i = p phat_i, the bare letter p being its magnitude): see docs/parse.md, "Vectors and labels"
+_VECTOR_LETTERS = {"n": "n", "m": "m", "x": "x", "r": "x", "q": "q", "e": "e", "k": "q"}
+#: vectors that depend on the integration / differentiation variable: their contractions with other vectors
+#: stay in index form until an \int or \partial has acted (see _contract and _settle)
+_FIELD_VECTORS = frozenset({"n", "qhat", "x", "q"})
+#: subscripts read as labels, not index lists, on a symbol that is not a known tensor (E_{int}, T_{max})
+LABEL_WORDS = frozenset("""int ext eff tot max min crit el ph th exp dip ren bare sat res rel loc av avg ref tr
+in out kin pot vac obs ttls abs rms""".split())
 #: block labels: x_s, x'_s, x_{s'}, x_u ... are positions of elementary blocks, not components
 _BLOCK_LABELS = ("s", "u")
 #: cos(theta_{ss'}) is the cosine of the angle between Delta x_{ss'} and x_s - x'_s, i.e. m.n (preprint (2.17))
@@ -323,6 +331,8 @@ class _Tens:
         return not self.free
 
     def scalar_value(self) -> sp.Expr:
+        if not self.free and any(self.terms.keys() - {()}):
+            return _settle(self).terms.get((), sp.S.Zero)      # contractions kept in index form: now explicit
         return self.terms.get((), sp.S.Zero)
 
 
@@ -394,11 +404,86 @@ def _contract(factors: list, pos: int) -> tuple[sp.Expr, tuple]:
             vecs.setdefault(f[2], []).append(f)
     for a, fs in vecs.items():
         if len(fs) == 2:
-            u, v = S.VECTOR_SYMBOLS[fs[0][1]], S.VECTOR_SYMBOLS[fs[1][1]]
-            coeff *= sum(u[c] * v[c] for c in range(3))
-            factors = [f for f in factors if f not in fs]
+            u, v = fs[0][1], fs[1][1]
+            if u == v and u in S.UNIT_VECTORS:
+                pass                            # n_a n_a = 1
+            elif u in _FIELD_VECTORS or v in _FIELD_VECTORS:
+                continue                        # p_a n_a, m_a qhat_a: kept for \int / \partial (see _settle)
+            else:
+                coeff *= _dot_value(u, v)      # neither depends on x or q: safe as a symbol in display mode
+            factors = [f for f in factors if f not in fs or f[2] != a]
     out = tuple(sorted(("d", *sorted(f[1:])) if f[0] == "d" else f for f in factors))
     return coeff, out
+
+
+#: when set (a dict), dot products that are safe to keep whole are written as symbols ``(u.v)`` and recorded
+#: here as symbol -> explicit value: a display mode used by glass_sym.typed.evaluate_typed
+DOT_SYMBOLS: contextvars.ContextVar = contextvars.ContextVar("glass_sym_dot_symbols", default=None)
+
+
+def _dot_value(u: str, v: str, symbolic: bool = True) -> sp.Expr:
+    """u . v of two named vectors: 1 for a unit vector with itself, else the explicit sum of products, or in
+    the display mode of :data:`DOT_SYMBOLS` the symbol ``(u.v)``."""
+    explicit = _dot({u: 1}, {v: 1})
+    table = DOT_SYMBOLS.get()
+    if table is None or not symbolic or explicit == 1:
+        return explicit
+    a, b = sorted((u, v))
+    sym = sp.Symbol(f"({a}.{b})")
+    table[sym] = explicit
+    return sym
+
+
+def _pairs_of(mono: tuple) -> list[str]:
+    """Indices carried by two vector factors of one monomial (contractions kept in index form)."""
+    seen: dict[str, int] = {}
+    for f in mono:
+        if f[0] == "v":
+            seen[f[2]] = seen.get(f[2], 0) + 1
+    return sorted(a for a, k in seen.items() if k == 2)
+
+
+def _settle(t: "_Tens", symbolic: bool = False) -> "_Tens":
+    """Write every contraction kept in index form (p_a n_a) explicitly, as a dot product of components
+    (``symbolic``: as a symbol in the display mode of :data:`DOT_SYMBOLS`, once no operator acts any more)."""
+    terms: dict = {}
+    for m, c in t.terms.items():
+        pairs = _pairs_of(m)
+        for a in pairs:
+            u, v = [f[1] for f in m if f[0] == "v" and f[2] == a]
+            c = c * _dot_value(u, v, symbolic)
+        key = tuple(f for f in m if not (f[0] == "v" and f[2] in pairs))
+        terms[key] = terms.get(key, sp.S.Zero) + c
+    return _Tens({m: c for m, c in terms.items() if c != 0}, t.free, t.dummies)
+
+
+def _dot_tens(u: dict, v: dict, dummy: str) -> "_Tens":
+    """u . v for resolved vectors (name -> coefficient); a pair with a field vector stays in index form."""
+    terms: dict = {}
+    for a, ca in u.items():
+        for b, cb in v.items():
+            if (a in _FIELD_VECTORS or b in _FIELD_VECTORS) and not (a == b and a in S.UNIT_VECTORS):
+                key = tuple(sorted((("v", a, dummy), ("v", b, dummy))))
+            else:
+                key = ()
+                ca = ca * _dot_value(a, b)
+            terms[key] = terms.get(key, sp.S.Zero) + ca * cb
+    terms = {m: c for m, c in terms.items() if c != 0}
+    return _Tens(terms, frozenset(), frozenset({dummy}) if any(terms) else frozenset())
+
+
+def _contract_renamed(t: "_Tens", mapping: dict, pos: int) -> "_Tens":
+    """Rename indices of every monomial by ``mapping`` and contract the repeated ones (traces, pairs)."""
+    terms: dict = {}
+    for m, c in t.terms.items():
+        fs = [("d", mapping.get(f[1], f[1]), mapping.get(f[2], f[2])) if f[0] == "d" else
+              ("v", f[1], mapping.get(f[2], f[2])) for f in m]
+        k, mono = _contract(fs, pos)
+        terms[mono] = terms.get(mono, sp.S.Zero) + c * k
+    mapped = [mapping.get(x, x) for x in sorted(t.free)]
+    free = frozenset(a for a in mapped if mapped.count(a) == 1)
+    dummies = frozenset(mapping.get(d, d) for d in t.dummies) | frozenset(a for a in mapped if mapped.count(a) == 2)
+    return _Tens({m: c for m, c in terms.items() if c != 0}, free, dummies - free)
 
 
 def _mul(x: _Tens, y: _Tens, pos: int) -> _Tens:

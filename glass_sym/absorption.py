@@ -35,6 +35,7 @@ from .symbols import M, N, QHAT, alpha, c_l, c_t
 from .tensor import Tensor, canonical
 
 __all__ = [
+    "sphere_average_gaussian_of",
     "chi_l", "chi_t", "omega", "Omega", "POLARIZATIONS",
     "KKKernel", "kramers_kronig_kernel",
     "isotropic_chi", "plane_wave", "strain", "absorption_contraction", "absorption_coefficient",
@@ -210,6 +211,17 @@ def sphere_average_of_products(left: Sequence, right: Sequence, vector: Sequence
     return sp.expand(sum((c * _monomial_average(tuple(k)) for k, c in total.terms()), sp.S.Zero))
 
 
+def sphere_average_gaussian_of(expr: sp.Expr, vector: Sequence = N) -> sp.Expr:
+    """<expr> over the unit sphere with every monomial averaged by :func:`sphere_average_gaussian` (the Gamma
+    function route; independent of :func:`sphere_average`).
+
+    >>> sphere_average_gaussian_of(N[0]**2 + N[1]**2 * N[2]**2)
+    2/5
+    """
+    return sp.expand(sum((c * sphere_average_gaussian(k) for k, c in monomials(expr, vector).items()), sp.S.Zero))
+
+
+@functools.lru_cache(maxsize=None)
 def sphere_average_gaussian(exps: tuple[int, int, int]) -> sp.Expr:
     """<n1^a n2^b n3^c> from the Gaussian integral: prod Gamma((a_i+1)/2) / (2 pi Gamma((a+b+c+3)/2)).
 

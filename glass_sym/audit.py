@@ -34,14 +34,15 @@ from typing import Any
 
 import sympy as sp
 
+from .audit_averages import AVERAGE_FORMS, audit_average
 from .errors import GlassSymError, InputError, ParseError
-from .indexnotation import IndexExpr
+from .indexnotation import IndexExpr, index_string
 from .structures import (decompose_index, diff_structures, differing_components, expand_alpha, pretty,
                          same_decomposition, symmetrize_index)
 from .symbols import SCALAR_SYMBOLS, c_l, c_t, q
 
 __all__ = ["STATUSES", "Finding", "audit_expressions", "audit_equation", "audit_all", "derived_value",
-           "AuditContext"]
+           "AuditContext", "known_forms", "resolve_form"]
 
 STATUSES = ("match", "match-symmetrized", "differs", "inconsistent", "not-derived", "unparsed")
 
@@ -120,18 +121,25 @@ def _rank(x) -> int:
 def _align(printed, derived, indices: Sequence[str] | None = None):
     """Printed expression with the derived form's index letters and order (positional when letters differ)."""
     if _rank(printed) != _rank(derived):
-        raise InputError(f"printed expression has rank {_rank(printed)} ({getattr(printed, 'indices', ())}), "
-                         f"the derived form rank {_rank(derived)} ({getattr(derived, 'indices', ())})")
+        raise InputError(f"printed expression has rank {_rank(printed)} (indices "
+                         f"{index_string(getattr(printed, 'indices', ()))}), the derived form rank {_rank(derived)} "
+                         f"(indices {index_string(getattr(derived, 'indices', ()))})")
     if not isinstance(printed, IndexExpr):
         return printed
     order = tuple(indices) if indices else printed.indices
     if set(order) != set(printed.indices):
-        raise InputError(f"indices {tuple(order)} are not a permutation of the free indices {printed.indices}")
+        raise InputError(f"indices {index_string(order)} are not a permutation of the free indices "
+                         f"{index_string(printed.indices)}")
     if set(printed.indices) == set(derived.indices) and not indices:
         return printed.reorder(derived.indices)
     mapping = dict(zip(order, derived.indices))
     tmp = {a: f"_{a}" for a in order}
     return IndexExpr(printed.rename(tmp).rename({f"_{a}": b for a, b in mapping.items()}).terms, derived.indices)
+
+
+def _rank0(x):
+    """A rank-0 IndexExpr (the registered ``coulomb``) as its scalar value."""
+    return x.terms.get((), sp.S.Zero) if isinstance(x, IndexExpr) and not x.indices else x
 
 
 def _expand(x):
@@ -171,6 +179,7 @@ def audit_expressions(printed, derived, *, label: str = "user", version: str = "
     ``foreign``: symbols of the printed normalization (N, m, a of a q-sum) that the derivation does not
     use; an overall factor made only of them is reported as a normalization, not as a difference.
     """
+    printed, derived = _rank0(printed), _rank0(derived)
     printed = _align(printed, derived, indices)
     rank = _rank(derived)
     pe, de = _expand(printed), _expand(derived)
@@ -224,7 +233,27 @@ def audit_expressions(printed, derived, *, label: str = "user", version: str = "
     return Finding(label, version, status, expl, details)
 
 
-def audit_equation(latex: str, against: str, indices: Sequence[str] | None = None, *,
+def known_forms() -> list[str]:
+    """Every name :func:`derived_value` knows: the registered closed forms and the engine's regulated forms."""
+    import derivations
+
+    return sorted(set(derivations.PROVIDES) | set(_ENGINE_FORMS))
+
+
+def resolve_form(name: str):
+    """The closed form ``name``; :class:`InputError` with a suggestion for an unknown or unbuilt name."""
+    from .suggest import did_you_mean
+
+    if not isinstance(name, str):
+        raise InputError(f"closed-form name must be a str, got {type(name).__name__}")
+    value = derived_value(name) if name in known_forms() else None
+    if value is None:
+        raise InputError(f"unknown closed form {name!r}{did_you_mean(name, known_forms())}; "
+                         "`glass-sym show` lists them")
+    return value
+
+
+def audit_equation(latex: str, against: str | None, indices: Sequence[str] | None = None, *,
                    label: str = "user", version: str = "user") -> Finding:
     r"""Audit a user's LaTeX right-hand side against the registered closed form ``against``.
 
@@ -235,13 +264,15 @@ def audit_equation(latex: str, against: str, indices: Sequence[str] | None = Non
 
     >>> audit_equation(r"\frac{1}{4\pi x^3}(\delta_{jl} - 3 n_j n_l)", "f2").status
     'match'
-    """
-    import derivations
 
-    value = derived_value(against)
-    if value is None:
-        known = ", ".join(sorted(set(derivations.PROVIDES) | set(_ENGINE_FORMS)))
-        raise InputError(f"--against: unknown closed form {against!r}; expected one of: {known}")
+    A whole equation ``LHS = RHS`` is audited against the form its left side names
+    (:func:`glass_sym.typed.audit_typed`, which also takes declared vectors and scalars).
+    """
+    from .typed import audit_typed, split_typed
+
+    if split_typed(latex)[0] is not None or against is None:
+        return audit_typed(latex, against, indices, label=label, version=version)
+    value = resolve_form(against)
     printed = _parse(latex, _tensors(against, derived=True))
     return audit_expressions(printed, value, label=label, version=version, against=against, indices=indices)
 
@@ -282,7 +313,9 @@ def audit_all(versions: Sequence[str] | None = None, *, claims: bool = True, fit
         out.extend(ctx.audit_version(v, claims=claims))
     if fits:
         out.extend(_audit_fits(versions))
-    return out
+    from .audit_numeric import merge_records  # computed records for sections 2-4, (C.24), (C.25) (issue 12)
+
+    return merge_records(out, versions)
 
 
 class AuditContext:
@@ -361,15 +394,14 @@ class AuditContext:
 
     def audit_printed(self, e, eqs, relations=()) -> Finding:
         base = {"check": "derived", "defines": e.defines, "part": e.part, "source_line": e.source_line}
+        if e.defines in AVERAGE_FORMS:  # printed numbers of (B.5), (D.6) against the derived averages
+            averages = self.derived(AVERAGE_FORMS[e.defines])
+            if averages is not None:
+                return audit_average(e, eqs, averages, Finding)
         against = _against(e)
         derived = self.derived(against)
         if derived is None:
-            where = _compared_in_steps(e.label)
-            text = f"no registered closed form for {against!r}"
-            if where:
-                text += "; the printed numbers are compared in derivation step " + where
-            return Finding(e.label, e.version, "not-derived", text + ("" if where else " yet"),
-                           {**base, "compared_in": where} if where else base)
+            return Finding(e.label, e.version, "not-derived", f"no registered closed form for {against!r} yet", base)
         try:
             printed = self.printed(e, derived_refs=True, equations=eqs)
         except ParseError as exc:
@@ -482,8 +514,10 @@ class AuditContext:
         fc, fs = comp.overall_factor, sym.overall_factor
         details["factor_componentwise"] = None if fc is None else pretty(fc)
         details["factor_symmetrized"] = None if fs is None else pretty(fs)
-        details["structures"] = comp.rows
-        details["structures_symmetrized"] = sym.rows
+        # diff_structures names its sides printed/derived; here the first side is ours (derived), the second
+        # the printed Joffrin-Levelut form: relabel the columns so that they say which is which
+        details["structures"] = _ours_theirs(comp.rows)
+        details["structures_symmetrized"] = _ours_theirs(sym.rows)
         if c.factor is None:
             n_ours = len(decompose_index(ours))
             n_theirs = len(decompose_index(theirs))
@@ -518,6 +552,12 @@ class AuditContext:
 
 
 # ------------------------------------------------------------------------------- helpers
+def _ours_theirs(rows: list[dict]) -> list[dict]:
+    """Structure rows of a claim comparison with the columns ``ours`` (derived) and ``theirs`` (printed)."""
+    names = {"printed": "ours", "derived": "theirs"}
+    return [{names.get(k, k): v for k, v in row.items()} for row in rows]
+
+
 def _tag(e) -> str:
     return f"({e.label})" + (f"[{e.part}]" if e.part else "")
 
@@ -689,17 +729,3 @@ def _audit_fits(versions=None) -> list[Finding]:
             out.append(Finding("Table 1", f["version"], "differs" if f["flag"] else "match",
                                f"fit {f['id']}: {f['explanation']}", details))
     return out
-
-
-def _compared_in_steps(label: str) -> str:
-    """'chain/step (first line of its notes)' for derivation steps that carry this paper label and recorded a
-    comparison in their notes, or ''."""
-    from .derivation import build, chains
-
-    hits = []
-    for name in chains():
-        for st in build(name).steps:
-            if st.label == label and st.notes and not st.notes.startswith("{"):
-                text = " ".join(st.notes.split())
-                hits.append(f"{name}/{st.name} ({text[:400]}{'...' if len(text) > 400 else ''})")
-    return "; ".join(hits)

@@ -26,6 +26,8 @@ COMMANDS = {
     "lattice": "lattice",
     "rg": "rg",
     "bench": "bench",
+    "eval": "eval_cmd",
+    "show": "show",
 }
 
 
@@ -49,8 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"glass-sym {__version__}")
     parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    parser._glass_subparsers = {}      # name -> subparser, so that unknown options show the subcommand's usage
     for name, mod in _available().items():
         p = sub.add_parser(name, help=mod.HELP, description=mod.HELP)
+        parser._glass_subparsers[name] = p
         p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks of errors")
         mod.add_arguments(p)
         p.set_defaults(_run=mod.run)
@@ -60,7 +64,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:      # an unknown option: the usage of the subcommand it was given to, not the top-level one
+        target = parser._glass_subparsers.get(getattr(args, "command", None) or "", parser)
+        target.error(f"unrecognized arguments: {' '.join(extra)}")
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
         return 2

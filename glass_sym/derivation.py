@@ -4,6 +4,19 @@ A :class:`Derivation` is an ordered list of :class:`Step` records.  A step holds
 ``"A.17"``; ``None`` for the engine's own intermediate steps), a short machine name, the statement as a SymPy
 object, how it was obtained, what independent check was run, whether that check passed and its residual.
 
+Every step has a *kind*:
+
+* ``"check"``: its check is a function of the step's own value, ``check(value)``, computed by a route that
+  shares nothing with the one that produced the value (an explicit basis, Cartesian differentiation, a
+  differential equation the value must solve ...);
+* ``"property"``: it certifies a property (a symmetry, parity, rotation covariance, a trace, an x-independent
+  divergence) of the value of an earlier step ``of``; ``check(value_of)`` decides the property and
+  ``breakers(value_of)`` builds values that violate exactly that property;
+* ``"definition"``: it only introduces notation (rare); it says why in ``why`` and carries no check.
+
+The check callables stay attached to the step (not to its JSON record), so that the mutation test
+(:mod:`glass_sym.mutation`) can re-run each check on mutants of the value it certifies.
+
 Closed forms are registered by name (``f1``, ``lambda_tilde`` ...) and carry their derivation record
 (:class:`ClosedForm`).  Derivation chains live in the ``derivations`` package; :func:`get` builds the chain
 that provides a name on first use (memoized), so consumers never rebuild what exists.
@@ -11,9 +24,9 @@ that provides a name on first use (memoized), so consumers never rebuild what ex
 >>> import sympy as sp
 >>> d = Derivation("demo", "A demo")
 >>> s = d.step("x.1", "two", "one plus one", lhs="t", value=sp.Integer(1) + 1,
-...            how="addition", check=lambda: sp.Integer(2) - 2, check_text="2 - 2 = 0")
->>> s.verified, s.residual
-(True, '0')
+...            how="addition", check=lambda v: v - 2, check_text="value - 2 = 0")
+>>> s.kind, s.verified, s.residual
+('check', True, '0')
 """
 
 from __future__ import annotations
@@ -31,9 +44,37 @@ from .errors import CacheError, DerivationError, GlassSymError, InputError
 from .records import STEP_FIELDS
 
 __all__ = [
-    "STEP_FIELDS",
-    "Step", "Derivation", "ClosedForm", "registry", "get", "build", "chains", "residual_of",
+    "STEP_FIELDS", "STEP_KINDS", "NOTE_KINDS",
+    "Note", "Step", "Derivation", "ClosedForm", "registry", "get", "build", "rebuild", "chains", "residual_of",
 ]
+
+
+#: the three kinds of step (see the module docstring)
+STEP_KINDS = ("check", "property", "definition")
+#: kinds of a step note: an assumption of the derivation, a pointer to the audit finding that compares the
+#: step's value with a printed form, or a remark
+NOTE_KINDS = ("assumption", "audit", "remark")
+
+
+@dataclass(frozen=True)
+class Note:
+    """A typed note on a step: ``kind`` in :data:`NOTE_KINDS`, ``text`` in words, ``ref`` (for ``"audit"``
+    notes: the audit record, ``"<version>:<label>"``, that holds the comparison with the printed form)."""
+
+    kind: str
+    text: str
+    ref: str | None = None
+
+    def __post_init__(self):
+        if self.kind not in NOTE_KINDS:
+            raise DerivationError(f"note kind must be one of {', '.join(NOTE_KINDS)}, got {self.kind!r}")
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "ref": self.ref, "text": self.text}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Note":
+        return cls(str(d["kind"]), str(d["text"]), None if d.get("ref") is None else str(d["ref"]))
 
 
 def residual_of(result: Any) -> tuple[bool, str]:
@@ -78,8 +119,14 @@ class Step:
     check_text: str
     verified: bool
     residual: str
-    notes: str = ""
+    notes: tuple[Note, ...] = ()
     record: dict | None = None  # the stored JSON record, for steps loaded from the cache
+    kind: str = "check"  # one of STEP_KINDS
+    of: str | None = None  # property steps: name of the step whose value is certified
+    why: str = ""  # definitions: why nothing is checked
+    check: Callable[[Any], Any] | None = field(default=None, repr=False, compare=False)
+    breakers: Callable[[Any], list] | None = field(default=None, repr=False, compare=False)
+    certified: Any = field(default=None, repr=False, compare=False)  # the value the check ran on
 
     @property
     def statement(self) -> sp.Basic:
@@ -116,7 +163,10 @@ class Step:
             "check": self.check_text,
             "verified": bool(self.verified),
             "residual": self.residual,
-            "notes": self.notes,
+            "notes": [n.as_dict() for n in self.notes],
+            "kind": self.kind,
+            "of": self.of,
+            "why": self.why,
         }
 
     def _repr_latex_(self) -> str:
@@ -152,25 +202,74 @@ class Derivation:
         lhs: str,
         value: Any,
         how: str,
-        check: Callable[[], Any] | None,
+        check: Callable[[Any], Any] | None,
         check_text: str,
+        kind: str = "check",
+        of: str | None = None,
+        breakers: Callable[[Any], list] | None = None,
+        why: str = "",
         register: str | None = None,
-        notes: str = "",
+        notes: tuple[Note, ...] | list[Note] = (),
     ) -> Step:
-        """Record a step; run its check now.  ``register`` names the closed form it provides."""
-        if check is None:
+        """Record a step and run its check now.
+
+        Parameters
+        ----------
+        check : callable or None
+            ``kind="check"``: called with ``value``; ``kind="property"``: called with the value of step
+            ``of``.  Returns what :func:`residual_of` accepts (zero residual = verified).  ``None`` only for
+            a definition.
+        kind : {"check", "property", "definition"}
+        of : str, optional
+            Property steps: the name of an earlier step of this chain whose value the property is about.
+        breakers : callable, optional
+            Property steps (required): ``breakers(value_of) -> [(description, mutant), ...]``, values that
+            violate exactly the property (used by the mutation test).
+        why : str
+            Definitions (required): why the step introduces notation only.
+        register : str, optional
+            Name of the closed form the step provides.
+
+        Raises
+        ------
+        DerivationError
+            for an inconsistent step specification (unknown kind, a property without ``of`` or breakers, a
+            definition with a check or without ``why``, a duplicate step name).
+        """
+        if kind not in STEP_KINDS:
+            raise DerivationError(f"step {name!r}: kind must be one of {', '.join(STEP_KINDS)}, got {kind!r}")
+        if any(s.name == name for s in self.steps):
+            raise DerivationError(f"step {name!r} appears twice in chain {self.name!r}")
+        certified = value
+        if kind == "definition":
+            if check is not None or not why:
+                raise DerivationError(f"definition {name!r} must have no check and must say why (why=...)")
             verified, residual = True, "0"
-            check_text = check_text or "definition (nothing to check)"
+            check_text = check_text or "definition (nothing to check): " + why
         else:
+            if check is None:
+                raise DerivationError(f"{kind} step {name!r} needs a check")
+            if kind == "property":
+                if of is None or breakers is None:
+                    raise DerivationError(f"property step {name!r} needs of= (the step it is about) and breakers=")
+                certified = self.step_named(of).value
             try:
-                verified, residual = residual_of(check())
+                verified, residual = residual_of(check(certified))
             except Exception as exc:  # a check that crashes is a failed check, recorded as such
                 verified, residual = False, f"check raised {type(exc).__name__}: {exc}"
-        s = Step(label, name, title, lhs, value, how, check_text, verified, residual, notes)
+        s = Step(label, name, title, lhs, value, how, check_text, verified, residual, tuple(notes), kind=kind,
+                 of=of, why=why, check=check, breakers=breakers, certified=certified)
         self.steps.append(s)
         if register:
             self.closed_forms[register] = ClosedForm(register, value, self.name, s, title)
         return s
+
+    def step_named(self, name: str) -> Step:
+        """The step called ``name`` (raises DerivationError if there is none)."""
+        for s in self.steps:
+            if s.name == name:
+                return s
+        raise DerivationError(f"chain {self.name!r} has no step {name!r}")
 
     @property
     def ok(self) -> bool:
@@ -237,6 +336,30 @@ def build(name: str, use_cache: bool | None = None) -> Derivation:
     return d
 
 
+def rebuild(name: str) -> Derivation:
+    """Build the chain ``name`` afresh in this process, bypassing the cache and the per-process memo.
+
+    The result keeps its check callables (what :mod:`glass_sym.mutation` re-runs); it is not stored in the
+    cache, and registers its closed forms only if the chain was not built in this process yet.  Closed forms of
+    other chains it reads come from :func:`get` as usual.
+
+    Raises
+    ------
+    InputError
+        for an unknown chain name.
+    """
+    table = chains()
+    if name not in table:
+        raise InputError(f"unknown derivation {name!r}; expected one of: {', '.join(table)}")
+    d = importlib.import_module(table[name]).build()
+    if not isinstance(d, Derivation):
+        raise DerivationError(f"{table[name]}.build() did not return a Derivation")
+    if name not in _BUILT:  # later chains reading this one through get() need not build it again
+        _BUILT[name] = d
+        registry.update(d.closed_forms)
+    return d
+
+
 def _to_payload(d: Derivation) -> dict:
     from .serialize import value_to_json
 
@@ -262,13 +385,14 @@ def _from_payload(payload: dict) -> Derivation:
         for rec in payload["steps"]:
             cf_name = owner.get(rec["name"])
             s = Step(rec["label"], rec["name"], rec["title"], rec.get("lhs", ""), values.get(cf_name), rec.get("how", ""),
-                     rec.get("check", ""), bool(rec["verified"]), str(rec["residual"]), rec.get("notes", ""),
-                     record=dict(rec))
+                     rec.get("check", ""), bool(rec["verified"]), str(rec["residual"]),
+                     tuple(Note.from_dict(n) for n in rec.get("notes", [])), record=dict(rec),
+                     kind=str(rec.get("kind", "check")), of=rec.get("of"), why=str(rec.get("why", "")))
             d.steps.append(s)
             if cf_name:
                 d.closed_forms[cf_name] = ClosedForm(cf_name, values[cf_name], d.name, s,
                                                      payload["closed_forms"][cf_name].get("description", ""))
-    except (KeyError, TypeError) as exc:
+    except (KeyError, TypeError, AttributeError, DerivationError) as exc:
         raise CacheError(f"malformed cache payload: {exc}") from None
     return d
 
@@ -280,8 +404,11 @@ def get(name: str) -> ClosedForm:
 
         owner = derivations.PROVIDES.get(name)
         if owner is None:
+            from .suggest import did_you_mean
+
             known = ", ".join(sorted(derivations.PROVIDES))
-            raise InputError(f"unknown closed form {name!r}; registered names: {known}")
+            raise InputError(f"unknown closed form {name!r}{did_you_mean(name, derivations.PROVIDES)}; "
+                             f"registered names: {known}")
         build(owner)
     if name not in registry:
         raise DerivationError(f"derivation chain did not register {name!r}")

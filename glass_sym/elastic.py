@@ -21,6 +21,7 @@ completeness relation sum_t e_t,a e_t,b = delta_ab - qhat_a qhat_b (A.5); w_mu =
 from __future__ import annotations
 
 import functools
+import itertools
 from dataclasses import dataclass
 
 import sympy as sp
@@ -38,7 +39,9 @@ __all__ = [
     "lambda_q",
     "explicit_transverse_basis",
     "check_completeness",
-    "check_mode_sum_explicit",
+    "check_lambda_q_explicit",
+    "check_u0",
+    "check_block_split",
     "mode_coefficient_to_alpha",
 ]
 
@@ -48,6 +51,9 @@ IDX = ("i", "j", "k", "l")
 u, ubar = sp.symbols("u ubar")  # u_mu(q) and its conjugate, independent variables
 a, abar = sp.symbols("a abar")  # coefficient of the linear coupling and its conjugate
 mass, omega, Nblocks = sp.symbols("m omega N", positive=True)
+# two-block problem: S_s = B:T^(s) and phases phi_s = q.x_s (real)
+S1, S2 = sp.symbols("S1 S2", real=True)
+ph1, ph2 = sp.symbols("phi1 phi2", real=True)
 
 
 @dataclass(frozen=True)
@@ -107,8 +113,6 @@ def two_block_split() -> BlockSplit:
     >>> bs.residual
     0
     """
-    S1, S2 = sp.symbols("S1 S2", real=True)
-    ph1, ph2 = sp.symbols("phi1 phi2", real=True)
     cs = complete_square()
     a_val = sp.I / (4 * sp.sqrt(Nblocks)) * (S1 * sp.exp(sp.I * ph1) + S2 * sp.exp(sp.I * ph2))
     abar_val = sp.conjugate(a_val)
@@ -154,12 +158,7 @@ def mode_sum(convention: str = "symmetric") -> tuple[IndexExpr, IndexExpr]:
     BB = B1 * B2  # indices i j k l, two factors of e
     longitudinal = BB.substitute_vector("e", "qhat").reorder(IDX)
     transverse = BB.replace_pairs("e", projector).reorder(IDX)
-    return _unit_reduce(longitudinal), _unit_reduce(transverse)
-
-
-def _unit_reduce(e: IndexExpr) -> IndexExpr:
-    """Remove qhat_a qhat_a pairs produced by substitution (none for distinct free indices): identity here."""
-    return e
+    return longitudinal, transverse
 
 
 @functools.lru_cache(maxsize=None)
@@ -193,11 +192,32 @@ def explicit_transverse_basis(qv=Q):
     return t1, t2
 
 
-def check_completeness():
-    """Check (A.5) for the explicit basis: orthogonality and sum_t e_a e_b = delta_ab - q_a q_b/q^2.
+def _homogenize(c: sp.Expr, degree: int, ring, qv, qq):
+    """c(qhat) with qhat = q/|q|, times |q|^degree, as a polynomial in q (ring element), or None if c is not a
+    polynomial over QQ in qhat (and alpha, when the ring has it) of even degree steps up to ``degree``."""
+    gens = list(QHAT) + ([alpha] if len(ring.gens) > 3 else [])
+    try:
+        poly = sp.Poly(sp.expand(c), *gens, domain=sp.QQ)
+    except (sp.PolynomialError, sp.polys.polyerrors.CoercionFailed):
+        return None
+    out = ring.zero
+    for exps, coeff in poly.terms():
+        d = sum(exps[:3])
+        if d > degree or (degree - d) % 2:
+            return None
+        mono = qv[0] ** exps[0] * qv[1] ** exps[1] * qv[2] ** exps[2] * qq ** ((degree - d) // 2)
+        if len(exps) > 3:
+            mono = mono * ring.gens[3] ** exps[3]
+        out += sp.QQ(int(coeff.p), int(coeff.q)) * mono
+    return out
 
-    With s = |t1|^2 and |t2|^2 = s Q (Q = q^2), completeness multiplied by s Q is the polynomial identity
-    t1_a t1_b Q + t2_a t2_b = (delta_ab Q - q_a q_b) s, checked exactly in a sparse polynomial ring.
+
+def check_completeness(value: IndexExpr):
+    """Check (A.5) on ``value`` (the claimed sum_t e_ta e_tb, indices a b) with an explicit transverse basis.
+
+    The basis t1, t2 of :func:`explicit_transverse_basis` is checked orthogonal (to q and to each other); then
+    s Q value_ab(qhat = q/|q|) must equal t1_a t1_b Q + t2_a t2_b (s = |t1|^2, Q = q^2, |t2|^2 = s Q), a
+    polynomial identity decided exactly in a sparse ring over QQ.  Returns [dot products..., Comparison].
     """
     from .tensor import Comparison
 
@@ -207,27 +227,31 @@ def check_completeness():
     Qr, s_ = q1**2 + q2**2 + q3**2, q1**2 + q2**2
     dots = [sum(x * y for x, y in zip(a_, b_)) for a_, b_ in ((t1, qv), (t2, qv), (t1, t2))]
     residual = {}
-    for a_ in range(3):
-        for b_ in range(3):
-            d = t1[a_] * t1[b_] * Qr + t2[a_] * t2[b_] - ((Qr if a_ == b_ else 0) - qv[a_] * qv[b_]) * s_
-            if d:
-                residual[(a_, b_)] = d.as_expr()
+    t = value.to_tensor()
+    if t.rank != 2:
+        return [Comparison(False, {(): f"rank {t.rank}, expected 2"})]
+    for (a_, b_), c in t.items():
+        hom = _homogenize(c, 2, ring, qv, Qr)
+        if hom is None:
+            residual[(a_, b_)] = c
+            continue
+        d = t1[a_] * t1[b_] * Qr + t2[a_] * t2[b_] - s_ * hom
+        if d:
+            residual[(a_, b_)] = d.as_expr()
     return [x.as_expr() for x in dots] + [Comparison(not residual, residual)]
 
 
-def check_mode_sum_explicit(convention: str = "symmetric"):
-    """Explicit-component cross-check of the transverse mode sum with the explicit basis vectors.
+def check_lambda_q_explicit(value: IndexExpr, convention: str = "symmetric"):
+    """Check a claimed Lambda_ijkl(q) (A.11) against the mode sum over explicit polarization vectors.
 
-    With s = q1^2 + q2^2 and Q = q^2 (so |t1|^2 = s, |t2|^2 = s Q), the explicit sum over t1, t2 of
-    B_ij B_kl / (|t|^2 q^2) is compared exactly with the projector result of :func:`mode_sum` at
-    qhat = q/|q|, both multiplied by s Q^2 so that the comparison is between polynomials (sparse polynomial
-    arithmetic over QQ).  Returns a Comparison.
+    -8 rho c_t^2 Lambda(q) = (1 - alpha) B^l B^l + sum_t B^t B^t with e_l = qhat and e_t = t/|t| for the
+    explicit basis t1, t2 (no projector, no index calculus).  Multiplied by s Q^2 both sides are polynomials
+    in q and alpha, compared exactly in a sparse ring over QQ; a component that is not such a polynomial
+    (a stray rho, c_t or c_l) is a residual.  Returns a Comparison over the 81 components.
     """
-    import itertools
-
     from .tensor import Comparison
 
-    ring, q1, q2, q3 = sp.ring("q1,q2,q3", sp.QQ)
+    ring, q1, q2, q3, al = sp.ring("q1,q2,q3,alpha", sp.QQ)
     qv = (q1, q2, q3)
     t1, t2 = explicit_transverse_basis(qv)
     qq = q1**2 + q2**2 + q3**2
@@ -236,18 +260,66 @@ def check_mode_sum_explicit(convention: str = "symmetric"):
     def B(e, i, j):
         return qv[j] * e[i] + qv[i] * e[j] if convention == "symmetric" else 2 * qv[j] * e[i]
 
-    _, tra = mode_sum(convention)
-    projected = tra.to_tensor()
+    t = value.to_tensor()
+    if t.rank != 4:
+        return Comparison(False, {(): f"rank {t.rank}, expected 4"})
     residual = {}
-    for idx, c in zip(itertools.product(range(3), repeat=4), projected.components):
-        i, j, k, l = idx
-        explicit = B(t1, i, j) * B(t1, k, l) * qq + B(t2, i, j) * B(t2, k, l)
-        hom = ring.zero
-        if c != 0:
-            for exps, coeff in sp.Poly(c, *QHAT).terms():  # s Q^2 c(qhat = q/|q|), degrees 2 and 4
-                mono = qv[0] ** exps[0] * qv[1] ** exps[1] * qv[2] ** exps[2]
-                hom += sp.QQ(int(coeff.p), int(coeff.q)) * mono * qq ** ((4 - sum(exps)) // 2)
+    for (i, j, k, l), c in t.items():
+        hom = _homogenize(sp.cancel(c * (-8 * rho * c_t**2)), 4, ring, qv, qq)
+        if hom is None:
+            residual[(i, j, k, l)] = c
+            continue
+        explicit = (1 - al) * s_ * B(qv, i, j) * B(qv, k, l) + B(t1, i, j) * B(t1, k, l) * qq + B(t2, i, j) * B(t2, k, l)
         d = explicit - s_ * hom
         if d:
-            residual[idx] = d.as_expr()
+            residual[(i, j, k, l)] = d.as_expr()
     return Comparison(not residual, residual)
+
+
+def check_u0(u0_value: sp.Expr):
+    """Check a claimed equilibrium displacement (A.9) of the two-block problem without completing a square.
+
+    With a = i/(4 sqrt N)(S1 e^{i phi1} + S2 e^{i phi2}): dH/d(conj u) = 0 at u = u0, and
+    H - (m w^2/2)|u - u0|^2 has no u- or conj(u)-dependent coefficient (so H is the completed square of
+    u - u0 plus a constant).  Returns the coefficients that must vanish.
+    """
+    u0_value = sp.sympify(u0_value).rewrite(sp.exp)  # trigonometric spellings of the phases are allowed
+    a_val = sp.I / (4 * sp.sqrt(Nblocks)) * (S1 * sp.exp(sp.I * ph1) + S2 * sp.exp(sp.I * ph2))
+    abar_val = sp.conjugate(a_val)
+    H = mass * omega**2 / 2 * u * ubar + a_val * u + abar_val * ubar
+    stationary = sp.expand(sp.diff(H, ubar).subs(u, u0_value))
+    rest = sp.expand(H - mass * omega**2 / 2 * (u - u0_value) * (ubar - sp.conjugate(u0_value)))
+    poly = sp.Poly(rest, u, ubar)
+    return [stationary] + [sp.expand(c) for (i, j), c in poly.terms() if i or j]
+
+
+def check_block_split(value: sp.MatrixBase, blocks: int = 3):
+    """Check a claimed (U, V) of (A.10) for two blocks by an N-block route (default three blocks).
+
+    The minimum of H over u is -2 |a|^2/(m w^2) (for H = m w^2 |u|^2/2 + a u + conj(a u)); with
+    a = i/(4 sqrt N) sum_s S_s e^{i phi_s} over ``blocks`` blocks it is expanded, averaged over q -> -q
+    (phi -> -phi) on the expanded sum, and split by the powers of the S_s.  Compared term by term: U must be
+    the S1^2 + S2^2 part and V the S1 S2 part; every other pair (s, s') must carry the same V with its own
+    phases (the pair form is universal).  Returns the differences, which must vanish.
+    """
+    if not isinstance(value, sp.MatrixBase) or value.shape != (1, 2):
+        raise ValueError("expected the row (U, V)")
+    U, V = value[0, 0], value[0, 1]
+    Ss = sp.symbols(f"S1:{blocks + 1}", real=True)
+    phs = sp.symbols(f"phi1:{blocks + 1}", real=True)
+    a_val = sp.I / (4 * sp.sqrt(Nblocks)) * sum(S * sp.exp(sp.I * p) for S, p in zip(Ss, phs))
+    total = sp.expand(-2 * a_val * sp.conjugate(a_val) / (mass * omega**2))
+    flipped = total.xreplace({p: -p for p in phs})
+    averaged = sp.expand((total + flipped) / 2)
+    poly = sp.Poly(averaged, *Ss)
+    out = []
+    same = sum((c * sp.Mul(*[S**e for S, e in zip(Ss, exps)]) for exps, c in poly.terms() if max(exps) == 2),
+               sp.S.Zero)
+    two = {S1: Ss[0], S2: Ss[1], ph1: phs[0], ph2: phs[1]}
+    out.append(sp.simplify(same.subs({S: 0 for S in Ss[2:]}) - U.xreplace(two)))
+    for s_, t_ in itertools.combinations(range(blocks), 2):
+        exps = tuple(1 if k in (s_, t_) else 0 for k in range(blocks))
+        pair = poly.coeff_monomial(exps) * Ss[s_] * Ss[t_]
+        mine = V.xreplace({S1: Ss[s_], S2: Ss[t_], ph1: phs[s_], ph2: phs[t_]})
+        out.append(sp.simplify((pair - mine).rewrite(sp.exp)))
+    return out

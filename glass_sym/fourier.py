@@ -32,7 +32,10 @@ from .errors import DivergenceError, InputError
 from .indexnotation import IndexExpr, scalar
 from .symbols import lam, q, r
 
-__all__ = ["ScalarKernel", "FourierResult", "scalar_kernel", "fourier_transform", "angular_integral"]
+__all__ = ["ScalarKernel", "FourierResult", "scalar_kernel", "fourier_transform", "angular_integral", "MAX_POWER"]
+
+#: largest power p of 1/(q^2)^p that fourier_transform computes (the cost of the regulated route grows with p)
+MAX_POWER = 16
 
 _theta = sp.Symbol("theta", positive=True)
 
@@ -161,7 +164,13 @@ def _fourier_cached(indices: tuple[str, ...], p: int) -> FourierResult:
             f"int d^3q e^(iq.x)/(q^2)^{p} is infrared divergent: its regulated value has the x-independent "
             f"divergent part {kernel.divergent_part} and no derivative removes it"
         )
-    value = regulated.map_coefficients(_limit_lambda)
+    try:
+        value = regulated.map_coefficients(_limit_lambda)
+    except DivergenceError as exc:
+        num = "".join(f"q_{i}" for i in indices) or "1"
+        raise DivergenceError(
+            f"int d^3q {num}/(q^2)^{p} e^(iq.x) is infrared divergent: its regulated value "
+            f"(1/(q^2 + lambda^2)^{p}) keeps a coefficient that diverges as lambda -> 0 ({exc})") from None
     return FourierResult(indices, p, kernel, regulated, value, kernel.divergent_part)
 
 
@@ -174,7 +183,13 @@ def fourier_transform(indices: Sequence[str], p: int) -> FourierResult:
         The numerator's indices (may be empty for the scalar Coulomb kernel 1/q^2).
     p : int
         Power of q^2 in the denominator.  The integral converges at large q (as a distribution at x != 0) for
-        any k, and at small q when k - 2p > -3.
+        any k.  At small q it is decided from the regulated computation: finite when every coefficient of the
+        regulated value has a limit as lambda -> 0 (q_i/q^4 -> i n_i/(8 pi), although k - 2p = -3).
+
+    Raises
+    ------
+    DivergenceError
+        A coefficient of the regulated value diverges as lambda -> 0 (1/q^4, q_i q_j/q^6).
 
     Examples
     --------
@@ -183,14 +198,14 @@ def fourier_transform(indices: Sequence[str], p: int) -> FourierResult:
     """
     if isinstance(p, bool) or not isinstance(p, int) or p < 1:
         raise InputError(f"power p of 1/(q^2)^p must be an integer >= 1, got {p!r}")
+    if p > MAX_POWER:     # the regulated computation decides divergence; this bounds its cost (p = 16: ~1 s)
+        raise InputError(f"power p of 1/(q^2)^p is outside the supported range 1 <= p <= {MAX_POWER}, got {p}")
     indices = tuple(indices)
     if len(set(indices)) != len(indices):
         raise InputError(f"numerator indices must be distinct, got {indices}")
-    if k_bad := (len(indices) - 2 * p <= -3):
-        raise DivergenceError(
-            f"int d^3q q^{len(indices)}/(q^2)^{p} e^(iq.x) diverges at small q (k - 2p = {len(indices) - 2 * p} <= -3)"
-        )
-    del k_bad
+    # Divergence is decided by the regulated computation, not by power counting: q_i/q^4 (k - 2p = -3) is
+    # finite at x != 0 (its divergent part 1/(8 pi lambda) is x-independent and the derivative removes it),
+    # while 1/q^4 and q_i q_j/q^6 keep lambda-divergent, x-dependent coefficients (DivergenceError below).
     return _fourier_cached(indices, int(p))
 
 

@@ -30,11 +30,23 @@ import sympy as sp
 from .errors import InputError
 from .symbols import VECTOR_SYMBOLS
 
-__all__ = ["IndexExpr", "Factor", "Monomial", "delta", "vec", "scalar", "radial_derivative"]
+__all__ = ["IndexExpr", "Factor", "Monomial", "delta", "vec", "scalar", "radial_derivative", "index_string"]
 
 Factor = tuple  # ("d", a, b) with a <= b, or ("v", name, a)
 Monomial = tuple  # sorted tuple of factors
 Scalar = Union[int, sp.Expr]
+
+
+def index_string(indices) -> str:
+    """Indices as physicists write them: ``'ijkl'`` (``'i,j2'`` when a name is longer), ``'none'`` for rank 0.
+
+    >>> index_string(("i", "j")), index_string(())
+    ('ij', 'none')
+    """
+    idx = [str(i) for i in indices]
+    if not idx:
+        return "none"
+    return "".join(idx) if all(len(i) == 1 for i in idx) else ",".join(idx)
 
 
 def _delta_factor(a: str, b: str) -> Factor:
@@ -74,7 +86,7 @@ class IndexExpr:
     def __init__(self, terms: Mapping[Monomial, Scalar], indices: Iterable[str]):
         self.indices = tuple(indices)
         if len(set(self.indices)) != len(self.indices):
-            raise InputError(f"free indices must be distinct, got {self.indices}")
+            raise InputError(f"free indices must be distinct, got {index_string(self.indices)}")
         clean: dict[Monomial, sp.Expr] = {}
         want = sorted(self.indices)
         for mono, c in terms.items():
@@ -84,7 +96,7 @@ class IndexExpr:
             mono = tuple(sorted(mono))
             if sorted(_monomial_indices(mono)) != want:
                 raise InputError(
-                    f"every term must carry each free index {self.indices} once; term {mono} does not"
+                    f"every term must carry each free index {index_string(self.indices)} once; term {mono} does not"
                 )
             clean[mono] = clean.get(mono, sp.S.Zero) + c
         self.terms = {k: v for k, v in clean.items() if v != 0}
@@ -97,7 +109,8 @@ class IndexExpr:
     # ------------------------------------------------------------------ arithmetic
     def _check_same(self, other: "IndexExpr") -> None:
         if sorted(self.indices) != sorted(other.indices):
-            raise InputError(f"cannot add tensors with free indices {self.indices} and {other.indices}")
+            raise InputError(f"cannot add tensors with free indices {index_string(self.indices)} and "
+                             f"{index_string(other.indices)}")
 
     def __add__(self, other):
         if not isinstance(other, IndexExpr):
@@ -149,7 +162,7 @@ class IndexExpr:
         """Same tensor, explicit components ordered by ``indices`` (a permutation of the free indices)."""
         indices = tuple(indices)
         if sorted(indices) != sorted(self.indices):
-            raise InputError(f"{indices} is not a permutation of {self.indices}")
+            raise InputError(f"{index_string(indices)} is not a permutation of {index_string(self.indices)}")
         return IndexExpr(self.terms, indices)
 
     def rename(self, mapping: Mapping[str, str]) -> "IndexExpr":
@@ -204,7 +217,7 @@ class IndexExpr:
 
         radius = _r if radius is None else radius
         if index in self.indices:
-            raise InputError(f"derivative index {index!r} is already a free index of {self.indices}")
+            raise InputError(f"derivative index {index!r} is already a free index of {index_string(self.indices)}")
         terms: dict[Monomial, sp.Expr] = {}
 
         def add(mono, c):
@@ -246,6 +259,12 @@ class IndexExpr:
 
         rank = len(self.indices)
         return Tensor.from_function(rank, lambda idx: self.component(dict(zip(self.indices, idx))))
+
+    def to_array(self) -> sp.Array:
+        """Explicit components as a :class:`sympy.Array` of shape (3,)*rank (:func:`glass_sym.numeric.to_array`)."""
+        from .numeric import to_array
+
+        return to_array(self)
 
     def as_sympy(self) -> sp.Expr:
         """A SymPy expression with ``KroneckerDelta`` and ``Indexed`` objects (for records and display)."""

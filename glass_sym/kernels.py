@@ -241,7 +241,8 @@ def kernel(name: str) -> Kernel:
     from .tensor import Tensor
 
     if name not in KERNEL_NAMES:
-        raise InputError(f"unknown kernel {name!r}; expected one of {', '.join(KERNEL_NAMES)}")
+        raise InputError(f"unknown kernel {name!r}; expected one of {', '.join(KERNEL_NAMES)} (any registered "
+                         "closed form, e.g. 'f1': glass_sym.numeric.numeric_function)")
     base = "lambda_tilde" if name.startswith("lambda_tilde") else "lambda_x"
     t = get(base).value.to_tensor()
     if base == "lambda_x":
@@ -271,11 +272,12 @@ def kernel(name: str) -> Kernel:
 
 # ---------------------------------------------------------------------- input checking
 def _as_array(value, name: str) -> np.ndarray:
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError) as exc:
-        raise InputError(f"{name}: expected real numbers, got {value!r}") from exc
-    return arr
+    if isinstance(value, (str, bytes, bool, np.bool_)) or value is None:     # np.asarray("0.5", float) converts
+        raise InputError(f"{name}: expected real numbers, got {type(value).__name__} {value!r}")
+    raw = np.asarray(value)
+    if raw.dtype.kind not in "iuf":
+        raise InputError(f"{name}: expected real numbers, got an array of {raw.dtype}")
+    return raw.astype(np.float64)
 
 
 def _first_bad(mask: np.ndarray, batch: tuple) -> tuple:

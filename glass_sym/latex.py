@@ -89,6 +89,14 @@ def _index_text(indices: Sequence[str]) -> str:
 def _vector_text(name: str) -> str:
     if name in VECTOR_LATEX:
         return VECTOR_LATEX[name]
+    if name.endswith("hat") and len(name) > 3:     # unit vectors the parser registers: phat -> \hat{p}
+        base = name[:-3]
+        primes = len(base) - len(base.rstrip("'"))
+        base = base.rstrip("'")
+        core = base if len(base) == 1 else "\\" + base
+        return r"\hat{" + core + "}" + "'" * primes
+    if len(name.rstrip("'")) == 1:                 # n', m'': further unit vectors
+        return name
     return name if len(name) == 1 else r"\mathrm{" + name + "}"
 
 
@@ -420,7 +428,7 @@ def step_latex(step) -> str:
     >>> from glass_sym.derivation import Derivation
     >>> d = Derivation("demo", "A demo")
     >>> s = d.step(None, "two", "one plus one", lhs="t", value=sp.Integer(2), how="addition",
-    ...            check=None, check_text="")
+    ...            check=None, check_text="", kind="definition", why="example")
     >>> step_latex(s)
     't = 2'
     """
@@ -666,7 +674,7 @@ def derivation_latex_body(derivation, used_labels: set[str] | None = None, width
     >>> from glass_sym.derivation import Derivation
     >>> d = Derivation("demo", "A demo")
     >>> _ = d.step("A.1", "two", "one plus one", lhs="t", value=sp.Integer(2), how="addition",
-    ...            check=lambda: sp.Integer(0), check_text="2 - 2 = 0")
+    ...            check=lambda v: v - 2, check_text="2 - 2 = 0")
     >>> print(derivation_latex_body(d).splitlines()[-2])
     t &= 2 \tag{A.1}\label{eq:A.1}
     """
@@ -677,8 +685,11 @@ def derivation_latex_body(derivation, used_labels: set[str] | None = None, width
     out = [f"% glass-sym derivation {derivation.name!r}: {len(derivation.steps)} steps (generated; do not edit)"]
     for n, (step, (tag, label)) in enumerate(zip(derivation.steps, labels), start=1):
         head = f"Step {n}" + (f" ({_tag_text(step.label)})" if step.label else "")
-        if step.verified:
-            status = r"\textbf{verified}"
+        if getattr(step, "kind", "check") == "definition":
+            status = r"\textbf{definition} (notation only, nothing to check)"
+        elif step.verified:
+            status = r"\textbf{verified}" + (r" (a property of step \texttt{" + _escape_plain(step.of) + "})"
+                                              if getattr(step, "kind", "check") == "property" and step.of else "")
         else:
             res = " ".join(str(step.residual).split())
             res = res if len(res) <= 160 else res[:157] + "..."

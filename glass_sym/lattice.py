@@ -142,7 +142,7 @@ def _paper_function():
 
     from .papers import find_equation
     from .parse import parse_latex
-    from .symbols import Q, c_t, q, rho
+    from .symbols import QHAT, Q, c_t, q, rho
 
     printed = parse_latex(find_equation("C.23", "jpcm2020", defines="minus_lambda_lattice_sum").latex,
                           indices=("a", "b", "c", "d"))
@@ -152,7 +152,7 @@ def _paper_function():
     flag = sp.Symbol("before_log")
     comps = []
     for c in printed.to_tensor().components:
-        c = sp.expand(c * 8 * sp.pi * rho * c_t**2 / n0**3).subs({q: 1, **dict(zip(Q, k))})
+        c = sp.expand(c * 8 * sp.pi * rho * c_t**2 / n0**3).subs({q: 1, **dict(zip(Q, k)), **dict(zip(QHAT, k))})
         log_line = c.subs(sp.log(n0), (n0**3 - 1) / 3)
         comps.append(sp.Piecewise((log_line, sp.Eq(flag, 1)), (c, True)) if log_line != c else c)
     return sp.lambdify((*k, alpha, n0, flag), comps, modules="numpy")

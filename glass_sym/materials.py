@@ -37,6 +37,8 @@ class Material:
     source: str
     rho: Optional[float] = None
     rho_source: str = ""
+    n0M2: Optional[float] = None
+    n0M2_source: str = ""
 
     @property
     def velocity_ratio(self) -> float:
@@ -94,7 +96,8 @@ def materials() -> dict[str, Material]:
                      gamma_l=float(row.value("gamma_l")), gamma_t=float(row.value("gamma_t")),
                      ratio_exp=float(row.value("gamma_ratio")), ratio_theo_printed=float(row.value("velocity_ratio")),
                      k3="K_3" in (row.note or ""), source=source, rho=extra.get("rho"),
-                     rho_source=extra.get("rho_source", ""))
+                     rho_source=extra.get("rho_source", ""), n0M2=extra.get("n0M2"),
+                     n0M2_source=extra.get("n0M2_source", ""))
         out[m.name] = _validate(m)
     unknown = sorted(set(extras) - set(out))
     if unknown:
@@ -103,15 +106,29 @@ def materials() -> dict[str, Material]:
 
 
 def get_material(name: str) -> Material:
-    """The material called ``name`` (exact spelling of Table 1); :class:`InputError` lists the known names.
+    """The material called ``name``: the spelling of Table 1, or the same ignoring case and punctuation, with the
+    amorphous prefix optional (``SiO2`` and ``sio2`` are ``a-SiO2``); :class:`InputError` suggests close names.
 
     >>> get_material("BK7").rho
     2510.0
     """
     table = materials()
-    if name not in table:
-        raise InputError(f"unknown material {name!r}; known materials: {', '.join(table)}")
-    return table[name]
+    if name in table:
+        return table[name]
+    if not isinstance(name, str):
+        raise InputError(f"material name must be a str, got {type(name).__name__}")
+    # case-insensitive, punctuation ignored, and the amorphous prefix optional: 'sio2', 'SiO2', 'a-sio2', 'se'
+    key = _fold(name)
+    hits = [m for m in table if _fold(m) == key or _fold(m) == "a" + key]
+    if len(hits) == 1:
+        return table[hits[0]]
+    from .suggest import did_you_mean
+
+    raise InputError(f"unknown material {name!r}; known materials: {', '.join(table)}{did_you_mean(name, table)}")
+
+
+def _fold(name: str) -> str:
+    return "".join(c for c in name.lower() if c.isalnum())
 
 
 @functools.lru_cache(maxsize=1)
@@ -138,10 +155,11 @@ def fits() -> tuple[Fit, ...]:
 
 
 def defaults() -> dict:
-    """Default model parameters with their sources (``C0``: TTLS strength n0 M^2/(rho c^2)).
+    """Default model parameters with their sources (``strength_reference``: the material whose printed n0 M^2
+    sets the TTLS strength of materials without one; ``C0_printed``: the preprint's n0 M^2/(rho c^2)).
 
-    >>> defaults()["C0"]
-    0.000276
+    >>> defaults()["strength_reference"], defaults()["C0_printed"]
+    ('a-SiO2', 0.000276)
     """
     return dict(_data()["defaults"])
 

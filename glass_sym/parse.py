@@ -33,11 +33,12 @@ from lark import Lark, Token, Transformer, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken, VisitError
 
 from . import symbols as S
-from ._parse_core import (_BLOCK_LABELS, _FUNCS, _THETA_SS, _VECTOR_LETTERS, DELTA_X, MAX_DEPTH, SYMBOL_TABLE,
+from ._parse_core import (_GREEK as _GREEK_NAMES, _BLOCK_LABELS, _FUNCS, _THETA_SS, _VECTOR_LETTERS, DELTA_X, LABEL_WORDS, MAX_DEPTH,
+                          SYMBOL_TABLE, _contract_renamed, _dot_tens, _settle,
                           _add, _describe, _dot, _is_index, _LatexPostLex, _mul, _PosError, _power, _scalar,
                           _Tens, _Vec, _vec_resolve, _where)
 from .errors import InputError, ParseError
-from .indexnotation import IndexExpr
+from .indexnotation import IndexExpr, index_string
 from .parse_calculus import _Op, _Open, apply_op
 
 __all__ = [
@@ -74,9 +75,17 @@ class _Base:
 
 @v_args(meta=True)
 class _Build(Transformer):
-    def __init__(self, tensors: Mapping[str, object]):
+    def __init__(self, tensors: Mapping[str, object], vectors=frozenset(), scalars=frozenset()):
         super().__init__()
         self.tensors = tensors
+        self.vectors = frozenset(vectors)
+        self.scalars = frozenset(scalars)
+        self._fresh = 0
+
+    def fresh(self) -> str:
+        """A new dummy index (never a letter a user can write)."""
+        self._fresh += 1
+        return f"#{self._fresh}"
 
     # -- structure ------------------------------------------------------------------------------------
     def start(self, meta, ch):
@@ -131,7 +140,7 @@ class _Build(Transformer):
             if op.type == "SLASH":
                 acc = self._div(acc, val, p)
             elif op.type == "CDOT" and isinstance(acc, _Vec) and isinstance(val, _Vec):
-                acc = _scalar(_dot(_vec_resolve(acc, p), _vec_resolve(val, p)))
+                acc = _dot_tens(_vec_resolve(acc, p), _vec_resolve(val, p), self.fresh())
             elif op.type == "TIMES" and isinstance(acc, _Vec) and isinstance(val, _Vec):
                 raise _PosError(p, "cross products of vectors are not supported")
             else:
@@ -244,6 +253,8 @@ class _Build(Transformer):
             u = _vec_resolve(v, meta.start_pos)
             if len(u) == 1:
                 (name, c), = u.items()
+                if name.endswith("hat") and c == sp.Symbol(name[:-3]):
+                    return _scalar(c)           # |\vec p| = p: the bare letter is the vector's length
                 return _scalar(sp.Abs(c) * (1 if name in S.UNIT_VECTORS else sp.sqrt(_dot({name: 1}, {name: 1}))))
             return _scalar(sp.sqrt(_dot(u, u)))
         return _scalar(sp.Abs(self._scalar_of(v, meta.start_pos, "|...|")))
@@ -327,20 +338,24 @@ class _Build(Transformer):
                 raise _PosError(pos, f"superscript label {expo} on an expression that is not a named symbol")
             if isinstance(value, _Vec) or not value.is_scalar:
                 raise _PosError(pos, "power of a vector or of an expression with free indices")
-            value = _scalar(_power(value.scalar_value(), self._scalar_of(expo, pos, "an exponent"), pos))
+            e = self._scalar_of(expo, pos, "an exponent")
+            if any(value.terms.keys() - {()}) and e.is_Integer and 1 <= e <= 8:
+                acc = value     # (\vec q\cdot\vec m)^2: a product of contractions, kept in index form
+                for _ in range(int(e) - 1):
+                    ren = {d: self.fresh() for d in value.dummies}
+                    acc = _mul(acc, _contract_renamed(value, ren, pos), pos)
+                value = acc
+            else:
+                value = _scalar(_power(value.scalar_value(), e, pos))
         return value
 
     def _resolve(self, b: _Base, sub, primes: int, label) -> _Tens | _Vec:
-        """The value of an atom with its subscript / primes / superscript label (the symbol table)."""
+        """The value of an atom with its subscript / primes / superscript label (docs/parse.md, "Vectors and
+        labels"): symbol table and declared scalars first, then vectors, named tensors, labels."""
         name = b.name
         sub_items = sub or []
         sub_text = "".join(sub_items)
         prime_text = "'" * primes
-        vec_name = None
-        if b.kind == "letter" and name in _VECTOR_LETTERS:
-            vec_name = _VECTOR_LETTERS[name]
-        elif b.kind == "accent" and b.accent in ("vec", "hat") and name in _VECTOR_LETTERS:
-            vec_name = "qhat" if (b.accent == "hat" and name in ("q", "k")) else _VECTOR_LETTERS[name]
         if b.accent.startswith("delta"):
             return self._resolve_delta(b, sub_items, sub_text, primes, label)
         if b.kind == "accent" and name.startswith("u@"):
@@ -355,41 +370,109 @@ class _Build(Transformer):
             if a == c:
                 return _scalar(3)
             return _Tens({(("d", *sorted((a, c))),): sp.S.One}, frozenset((a, c)))
-        if vec_name is not None:
-            if len(sub_items) == 1 and _is_index(sub_items[0]) and not primes and not label:
-                if vec_name == "x" and b.accent == "hat":
-                    vec_name = "n"
-                return _Tens({(("v", vec_name, sub_items[0]),): sp.S.One}, frozenset(sub_items))
-            if vec_name == "x" and b.kind == "letter" and sub_text.replace("'", "") in ("ss", "uu"):
-                return _scalar(S.r)     # plain x_{ss'} is the distance |x_s - x'_s| (preprint)
-            if vec_name == "x" and not label and (b.kind == "accent" or sub_items or primes):
-                plain = sub_text.replace("'", "")
-                if plain not in ("",) + _BLOCK_LABELS + tuple(c + c for c in _BLOCK_LABELS):
-                    raise _PosError(b.pos, f"x_{{{sub_text}}}: expected an index letter or a block label "
-                                    f"({', '.join(_BLOCK_LABELS)})")
-                return _Vec({("pos", plain + "'" * (sub_text.count("'") + primes)): sp.S.One})
-            if b.kind == "accent" and not sub_items and not primes and not label:
-                if vec_name == "q":
-                    return _Vec({("unit", "qhat"): S.q})
-                return _Vec({("unit", "n" if vec_name == "x" else vec_name): sp.S.One})
-        named = b.name[:1].isupper() and (
-            (b.kind == "accent" and b.accent in ("tilde", "bar", "hat"))
-            or (b.kind in ("symbol", "letter") and len(sub_items) > 1 and all(_is_index(s) for s in sub_items)))
-        if named and (sub_items or self._key(b, label) in self.tensors):
-            return self._named_tensor(b, sub_items, label)
-        if len(sub_items) > 1 and all(_is_index(s) for s in sub_items) and b.kind != "name":
-            raise _PosError(b.pos, f"{name}_{{{sub_text}}} is not a known tensor (known: \\delta and the vectors "
-                            f"{', '.join(sorted(_VECTOR_LETTERS))}); pass it in tensors=")
         key = name + ("~" if b.kind == "accent" and b.accent in ("tilde", "bar") else
                       "hat" if b.kind == "accent" and b.accent == "hat" else "")
         if sub_items:
             key += "_" + sub_text
         key += prime_text + (str(label) if label else "")
+        if key in self.scalars or (name in self.scalars and b.kind != "accent"):
+            return _scalar(sp.Symbol(key))
+        if key in SYMBOL_TABLE and b.kind != "accent":
+            return _scalar(SYMBOL_TABLE[key])
+        vector = self._vector(b, sub_items, sub_text, primes, label)
+        if vector is not None:
+            return vector
+        tkey = self._key(b, label)
+        idx_items = [s for s in sub_items if s != ","]
+        if sub_items and tkey in self.tensors and all(_is_index(s) for s in idx_items):
+            return self._named_tensor(b, idx_items, label)
+        if not sub_items and tkey in self.tensors:
+            return self._named_tensor(b, [], label)
+        if b.name[:1].isupper() and b.kind == "accent" and b.accent in ("tilde", "bar", "hat") and sub_items:
+            return self._named_tensor(b, idx_items, label)        # unknown \tilde\Lambda_{ijkl}: error
+        if len(idx_items) > 1 and all(_is_index(s) for s in idx_items) and b.kind != "name" \
+                and sub_text not in LABEL_WORDS:
+            what = "a trace of " if len(set(idx_items)) < len(idx_items) else ""
+            raise _PosError(b.pos, f"{name}_{{{sub_text}}}: {what}an index list on {name}, which is not a known "
+                            f"tensor, or a label? Pass the tensor's value (tensors= / --tensor "
+                            f"'{name}_{{{sub_text}}} = ...'), declare a scalar (scalars= / --scalar {key}) or write "
+                            f"a label as {name}_{{\\mathrm{{{sub_text}}}}} (docs/parse.md)")
         if key in SYMBOL_TABLE:
             return _scalar(SYMBOL_TABLE[key])
         if b.kind == "name" and name == "d":
             raise _PosError(b.pos, r"differentials (\mathrm{d}) are not part of the index-notation grammar")
         return _scalar(sp.Symbol(key))
+
+    def _vector(self, b: _Base, sub_items, sub_text, primes, label):
+        """A vector component (p_i, n_1, \\hat r_i, x_i = r n_i, q_i = q qhat_i), a vector without index
+        (\\vec r, \\vec p) or None when the atom is not a vector."""
+        name = b.name
+        declared = name in self.vectors
+        if label or b.kind == "name" or (b.kind == "symbol" and not declared):
+            return None                    # labels, \mathrm{..} names, Greek letters unless declared vectors
+        if b.kind == "accent" and (b.accent not in ("vec", "hat") or (b.accent == "hat" and name[:1].isupper())):
+            return None                    # \tilde, \bar; \hat H is an operator, not a direction
+        if len(name) > 1 and not declared:
+            return None                    # \vec\mu without --vector mu
+        fixed = _VECTOR_LETTERS.get(name)
+        one = len(sub_items) == 1
+        component = one and _is_index(sub_items[0])
+        numeric = one and sub_items[0] in ("1", "2", "3")
+        if fixed == "x":                              # x_i = r n_i, \hat x_i = n_i, \vec x = r n; blocks x_s
+            if component and primes:
+                raise _PosError(b.pos, f"{name}'_{sub_items[0]}: a component of a second position {name}' is not "
+                                "read (positions enter through the separation x - x' = r n: write r n_i)")
+            if component and not primes:
+                return _Tens({(("v", "n", sub_items[0]),): sp.S.One if b.accent == "hat" else S.r},
+                             frozenset(sub_items))
+            if numeric and not primes:
+                return _scalar((1 if b.accent == "hat" else S.r) * S.N[int(sub_items[0]) - 1])
+            if name == "x" and b.kind == "letter" and sub_text.replace("'", "") in ("ss", "uu"):
+                return _scalar(S.r)     # plain x_{ss'} is the distance |x_s - x'_s| (preprint)
+            if name == "x" and (b.kind == "accent" or sub_items or primes):
+                plain = sub_text.replace("'", "")
+                if plain not in ("",) + _BLOCK_LABELS + tuple(c + c for c in _BLOCK_LABELS):
+                    raise _PosError(b.pos, f"x_{{{sub_text}}}: expected an index letter or a block label "
+                                    f"({', '.join(_BLOCK_LABELS)})")
+                if b.accent == "hat":
+                    return _Vec({("unit", "n"): sp.S.One}) if not sub_items and not primes else None
+                return _Vec({("pos", plain + "'" * (sub_text.count("'") + primes)): sp.S.One})
+            if name == "r" and b.kind == "accent" and not sub_items and not primes:
+                return _Vec({("unit", "n"): sp.S.One} if b.accent == "hat" else {("pos", ""): sp.S.One})
+            return None
+        if fixed is not None and not primes:         # n, m, e, q, k
+            unit, magnitude = {"q": ("qhat", S.q)}.get(fixed, (fixed, sp.S.One))
+            if b.accent == "hat":
+                magnitude = sp.S.One
+            if component or numeric:
+                if component:
+                    return _Tens({(("v", unit, sub_items[0]),): magnitude}, frozenset(sub_items))
+                return _scalar(magnitude * S.VECTOR_SYMBOLS[unit][int(sub_items[0]) - 1])
+            if b.kind == "accent" and not sub_items:
+                return _Vec({("unit", unit): magnitude})
+            return None
+        if fixed in ("n", "m") and primes:            # n'_i, m'_i: further unit vectors
+            unit = name + "'" * primes
+            S.register_vector(unit, unit=True)
+            if component:
+                return _Tens({(("v", unit, sub_items[0]),): sp.S.One}, frozenset(sub_items))
+            if numeric:
+                return _scalar(S.VECTOR_SYMBOLS[unit][int(sub_items[0]) - 1])
+            if b.kind == "accent" and not sub_items:
+                return _Vec({("unit", unit): sp.S.One})
+            return None
+        # any other letter: p_i = p phat_i (p its magnitude), \hat p_i = phat_i, p'_j a second vector
+        if not (component or (numeric and declared) or (b.kind == "accent" and not sub_items)):
+            return None
+        vname = name + "'" * primes
+        unit = vname + "hat"
+        S.register_vector(unit, unit=True)
+        magnitude = sp.S.One if b.accent == "hat" else sp.Symbol(vname)
+        if component:
+            return _Tens({(("v", unit, sub_items[0]),): magnitude}, frozenset(sub_items))
+        if numeric:
+            return _scalar(magnitude * S.VECTOR_SYMBOLS[unit][int(sub_items[0]) - 1])
+        return _Vec({("unit", unit): magnitude})
 
     def _resolve_delta(self, b: _Base, sub_items, sub_text, primes, label):
         """``\\Delta x_{ss'}`` (scalar |Delta x|), ``\\Delta\\vec x_{ss'}`` (vector), ``\\Delta\\tilde\\Lambda...``."""
@@ -417,8 +500,15 @@ class _Build(Transformer):
             if idx:
                 raise _PosError(b.pos, f"tensor {key!r} is given as a scalar but written with indices {''.join(idx)}")
             return _Tens({(): value} if value != 0 else {}, frozenset(), placeholder=True)
-        if len(idx) != len(value.indices) or len(set(idx)) != len(idx):
+        if len(idx) != len(value.indices):
             raise _PosError(b.pos, f"tensor {key!r} has rank {len(value.indices)}, written with indices {''.join(idx)}")
+        if any(idx.count(a) > 2 for a in idx):
+            raise _PosError(b.pos, f"tensor {key!r} written with an index more than twice: {''.join(idx)}")
+        if len(set(idx)) != len(idx):         # \tilde\Lambda_{iikk}: the trace over the repeated slots
+            tmp = {a: f"#{a}{k}" for k, a in enumerate(value.indices)}
+            t = _Tens(dict(value.rename(tmp).terms), frozenset(tmp.values()))
+            tr = _contract_renamed(t, {tmp[a]: c for a, c in zip(value.indices, idx)}, b.pos)
+            return _Tens(tr.terms, tr.free, tr.dummies, placeholder=True)
         ren = value.rename(dict(zip(value.indices, idx)))
         return _Tens(dict(ren.terms), frozenset(idx), placeholder=True)
 
@@ -435,7 +525,26 @@ def _fail(text: str, pos: int, message: str, offset: int = 0) -> ParseError:
     return ParseError(f"{_where(text, pos + offset)}: {message}")
 
 
-def _parse_value(text: str, tensors: Mapping[str, object], offset: int = 0, full: str | None = None):
+def _declared(vectors, scalars) -> tuple[frozenset, frozenset]:
+    """Validate the declared vector letters and scalar names (InputError naming the bad one)."""
+    out = []
+    for what, names in (("vectors", vectors), ("scalars", scalars)):
+        if isinstance(names, str):
+            raise InputError(f"{what}= expects a list of names, got the string {names!r} (write [{names!r}])")
+        names = tuple(names or ())
+        for nm in names:
+            if not isinstance(nm, str) or not re.fullmatch(r"[A-Za-z]+(_\{?[A-Za-z0-9]+\}?)?'*", nm):
+                raise InputError(f"{what}=: expected names such as 'p', 'mu' or 'E_int', got {nm!r}")
+            if what == "vectors" and nm in _VECTOR_LETTERS:
+                raise InputError(f"vectors=: {nm!r} already has a fixed vector meaning (docs/parse.md)")
+            if what == "vectors" and not (len(nm) == 1 or nm in _GREEK_NAMES):
+                raise InputError(f"vectors=: expected one letter or a Greek name, got {nm!r}")
+        out.append(frozenset(n.replace("{", "").replace("}", "") for n in names))
+    return out[0], out[1]
+
+
+def _parse_value(text: str, tensors: Mapping[str, object], offset: int = 0, full: str | None = None,
+                 vectors=(), scalars=()):
     full = text if full is None else full
     if not isinstance(text, str):
         raise ParseError(f"LaTeX input must be a str, got {type(text).__name__}")
@@ -445,7 +554,7 @@ def _parse_value(text: str, tensors: Mapping[str, object], offset: int = 0, full
         raise _fail(full, len(text), "expected an expression, found end of input (empty input)", offset)
     try:
         tree = _parser().parse(text)
-        return _Build(tensors).transform(tree)
+        return _Build(tensors, vectors, scalars).transform(tree)
     except _PosError as e:
         raise _fail(full, e.pos, e.message, offset) from None
     except VisitError as e:
@@ -487,7 +596,8 @@ def _expected(names) -> str:
 
 
 def parse_latex(text: str, *, indices: Sequence[str] | None = None,
-                tensors: Mapping[str, object] | None = None) -> IndexExpr | sp.Expr:
+                tensors: Mapping[str, object] | None = None, vectors: Sequence[str] = (),
+                scalars: Sequence[str] = ()) -> IndexExpr | sp.Expr:
     r"""Parse LaTeX index notation into an :class:`IndexExpr` (free indices) or a SymPy scalar.
 
     Parameters
@@ -499,7 +609,14 @@ def parse_latex(text: str, *, indices: Sequence[str] | None = None,
         Order of the free indices in the result; must be a permutation of them.  Default: alphabetical.
     tensors : mapping, optional
         Values of named tensors the text refers to, e.g. ``{'Lambda~': lt}`` for ``\tilde\Lambda_{ijkl}``
-        (renamed to the indices written); see docs/parse.md.
+        (renamed to the indices written; repeated letters take the trace, ``\tilde\Lambda_{iikk}``); see
+        docs/parse.md.
+    vectors : sequence of str, optional
+        Greek names read as vectors when they carry an index (``['mu']``: ``\mu_i`` = mu muhat_i).  Any Latin
+        letter with an index is a vector already; declaring one also makes ``p_1`` its first component.
+    scalars : sequence of str, optional
+        Names read as plain scalars even with an index: ``['c', 'E_int', 'r_c']`` (``c_i`` is then the
+        symbol ``c_i``, not a component).
 
     Returns
     -------
@@ -520,26 +637,47 @@ def parse_latex(text: str, *, indices: Sequence[str] | None = None,
     >>> parse_latex(r"|\vec x - \vec x'|^3")
     r**3
     """
-    value = _parse_value(text, tensors or {})
+    vs, ss = _declared(vectors, scalars)
+    value = _parse_value(text, tensors or {}, vectors=vs, scalars=ss)
     return _finish(value, indices, text)
 
 
 def _finish(value, indices, text):
     if isinstance(value, _Op):
         raise _fail(text, value.pos, "an operator (\\int, \\partial, \\lim) without operand")
-    if isinstance(value, _Vec):
-        raise ParseError(f"the expression {text[:60]!r} is a vector without index; write a component such as n_i")
+    if isinstance(value, _Vec):        # \frac{\vec r}{r^3}: the vector, as its component with index i
+        letter = indices[0] if indices and len(indices) == 1 else "i"
+        try:
+            comps = _vec_resolve(value, 0)
+        except _PosError as e:
+            raise _fail(text, e.pos, e.message) from None
+        value = _Tens({(("v", k, letter),): c for k, c in comps.items()}, frozenset({letter}))
+        if not value.terms:
+            value = _Tens({}, frozenset({letter}))
+    value = _settle(value, symbolic=True)     # symbols only in the display mode of _parse_core.DOT_SYMBOLS
     if not value.free:
         if indices:
-            raise ParseError(f"indices={tuple(indices)} given, but the expression has no free index")
-        return value.scalar_value()
+            raise ParseError(f"indices={index_string(indices)} given, but the expression has no free index")
+        return _unit_reduced(value.scalar_value())
     order = tuple(sorted(value.free)) if indices is None else tuple(indices)
     if indices is not None and (len(set(order)) != len(order) or not all(isinstance(i, str) for i in order)):
         raise InputError(f"indices must be distinct strings, got {tuple(indices)!r}")
     if set(order) != set(value.free):
-        raise ParseError(f"the free indices of the expression are {tuple(sorted(value.free))}; "
-                         f"indices={order} is not a permutation of them")
+        raise ParseError(f"the free indices of the expression are {index_string(sorted(value.free))}; "
+                         f"indices={index_string(order)} is not a permutation of them")
     return IndexExpr(value.terms, order)
+
+
+def _unit_reduced(expr: sp.Expr) -> sp.Expr:
+    """A scalar polynomial in unit-vector components reduced modulo v.v = 1 when that makes it shorter
+    (``n_1^2+n_2^2+n_3^2`` is 1); anything else unchanged."""
+    from .tensor import canonical
+
+    units = {c for u in S.UNIT_VECTORS for c in S.VECTOR_SYMBOLS[u]}
+    if not (expr.free_symbols & units) or not expr.is_polynomial(*units):
+        return expr
+    reduced = canonical(expr)
+    return reduced if sp.count_ops(reduced) < sp.count_ops(expr) else expr
 
 
 def strip_display(text: str) -> str:
@@ -614,7 +752,8 @@ def lhs_info(text: str) -> Lhs:
 
 
 def parse_equation(text: str, *, indices: Sequence[str] | None = None,
-                   tensors: Mapping[str, object] | None = None) -> tuple[Lhs, IndexExpr | sp.Expr]:
+                   tensors: Mapping[str, object] | None = None, vectors: Sequence[str] = (),
+                   scalars: Sequence[str] = ()) -> tuple[Lhs, IndexExpr | sp.Expr]:
     r"""Split ``lhs = rhs`` (or ``\equiv``) at its single top-level ``=``; return (:class:`Lhs`, parsed rhs).
 
     The free indices of the result follow ``indices``, else the index subscript of the left-hand side when it
@@ -635,7 +774,8 @@ def parse_equation(text: str, *, indices: Sequence[str] | None = None,
         raise ParseError(f"{_where(text, pos)}: expected exactly one top-level '=' or \\equiv, found {len(eqs)}")
     (a, b), = eqs
     lhs = lhs_info(text[:a])
-    value = _parse_value(text[b:], tensors or {}, offset=b, full=text)
+    vs, ss = _declared(vectors, scalars)
+    value = _parse_value(text[b:], tensors or {}, offset=b, full=text, vectors=vs, scalars=ss)
     if indices is None and isinstance(value, _Tens) and lhs.indices and set(lhs.indices) == set(value.free) \
             and len(lhs.indices) == len(value.free):
         indices = lhs.indices

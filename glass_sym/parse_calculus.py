@@ -42,9 +42,9 @@ from dataclasses import dataclass, field
 import sympy as sp
 from lark import Token
 
-from ._parse_core import _describe, _is_index, _PosError, _Tens, _tok
+from ._parse_core import _add, _contract_renamed, _describe, _is_index, _pairs_of, _PosError, _settle, _Tens, _tok
 from .errors import DivergenceError, InputError
-from .indexnotation import IndexExpr, scalar
+from .indexnotation import IndexExpr, index_string, scalar
 from .symbols import Q, QHAT, N, X, lam, q, r
 
 __all__ = ["Measure", "fourier_integral", "x_derivative", "limit_lambda_to_zero", "parse_measure", "phase_kind"]
@@ -87,11 +87,12 @@ def _split_phase(term: sp.Expr) -> tuple[str, sp.Expr]:
     return kind, sp.Mul(*[g for g in factors if g is not f])
 
 
-def _powers(h: sp.Expr) -> tuple[int, int, bool]:
-    """h = q^a (q^2)^0 (q^2 + lambda^2)^(-p): (a, p, regulated)."""
-    a, p, reg = 0, 0, False
+def _powers(h: sp.Expr) -> tuple[int, int, bool, sp.Expr]:
+    """h = const q^a (q^2 + lambda^2)^(-p): (a, p, regulated, const); const is every q-independent factor."""
+    a, p, reg, const = 0, 0, False, sp.S.One
     for f in sp.Mul.make_args(h):
-        if f.is_Number:
+        if not f.has(q):
+            const *= f
             continue
         base, ex = f.as_base_exp()
         if not ex.is_Integer:
@@ -102,8 +103,9 @@ def _powers(h: sp.Expr) -> tuple[int, int, bool]:
             p -= int(ex)
             reg = True
         else:
-            raise InputError(f"integrand factor {f}: expected powers of q and of (q^2 + lambda^2)")
-    return a, p, reg
+            raise InputError(f"integrand factor {f}: expected powers of q and of (q^2 + lambda^2) times "
+                             "q-independent factors")
+    return a, p, reg, const
 
 
 def _regulated(indices: tuple[str, ...], p: int) -> IndexExpr:
@@ -199,8 +201,9 @@ def fourier_integral(integrand, *, normalization: sp.Expr = sp.S.One):
             if g.has(*QHAT, *Q):
                 raise InputError(f"integrand term {t}: components of q outside the phase must carry an index "
                                  "(q_i, \\hat q_i)")
-            amp, h = g.as_independent(q, as_Add=False)
-            a, p, reg = _powers(sp.factor(h))
+            amp, h = sp.factor(g).as_independent(q, as_Add=False)
+            a, p, reg, const = _powers(sp.factor(h))
+            amp = amp * const
             k = len(qidx)
             if kind == "cos" and k % 2:
                 continue    # cos(q.x) = (e^{iq.x} + e^{-iq.x})/2 kills odd monomials
@@ -228,7 +231,7 @@ def x_derivative(expr, indices: Sequence[str]):
                          "write them with indices (n_i, x_i)")
     for i in indices:
         if i in e.indices:
-            raise InputError(f"derivative index {i!r} is already a free index of {e.indices}")
+            raise InputError(f"derivative index {i!r} is already a free index of {index_string(e.indices)}")
     order = e.indices + tuple(indices)
     e = e.substitute_vector("n", "x", 1 / r)
     for i in reversed(list(indices)):
@@ -308,7 +311,7 @@ def phase_kind(text: str) -> str:
 
     value = parse_latex(text)
     if isinstance(value, IndexExpr):
-        raise InputError(f"phase {text!r}: expected a scalar, got free indices {value.indices}")
+        raise InputError(f"phase {text!r}: expected a scalar, got free indices {index_string(value.indices)}")
     kinds = {_split_phase(t)[0] for t in sp.Add.make_args(sp.expand(value, power_exp=False))}
     if len(kinds) != 1:
         raise InputError(f"phase {text!r}: a sum of phases {sorted(kinds)}")
@@ -347,25 +350,68 @@ def _to_index(t: _Tens) -> IndexExpr:
 _WHAT = {"int": "\\int", "deriv": "\\partial", "lim": "\\lim_{\\lambda \\to 0}"}
 
 
+def _linear(kind: str, data, value: _Tens, pos: int) -> _Tens:
+    """\\int or \\partial applied to an operand whose contractions are kept in index form (p_a n_a, m_a qhat_a)
+    or with a derivative index that is also free in it (\\partial_i x_i, \\partial_i\\partial_i): each such
+    pair is opened into two free indices, the operator acts (it is linear), and the pair is contracted again."""
+    groups: dict[tuple, dict] = {}
+    for m, c in value.terms.items():
+        groups.setdefault(tuple(_pairs_of(m)), {})[m] = c
+    out = None
+    for pairs, terms in groups.items():
+        opened: dict[str, str] = {}
+        tt: dict = {}
+        for m, c in terms.items():
+            fs, seen = [], set()
+            for f in m:
+                if f[0] == "v" and f[2] in pairs:
+                    if f[2] in seen:
+                        f = ("v", f[1], f[2] + "*")
+                    seen.add(f[2])
+                fs.append(f)
+            tt[tuple(sorted(fs))] = tt.get(tuple(sorted(fs)), sp.S.Zero) + c
+        for a in pairs:
+            opened[a + "*"] = a
+        free = sorted(value.free) + sorted(pairs) + sorted(opened)
+        e = IndexExpr(tt, free)
+        if kind == "int":
+            e = fourier_integral(e, normalization=data)
+        else:
+            if len(data) + len(free) > _MAX_DERIV_RANK:     # contractions kept in index form count twice
+                raise InputError(f"{len(data)} derivatives of a rank-{len(free)} operand (free indices and "
+                                 f"contracted pairs): outside the supported range (result rank <= {_MAX_DERIV_RANK})")
+            clash = set(data) & value.dummies
+            if clash:
+                raise InputError(f"derivative index {sorted(clash)[0]!r} is already summed in the operand")
+            names, used = [], set(free)
+            for k, a in enumerate(data):
+                b = a if a not in used else f"{a}*{k}"
+                if b != a:
+                    opened[b] = a
+                used.add(b)
+                names.append(b)
+            e = x_derivative(e, names)
+        t = _Tens({m: c for m, c in e.terms.items() if c != 0}, frozenset(e.indices), value.dummies)
+        t = _contract_renamed(t, opened, pos) if opened else t
+        out = t if out is None else _add(out, t, pos)
+    if out is None:
+        free = value.free | (frozenset(a for a in data if list(data).count(a) == 1 and a not in value.free)
+                             if kind == "deriv" else frozenset())
+        return _Tens({}, free, value.dummies)
+    return out
+
+
 def apply_op(op: _Op, value, pos: int) -> _Tens:
     """op(value) for a parsed operand (:class:`_Tens`); errors become positioned parse errors."""
     if not isinstance(value, _Tens):
         raise _PosError(pos, "an operator (\\int, \\partial, \\lim) applied to a vector without index")
     for kind, data, where in reversed(op.steps):
-        e = _to_index(value)
         try:
-            if kind == "int":
-                e = fourier_integral(e, normalization=data)
-            elif kind == "deriv":
-                if len(data) + len(e.indices) > _MAX_DERIV_RANK:
-                    raise InputError(f"{len(data)} derivatives of a rank-{len(e.indices)} operand: outside the "
-                                     f"supported range (result rank <= {_MAX_DERIV_RANK})")
-                clash = set(data) & value.dummies
-                if clash:
-                    raise InputError(f"derivative index {sorted(clash)[0]!r} is already summed in the operand")
-                e = x_derivative(e, data)
-            else:
-                e = limit_lambda_to_zero(e)
+            if kind in ("int", "deriv"):
+                value = _linear(kind, data, value, where)
+                continue
+            value = _settle(value)
+            e = limit_lambda_to_zero(_to_index(value))
         except DivergenceError as exc:
             raise _PosError(where, f"{_WHAT[kind]} diverges: {exc}") from None
         except InputError as exc:

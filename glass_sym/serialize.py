@@ -87,7 +87,10 @@ def from_json(tree: Any, _depth: int = 0) -> sp.Expr:
 
 
 def value_to_json(value: Any) -> Any:
-    """Encode a closed form: an IndexExpr or a SymPy expression."""
+    """Encode a closed form: an IndexExpr, a SymPy matrix (e.g. a table of angular averages) or a SymPy
+    expression."""
+    if isinstance(value, sp.MatrixBase):
+        return {"type": "matrix", "shape": list(value.shape), "entries": [to_json(x) for x in value]}
     if isinstance(value, IndexExpr):
         terms = [[[list(f) for f in mono], to_json(c)] for mono, c in sorted(value.terms.items(), key=lambda kv: kv[0])]
         return {"type": "IndexExpr", "indices": list(value.indices), "terms": terms}
@@ -96,10 +99,19 @@ def value_to_json(value: Any) -> Any:
 
 def value_from_json(obj: Any) -> Any:
     """Decode :func:`value_to_json` output."""
-    if not isinstance(obj, dict) or obj.get("type") not in ("IndexExpr", "expr"):
+    if not isinstance(obj, dict) or obj.get("type") not in ("IndexExpr", "expr", "matrix"):
         raise CacheError("malformed closed-form record")
     if obj["type"] == "expr":
         return from_json(obj["value"])
+    if obj["type"] == "matrix":
+        try:
+            rows, cols = (int(x) for x in obj["shape"])
+            entries = [from_json(x) for x in obj["entries"]]
+            if rows < 0 or cols < 0 or len(entries) != rows * cols:
+                raise CacheError(f"matrix record: {len(entries)} entries for shape {rows}x{cols}")
+            return sp.ImmutableMatrix(rows, cols, entries)
+        except (KeyError, TypeError, ValueError) as exc:
+            raise CacheError(f"malformed matrix record: {exc}") from None
     try:
         terms = {}
         for mono, c in obj["terms"]:

@@ -13,7 +13,7 @@ import sympy as sp
 __all__ = [
     "N", "M", "QHAT", "X", "Q", "E",
     "alpha", "rho", "c_l", "c_t", "r", "lam", "q", "epsilon",
-    "UNIT_VECTORS", "VECTOR_SYMBOLS", "SCALAR_SYMBOLS", "symbol_by_name",
+    "UNIT_VECTORS", "VECTOR_SYMBOLS", "SCALAR_SYMBOLS", "symbol_by_name", "register_vector",
 ]
 
 N = sp.symbols("n1:4", real=True)
@@ -36,8 +36,9 @@ epsilon = sp.Symbol("epsilon", positive=True)
 VECTOR_SYMBOLS: dict[str, tuple[sp.Symbol, sp.Symbol, sp.Symbol]] = {
     "n": N, "m": M, "qhat": QHAT, "x": X, "q": Q, "e": E,
 }
-#: vectors constrained to unit length (canonical forms reduce modulo v.v = 1)
-UNIT_VECTORS = ("n", "m", "qhat")
+#: vectors constrained to unit length (canonical forms reduce modulo v.v = 1); a list, so that the unit
+#: vectors the parser registers for user letters (``\\hat p``, p_i = p phat_i) join it (:func:`register_vector`)
+UNIT_VECTORS = ["n", "m", "qhat"]
 
 SCALAR_SYMBOLS: dict[str, sp.Symbol] = {
     s.name: s for s in (alpha, rho, c_l, c_t, r, lam, q, epsilon)
@@ -57,3 +58,26 @@ def symbol_by_name(name: str) -> sp.Symbol:
             if s.name == name:
                 return s
     raise KeyError(f"unknown symbol {name!r}")
+
+
+def register_vector(name: str, *, unit: bool = False) -> tuple[sp.Symbol, sp.Symbol, sp.Symbol]:
+    """The components of vector ``name`` (``name1``, ``name2``, ``name3``, real), registered on first use.
+
+    The parser registers a vector for every letter it reads as one (``p_i``, ``p'_j``, ``\\hat p_i``);
+    ``unit=True`` adds it to :data:`UNIT_VECTORS`, so canonical forms reduce modulo v.v = 1.  Registering
+    an existing name returns its components (and refuses to change whether it is a unit vector).
+
+    >>> register_vector("phat", unit=True)[0]
+    phat1
+    """
+    if not isinstance(name, str) or not name or not all(c.isalnum() or c == "'" for c in name):
+        raise ValueError(f"vector name must be letters, digits and primes, got {name!r}")
+    if name in VECTOR_SYMBOLS:
+        if unit != (name in UNIT_VECTORS):
+            raise ValueError(f"vector {name!r} is already registered with unit={name in UNIT_VECTORS}")
+        return VECTOR_SYMBOLS[name]
+    comps = tuple(sp.Symbol(f"{name}{k}", real=True) for k in (1, 2, 3))
+    VECTOR_SYMBOLS[name] = comps
+    if unit:
+        UNIT_VECTORS.append(name)
+    return comps

@@ -47,11 +47,19 @@ _UNIT_NAMES = frozenset(s.name for u in UNIT_VECTORS for s in VECTOR_SYMBOLS[u])
 _ALL_SYMBOLS = frozenset(s for v in VECTOR_SYMBOLS.values() for s in v) | frozenset(SCALAR_SYMBOLS.values())
 
 
+def _unit_relations() -> list:
+    """v1^2+v2^2+v3^2-1 for every unit vector, including those registered later (``symbols.register_vector``)."""
+    if len(UNIT_VECTORS) == len(_UNIT_RELATIONS):
+        return _UNIT_RELATIONS
+    return [(VECTOR_SYMBOLS[u], sum(s**2 for s in VECTOR_SYMBOLS[u]) - 1) for u in UNIT_VECTORS]
+
+
 def canonical(expr) -> sp.Expr:
     """Canonical form of a scalar expression modulo |v| = 1 for the unit vectors n, m, qhat.
 
-    The numerator of ``cancel(expr)`` is reduced modulo v1^2+v2^2+v3^2-1 (division by the monic polynomial
-    in v3); the result is expanded.  Two expressions are equal on the unit sphere(s) iff their difference
+    The numerator of ``cancel(expr)`` is reduced modulo v1^2+v2^2+v3^2-1 for every unit vector present
+    (multivariate division, lex order on the component names: no monomial divisible by v1^2 is left); the
+    result is expanded.  Two expressions are equal on the unit sphere(s) iff their difference
     has canonical form 0 (for denominators free of unit-vector components, which is the case for every
     closed form here).
 
@@ -67,20 +75,25 @@ def canonical(expr) -> sp.Expr:
     if fast is not None:
         return fast
     num, den = expr.as_numer_denom()
-    present = [(comps, rel) for comps, rel in _UNIT_RELATIONS if syms & set(comps)]
+    present = [(comps, rel) for comps, rel in _unit_relations() if syms & set(comps)]
     if not present:
         return sp.cancel(num / den) if den != 1 else sp.expand(num)
-    gens = [g for comps, _ in present for g in comps]
+    # lex order on the components sorted by name, as in the fast path, so both give the same normal form; the
+    # division is the multivariate one (sp.reduced): Poly.rem divides in the first generator only and leaves
+    # m1^2 unreduced when n and m both occur
+    gens = sorted((g for comps, _ in present for g in comps), key=lambda g: g.name)
     try:
-        p = sp.Poly(num, *gens)
+        sp.Poly(num, *gens)
     except sp.PolynomialError:  # unit components inside non-polynomial functions: fall back to cancel
         num, den = sp.fraction(sp.cancel(sp.together(expr)))
-        p = sp.Poly(num, *gens)
-    for _, rel in present:
-        p = p.rem(sp.Poly(rel, *gens, domain=p.domain))
-    if p.is_zero:
+        try:
+            sp.Poly(num, *gens)
+        except sp.PolynomialError:   # e.g. a phase exp(i q r qhat.n): no reduction inside the function
+            return sp.expand(sp.cancel(num / den))
+    _, rem = sp.reduced(sp.expand(num), [rel for _, rel in present], *gens, order="lex")
+    if rem == 0:
         return sp.S.Zero
-    num = p.as_expr()
+    num = sp.expand(rem)
     return sp.cancel(num / den) if den != 1 else num
 
 

@@ -8,9 +8,11 @@ verdict is computed, never written down: :func:`verdicts` reads the classes of t
 ``inconclusive``
     nothing that bears on the claim was compared (no derived form, unreadable text, section not run);
 ``refuted``
-    an exact (symbolic) comparison classed ``error``: the printed form is not what the derivation gives;
+    an exact comparison (symbolic, or exact rational numbers) of the claim's own equations classed ``error``:
+    the printed form is not what the derivation gives;
 ``not-reproduced``
-    a numeric check (fit, lattice sum, flow, figure) disagrees with the printed number beyond its digits;
+    a numeric check (audit records of :data:`NUMERIC_CHECKS`, fit, lattice sum, flow, figure) disagrees with
+    the printed number beyond its digits;
 ``confirmed-with-caveat``
     no error, but a caveat: a convention or prefactor, rounding, an extraction artefact, a part not compared,
     or a numeric caveat (the fixed point exists but the flow does not reach it in the computed range);
@@ -47,6 +49,10 @@ __all__ = ["VERDICTS", "CLAIMS", "Claim", "decide", "verdicts", "lattice_evidenc
 
 #: the documented verdict set, in the order of the report
 VERDICTS = ("confirmed", "confirmed-with-caveat", "refuted", "not-reproduced", "inconclusive")
+
+#: audit checks whose records are numbers computed numerically (quadrature, flows, fits): their errors make
+#: ``not-reproduced``; every other check is an exact comparison and its error makes ``refuted``
+NUMERIC_CHECKS = ("numeric", "fit")
 
 _CAVEATS = ("convention-or-prefactor", "extraction-artefact", "rounding", "caveat")
 
@@ -216,11 +222,15 @@ def verdicts(rows: Sequence[dict], *, lattice: Sequence[dict] | None = None, rg:
         for version, labels in c.labels.items():
             evidence: list[tuple[str, str, list[str]]] = []
             support: list[tuple[str, str, list[str]]] = []
+            exact_errors: set[str] = set()  # ids of rows/parts whose error comes from an exact comparison
             if "audit" in c.sources:
                 for lab in labels:
                     row = by.get((version, lab))
                     if row is None:
                         continue
+                    for p in row["parts"]:
+                        if p["class"] == "error" and (p.get("details") or {}).get("check") not in NUMERIC_CHECKS:
+                            exact_errors.update((p["id"], row["id"]))
                     if c.is_core(lab) and c.core_checks:
                         for p in row["parts"]:
                             mine = (p.get("details") or {}).get("check") in c.core_checks
@@ -239,8 +249,8 @@ def verdicts(rows: Sequence[dict], *, lattice: Sequence[dict] | None = None, rg:
                 evidence.append(("unchecked", f"the claim's own equation ({', '.join(c.core or ())}) is not "
                                               f"transcribed for this version", []))
             classes = [e[0] for e in evidence]
-            exact_error = not c.numeric and any(e[0] == "error" and e[2] and e[2][0].startswith("audit:")
-                                                for e in evidence)
+            exact_error = not c.numeric and any(
+                e[0] == "error" and e[2] and e[2][0] in exact_errors for e in evidence)
             if any(x != "unchecked" for x in classes):  # supporting equations add caveats, never the verdict
                 classes += ["caveat" if e[0] == "error" else e[0] for e in support if e[0] != "unchecked"]
                 evidence += [("caveat" if e[0] == "error" else e[0], "supporting " + e[1], e[2]) for e in support]

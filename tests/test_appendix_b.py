@@ -145,4 +145,4 @@ def test_appendix_b_chain_all_verified_and_registered():
     assert get("delta_lambda_tilde").derivation == "appendix-b"
     assert get("delta_lambda_x").derivation == "appendix-b"
     b5 = {s.name: s for s in d.steps}["b5_angular_averages"]
-    assert "printed" in b5.notes
+    assert ("audit", "jpcm2020:B.5") in [(n.kind, n.ref) for n in b5.notes]

@@ -82,3 +82,55 @@ def test_appendix_c_chain_all_verified_and_registered():
         assert isinstance(value, sp.Expr)
         assert value.free_symbols <= {rho, c_l, c_t, chi_l, chi_t}
         assert value.has(sym)
+
+
+# ------------------------------------------------------------------ (C.10)-(C.11), (C.25): J1 ... J6 (issue 12)
+def _model_terms(kind):
+    from glass_sym import jterms
+
+    return jterms.j_terms(jterms.default_model(kind), "loops"), jterms.j_terms(jterms.default_model(kind), "states")
+
+
+def test_eq_C10_J1_J2_vanish_and_routes_agree():
+    """(C.14)/(C.15): J1 = J2 = 0 when the stresses have no diagonal elements; the printed sums of (C.10) and the
+    perturbed-state route give the same J3 ... J6 (complex Hermitian two-block model)."""
+    loops, states = _model_terms("complex")
+    assert loops["J1"] == 0 and loops["J2"] == 0 and states["J1+J2"] == 0
+    for k in ("J3", "J4", "J5", "J6"):
+        assert loops[k] != 0
+        assert sp.expand(loops[k] - states[k]) == 0
+
+
+def test_eq_C11_J5_J6_are_conjugates_of_J4_J3():
+    """Independent derivation: J5 (bra-l correction) = J4* and J6 (ket-n correction) = J3*; the sum of the four
+    is 2 Re(J3 + J4), and in the real model (symmetric lattice sum) exactly twice (C.24)'s J3 + J4."""
+    loops, _ = _model_terms("complex")
+    assert sp.expand(loops["J5"] - sp.conjugate(loops["J4"])) == 0
+    assert sp.expand(loops["J6"] - sp.conjugate(loops["J3"])) == 0
+    real, _ = _model_terms("real")
+    x = real["J3"] + real["J4"]
+    assert sp.simplify((x + real["J5"] + real["J6"]) / x) == 2
+
+
+def test_eq_C25_total_coefficient_registered_twice_C24():
+    """(C.25) = J1 + ... + J6 = 2 (C.24): the registered totals are chi_alpha^2/(rho c_alpha^2) (engine J3 + J4 is
+    chi_alpha^2/(2 rho c_alpha^2), test_eq_C24_one_over_rho_c_alpha_squared)."""
+    d = build("appendix-c")
+    assert d.ok, [(s.name, s.residual) for s in d.failed()]
+    assert sp.simplify(get("absorption_coefficient_total_l").value - chi_l**2 / (rho * c_l**2)) == 0
+    assert sp.simplify(get("absorption_coefficient_total_t").value - chi_t**2 / (rho * c_t**2)) == 0
+
+
+def test_appendix_c_new_steps_reject_wrong_values():
+    """The checks of the J steps compute the value by another route: a wrong value fails them."""
+    from glass_sym.derivation import rebuild, residual_of
+
+    d = rebuild("appendix-c")
+    j56 = d.step_named("j5_j6")
+    assert residual_of(j56.check(j56.value))[0]
+    assert not residual_of(j56.check(j56.value + sp.ImmutableMatrix([1, 0])))[0]
+    assert not residual_of(j56.check(sp.ImmutableMatrix([j56.value[1], j56.value[0]])))[0]  # J5, J6 swapped
+    mult = d.step_named("j_multiplicity")
+    assert mult.value == 2 and not residual_of(mult.check(sp.Integer(1)))[0]
+    text = " ".join(n.text for n in j56.notes)
+    assert "J5 = J4*: holds" in text and "J5 = J3: does not hold" in text

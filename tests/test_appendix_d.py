@@ -57,8 +57,18 @@ def test_eq_D3_delta_mu_against_finite_difference():
 
 
 def test_eq_D4_delta_p():
-    derived, formula = dipole.delta_p()
-    assert compare(derived, formula).equal
+    """(D.4) Delta p_i = sum_k (d u_i/d x_k) p_k, typed from the journal, checked on a concrete field
+    u = (y1 y2, y3^2, sin y1): the derived change is the field's Jacobian times p."""
+    derived, _ = dipole.delta_p()
+    y = dipole.X
+    field = (y[0] * y[1], y[2] ** 2, sp.sin(y[0]))
+    jac_p = [sum(sp.diff(field[i], y[k]) * dipole.P_VEC[k] for k in range(3)) for i in range(3)]
+    u = {f"u{i + 1}": sp.Lambda(y, field[i]) for i in range(3)}
+    got = [sp.simplify(c.replace(lambda e: isinstance(e, sp.core.function.AppliedUndef) and e.func.__name__ in u,
+                                 lambda e: u[e.func.__name__](*e.args)).doit()) for c in derived.components]
+    assert [sp.simplify(a - b) for a, b in zip(got, jac_p)] == [0, 0, 0]
+    wrong = [sum(sp.diff(field[k], y[i]) * dipole.P_VEC[k] for k in range(3)) for i in range(3)]  # transposed
+    assert any(sp.simplify(a - b) != 0 for a, b in zip(got, wrong))
 
 
 @pytest.mark.parametrize("pol", ["l", "t"])
@@ -84,4 +94,5 @@ def test_appendix_d_chain_all_verified_and_registered():
     assert d.ok, [(s.name, s.residual) for s in d.failed()]
     assert get("mu").derivation == "appendix-d"
     assert get("delta_mu").value.to_tensor()[0, 0].has(DELTA_X)
-    assert "printed" in {s.name: s for s in d.steps}["d6_angular_averages"].notes
+    notes = {s.name: s for s in d.steps}["d6_angular_averages"].notes
+    assert ("audit", "jpcm2020:D.6") in [(n.kind, n.ref) for n in notes]

@@ -20,7 +20,7 @@ from glass_sym.indexnotation import delta, vec
 from glass_sym.interaction import lambda_tilde
 from glass_sym.structures import (decompose_index, decompose_tensor, differing_components, diff_structures,
                                   symmetrize_index)
-from glass_sym.symbols import alpha
+from glass_sym.symbols import N, alpha, lam, r
 from glass_sym.tensor import compare, decompose, isotropic_basis, symmetrize_pairs
 
 PART1 = (r"\frac{1}{4} \left\{ (\delta_{jl} - 3n_j n_l)\delta_{ik} + (\delta_{jk} - 3n_j n_k)\delta_{il}"
@@ -133,7 +133,9 @@ def test_decompositions_agree_with_reference():
 def test_componentwise_and_symmetrization_agree_with_tensor_core():
     lt = lambda_tilde()
     jl = vec("n", "i") * vec("n", "k") * delta("j", "l")
-    assert differing_components(lt - lt) == 0
+    wrong = lt + 15 * alpha * (vec("n", "i") * vec("n", "j") * vec("n", "k") * vec("n", "l"))  # a sign-flip mutant
+    assert differing_components(lt - wrong) == len(compare(lt.to_tensor(), wrong.to_tensor()).residual) == 81
+    assert differing_components(lt - lambda_tilde()) == 0
     assert differing_components(jl) == len(compare(jl.to_tensor(), jl.to_tensor() * 0).residual)
     assert compare(symmetrize_index(jl).to_tensor(), symmetrize_pairs(jl.to_tensor())).equal
 
@@ -184,16 +186,16 @@ def test_records_are_json_and_ordered(journal):
 # ------------------------------------------------------------------------------ CLI
 def test_cli_user_equation(capsys):
     assert main(["audit", "--json", "--latex", A18, "--against", "lambda_tilde"]) == 0
-    out = json.loads(capsys.readouterr().out)
-    assert out["schema_version"] == "glass-sym/audit/2"
-    (row,) = out["rows"]
-    (part,) = row["parts"]
-    assert part["status"] == "match" and row["label"] == "user" and row["class"] == "verified"
+    (rec,) = json.loads(capsys.readouterr().out)
+    assert rec["status"] == "match" and rec["label"] == "user"
 
 
-def test_cli_finding_is_not_an_error(capsys):
-    assert main(["audit", "--latex", A18.replace("- 15 n_i", "+ 15 n_i"), "--against", "lambda_tilde"]) == 0
-    assert "differs" in capsys.readouterr().out
+def test_cli_single_comparison_that_differs_exits_1(capsys):
+    """A single comparison exits 1 when it differs (docs/audit.md: 0 equal, 1 differs, 2 bad input); the
+    finding is still printed, and it is not an error message."""
+    assert main(["audit", "--latex", A18.replace("- 15 n_i", "+ 15 n_i"), "--against", "lambda_tilde"]) == 1
+    out = capsys.readouterr()
+    assert "differs" in out.out and out.err == ""
 
 
 @pytest.mark.parametrize("argv", [
@@ -269,10 +271,25 @@ def test_no_printed_calculus_left_unparsed(journal, preprint):
 
 def test_regulated_forms_and_relations_are_computed():
     from glass_sym.audit import _apply_relations, derived_value
-    from glass_sym.fourier import fourier_transform
     from glass_sym.papers import Relation
 
-    assert differing_components(derived_value("f2_regulated") - fourier_transform("jl", 1).regulated) == 0
+    # independent route: f2_jl(lambda) = -d_j d_l G_1 with the Yukawa kernel G_1 = e^{-lambda r}/(4 pi r),
+    # differentiated in Cartesian coordinates and evaluated exactly at x = (1,2,2) (r = 3) and (2,3,6) (r = 7)
+    lam_ = lam
+    xs = sp.symbols("x1:4", real=True)
+    rr = sp.sqrt(sum(x**2 for x in xs))
+    yukawa = sp.exp(-lam_ * rr) / (4 * sp.pi * rr)
+    reg = derived_value("f2_regulated")
+    assert {s.name for s in reg.to_tensor()[0, 0].free_symbols} >= {"lambda", "r"}
+    for point in ((1, 2, 2), (2, 3, 6)):
+        at = dict(zip(xs, point))
+        radius = sp.sqrt(sum(c**2 for c in point))
+        for j in range(3):
+            for l in range(3):
+                explicit = -sp.diff(yukawa, xs[j], xs[l]).subs(at)
+                ours = reg.to_tensor()[j, l].subs({N[a]: sp.Rational(point[a]) / radius for a in range(3)})
+                ours = ours.subs(r, radius)
+                assert sp.simplify(ours - explicit) == 0, (point, j, l)
     N_, m_, a_ = sp.symbols("N m a")
     rel = Relation("X", "user", r"Nm/a^3 = \rho", 1)
     got, used = _apply_relations(1 / (N_ * m_), sp.Integer(1), [(rel, N_ * m_ / a_**3 - sp.Symbol("rho", positive=True))])

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from glass_sym import cli
-from glass_sym.errors import GlassSymError, InputError, OutputError, ParseError
+from glass_sym.errors import DivergenceError, GlassSymError, InputError, OutputError, ParseError
 
 NAN, INF = float("nan"), float("inf")
 
@@ -71,8 +71,54 @@ CLI_CASES = [
     (["audit", "--latex", "n_i n_j", "--against", "lambda_tilde"], ["rank 2", "rank 4"]),
     (["audit", "--latex", "", "--against", "f2"], ["empty input"]),
     (["audit", "--latex", "n_j n_l", "--against", "nope"], ["--against", "'nope'"]),
-    (["audit", "--latex", "n_j n_l"], ["--latex and --against go together"]),
+    (["audit", "--latex", "n_j n_l"], ["give the closed form to compare with (--against NAME"]),
     (["audit", "--latex", "n_j n_l", "--against", "f2", "--indices", "JL"], ["--indices", "'JL'"]),
+    # audit --against-latex, whole equations, --paper, declarations
+    (["audit", "--latex", r"n_i", "--against-latex", r"\frac{1}{2"], ["--against-latex", "expected '}'"]),
+    (["audit", "--latex", r"\frac{1}{2", "--against-latex", "n_i"], ["--latex", "expected '}'"]),
+    (["audit", "--latex", "n_i", "--against-latex", "n_i n_j"], ["rank 1", "rank 2"]),
+    (["audit", "--latex", "n_i", "--against-latex", "n_i" + " + n_i" * 40_000], ["longer than the limit"]),
+    (["audit", "--latex", "n_i", "--against-latex", "(" * 5000 + "n_i" + ")" * 5000], ["nested deeper than 40"]),
+    (["audit", "--latex", "n_i", "--against-latex", "n_i", "--against", "f2"], ["not both"]),
+    (["audit", "--against-latex", "n_i"], ["need --latex"]),
+    (["audit", "--latex", "a = b = c"], ["at most one top-level '='"]),
+    (["audit", "--latex", r"Q_{jl} = \delta_{jl}"], ["names no registered closed form"]),
+    (["audit", "--latex", r"f^{(2)}_{jl} = \delta_{jl}", "--against", "f1"], ["names the closed form 'f2'"]),
+    (["audit", "--latex", "p_i", "--against", "f2", "--vector", "n"], ["fixed vector meaning"]),
+    (["audit", "--latex", "p_i", "--against", "f2", "--scalar", "1x"], ["scalars=", "'1x'"]),
+    (["eval", "--latex", "T_{ii}", "--tensor", "T = 1"], ["--tensor", "must carry the tensor's indices"]),
+    (["eval", "--latex", "T_{ii}", "--tensor", "T_{ij} = n_i"], ["--tensor 'T_{ij}'", "not a permutation"]),
+    (["eval", "--latex", "T_{ii}", "--tensor", "T_{ij} = n_i +"], ["--tensor", "at position"]),
+    (["eval", "--latex", "T_{ii}", "--tensor", r"\delta_{ij}"], ["--tensor", "expected a definition"]),
+    (["audit", "--vector", "p"], ["--vector, --scalar and --tensor apply to --latex"]),
+    (["audit", "--paper", "{tmp}/no-such.toml"], ["--paper", "no-such.toml", "cannot be read"]),
+    (["audit", "--paper", "{tmp}"], ["--paper", "not a regular file"]),
+    (["audit", "--paper", "{tmp}/afile"], ["--paper", "not valid TOML"]),
+    (["audit", "--paper", "{tmp}/paper-empty.toml"], ["at least one [[equation]]"]),
+    (["audit", "--paper", "{tmp}/paper-field.toml"], ["unknown field(s) ['colour']"]),
+    (["audit", "--paper", "{tmp}/paper-versions.toml"], ["version must be 'mine'"]),
+    (["audit", "--paper", "{tmp}/paper-top.toml"], ["unknown top-level key(s) ['settings']"]),
+    (["audit", "--paper", "{tmp}/paper-decl.toml"], ["vectors must be a list of strings"]),
+    (["audit", "--latex", "n_i", "--paper", "{tmp}/paper-empty.toml"], ["--latex or --paper, not both"]),
+    # eval / show
+    (["eval", "--latex", r"\frac{1}{2"], ["--latex", "expected '}'"]),
+    (["eval", "--latex", ""], ["empty input"]),
+    (["eval", "--latex", r"\int \frac{d^3q}{(2\pi)^3} \frac{1}{q^4} e^{i\vec q\cdot\vec x}"], ["diverges"]),
+    (["eval", "--latex", r"\int \frac{d^3q}{(2\pi)^3} \frac{q_iq_j}{q^6} e^{i\vec q\cdot\vec x}"], ["diverges"]),
+    (["eval", "--latex", r"\int \frac{d^3q}{(2\pi)^3} \frac{\sin q}{q^2} e^{i\vec q\cdot\vec x}"],
+     ["integrand factor", "sin(q)"]),
+    (["eval", "--latex", "T_{ii}"], ["T_{ii}", "not a known tensor"]),
+    (["eval", "--latex", "E_{xyz}"], ["E_{xyz}", "or a label"]),
+    (["eval", "--latex", r"\tilde\Lambda_{iiik}"], ["more than twice"]),
+    (["eval", "--latex", "2^{2^{2^{99}}}"], ["exponent", "out of range"]),
+    (["eval", "--latex", r"\partial_a\partial_b (\vec p\cdot\vec n)^6"], [r"\partial", "outside the supported range"]),
+    (["eval", "--latex", r"\int \frac{d^3q}{(2\pi)^3} \frac{(\vec q\cdot\vec m)^8}{q^{16}} e^{i\vec q\cdot\vec x}"],
+     [r"\int", "outside the supported range"]),
+    (["eval", "--latex", r"\partial_j \cos(p_i n_i)"], [r"\partial", "explicit components"]),
+    (["eval", "--latex", "p_i", "--vector", "p q"], ["vectors=", "'p q'"]),
+    (["show", "lamda_tilde"], ["'lamda_tilde'", "did you mean 'lambda_tilde'"]),
+    (["show", "nope"], ["'nope'"]),
+    (["show", "--latex"], ["--latex needs NAME"]),
     # lattice: N0, speeds (c_t >= c_l, non-finite, negative), k, shape, material
     (["lattice", "--n0", "1"], ["N0", "got 1"]),
     (["lattice", "--n0", "2,,4"], ["--n0", "''"]),
@@ -117,6 +163,14 @@ CLI_CASES = [
 def test_cli_bad_input_one_line_error(argv, needles, tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     (tmp_path / "afile").write_text("a regular file, not a directory\n")
+    eq = 'label = "1"\nversion = "mine"\ndefines = "x"\nlhs = "x"\nlatex = "1"\nsource_line = 1\n'
+    for name, text in (("paper-empty.toml", "vectors = []\n"),
+                       ("paper-field.toml", "[[equation]]\n" + eq + 'colour = "blue"\n'),
+                       ("paper-versions.toml", "[[equation]]\n" + eq + "[[equation]]\n" +
+                        eq.replace('"mine"', '"other"').replace('label = "1"', 'label = "2"')),
+                       ("paper-top.toml", "settings = 1\n[[equation]]\n" + eq),
+                       ("paper-decl.toml", 'vectors = "p"\n[[equation]]\n' + eq)):
+        (tmp_path / name).write_text(text)
     argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
     _fails(capsys, argv, *needles)
     assert not (tmp_path / "out").exists()
@@ -130,6 +184,11 @@ ARGPARSE_CASES = [
     (["rg"], "one of the arguments --material --all is required"),
     (["latex", "appendix-a"], "the following arguments are required: -o/--outdir"),
     (["audit", "--version", "nature2021"], "argument --version: invalid choice: 'nature2021'"),
+    (["audit", "--latex", "n_i", "--bogus"], "unrecognized arguments: --bogus"),
+    (["eval"], "the following arguments are required: --latex"),
+    (["eval", "--latex", "n_i", "--bogus"], "unrecognized arguments: --bogus"),
+    (["show", "f2", "--latex", "--json"], "not allowed with argument"),
+    (["show", "f2", "g2"], "unrecognized arguments: g2"),
     (["frobnicate"], "invalid choice: 'frobnicate'"),
 ]
 
@@ -142,25 +201,40 @@ def test_cli_usage_errors(argv, message, capsys):
     assert exc.value.code == 2
     err = capsys.readouterr().err
     assert message in err.strip().splitlines()[-1] and "Traceback" not in err
+    if argv[0] in cli.COMMANDS:      # an unknown or bad option shows the usage of its subcommand
+        assert f"usage: glass-sym {argv[0]}" in err
 
 
 def test_injected_code_is_never_evaluated(tmp_path, capsys, monkeypatch):
     """``__import__('os').system('touch MARKER')`` in every text argument and entry point: never run."""
     from glass_sym.audit import audit_equation
+    from glass_sym.numeric import numeric_function
     from glass_sym.parse import lhs_info, parse_equation, parse_latex, split_equations
+    from glass_sym.typed import compare_typed, evaluate_typed
 
     monkeypatch.chdir(tmp_path)
     marker = tmp_path / "MARKER"
     evil = _evil(marker)
+    paper = tmp_path / "evil.toml"
+    paper.write_text("[[equation]]\nlabel = '1'\nversion = 'v'\ndefines = 'x'\nlhs = 'x'\n"
+                     f"latex = \"{evil}\"\nsource_line = 1\n")
+    assert cli.main(["audit", "--paper", str(paper)]) == 0        # read, reported unparsed, never run
+    assert "unparsed" in capsys.readouterr().out
+    evil = _evil(marker)
     for argv in (["derive", evil], ["latex", evil, "-o", str(tmp_path / "o"), "--no-pdf"], ["bench", evil],
                  ["audit", "--latex", evil, "--against", "f2"], ["audit", "--latex", "n_j n_l", "--against", evil],
                  ["audit", "--latex", "n_j n_l", "--against", "f2", "--indices", evil],
+                 ["audit", "--latex", evil, "--against-latex", "n_i"], ["audit", "--latex", "n_i", "--against-latex", evil],
+                 ["audit", "--latex", f"f = {evil}"], ["eval", "--latex", evil], ["show", evil],
+                 ["eval", "--latex", "p_i", "--vector", evil], ["eval", "--latex", "p_i", "--scalar", evil],
                  ["lattice", "--n0", evil], ["lattice", "--n0", "2", "--k", evil],
                  ["lattice", "--n0", "2", "--cl", evil, "--ct", "1"], ["lattice", "--n0", "2", "--material", evil],
                  ["rg", "--material", evil]):
         _fails(capsys, argv)
     for text in (evil, f"\\frac{{{evil}}}{{2}}", f"n_i = {evil}", f"\\mathrm{{{evil}}}", f"\\text{{{evil}}} + 1"):
-        for fn in (parse_latex, parse_equation, lhs_info, split_equations, lambda t: audit_equation(t, "f2")):
+        for fn in (parse_latex, parse_equation, lhs_info, split_equations, lambda t: audit_equation(t, "f2"),
+                   lambda t: compare_typed(t, "n_i"), lambda t: compare_typed("n_i", t), evaluate_typed,
+                   lambda t: evaluate_typed("p_i", vectors=[t]), lambda t: numeric_function(t)):
             try:
                 fn(text)
             except GlassSymError:
@@ -185,7 +259,10 @@ def _entry_point_cases():
 
     from glass_sym import fourier, kernels, kk, lattice, materials, rg, table1, ttls
     from glass_sym.audit import audit_equation
+    from glass_sym.numeric import numeric_function, to_array
     from glass_sym.parse import parse_equation, parse_latex
+    from glass_sym.typed import compare_typed, evaluate_typed
+    from glass_sym.user_paper import audit_paper
 
     return {
         "parse unbalanced": (lambda: parse_latex(r"\left( n_i"), ParseError, "expected ')'"),
@@ -197,10 +274,34 @@ def _entry_point_cases():
         "parse root 0": (lambda: parse_latex(r"\sqrt[0]{2}"), ParseError, "root index"),
         "parse huge power": (lambda: parse_latex("(10^{1000})^{1000}"), ParseError, "too large"),
         "audit unknown": (lambda: audit_equation("1", "nope"), InputError, "'nope'"),
+        "compare rank": (lambda: compare_typed("n_i", "n_i n_j"), InputError, "rank 1"),
+        "compare bytes": (lambda: compare_typed(b"n_i", "n_i"), ParseError, "must be a str"),
+        "compare bad": (lambda: compare_typed("n_i", "n_i +"), ParseError, "second expression"),
+        "eval None": (lambda: evaluate_typed(None), ParseError, "must be a str"),
+        "eval divergent": (lambda: evaluate_typed(r"\int d^3q \frac{1}{q^4} e^{i\vec q\cdot\vec x}"),
+                           ParseError, "diverges"),
+        "parse vectors str": (lambda: parse_latex("p_i", vectors="p"), InputError, "list of names"),
+        "parse scalars int": (lambda: parse_latex("p_i", scalars=[3]), InputError, "3"),
+        "numeric str alpha": (lambda: numeric_function("lambda_tilde")(n=[0, 0, 1], alpha="0.5"),
+                              InputError, "'alpha'"),
+        "numeric list str": (lambda: numeric_function("f2")(n=["0", "0", "1"], r=1.0), InputError, "'n'"),
+        "numeric None": (lambda: numeric_function("f2")(n=None, r=1.0), InputError, "'n'"),
+        "numeric inf": (lambda: numeric_function("f2")(n=[0, 0, 1], r=INF), InputError, "'r'"),
+        "numeric shapes": (lambda: numeric_function("f2")(n=np.ones((4, 3)), r=np.ones(5)), InputError,
+                           "broadcast"),
+        "numeric unknown": (lambda: numeric_function("nope"), InputError, "'nope'"),
+        "numeric object": (lambda: numeric_function(object()), InputError, "object"),
+        "to_array str": (lambda: to_array("n_i"), InputError, "str"),
+        "kernel alpha str": (lambda: kernels.tilde_lambda([1, 0, 0], "0.5"), InputError, "'0.5'"),
+        "kernel alpha bool": (lambda: kernels.tilde_lambda([1, 0, 0], True), InputError, "True"),
+        "paper path int": (lambda: audit_paper(3), InputError, "file path"),
+        "material None": (lambda: materials.get_material(None), InputError, "str"),
         "fourier p=1.5": (lambda: fourier.fourier_transform(("i",), 1.5), InputError, "1.5"),
         "fourier p=nan": (lambda: fourier.fourier_transform(("i",), NAN), InputError, "nan"),
         "fourier p=0": (lambda: fourier.scalar_kernel(0), InputError, "got 0"),
         "fourier repeated": (lambda: fourier.fourier_transform(("i", "i"), 2), InputError, "distinct"),
+        "fourier p=1000": (lambda: fourier.fourier_transform(("i",), 1000), InputError, "outside the supported"),
+        "fourier q_i q_j/q^6": (lambda: fourier.fourier_transform(("i", "j"), 3), DivergenceError, "divergent"),
         "kernel n nan": (lambda: kernels.tilde_lambda([NAN, 0, 0], 0.5), InputError, "nan"),
         "kernel n zero": (lambda: kernels.tilde_lambda([0, 0, 0], 0.5), InputError, "n"),
         "kernel alpha 1": (lambda: kernels.tilde_lambda([1, 0, 0], 1.0), InputError, "alpha"),

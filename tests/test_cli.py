@@ -55,7 +55,7 @@ def test_derive_exit_code_on_failed_check(tmp_path, monkeypatch, capsys):
         def build():
             d = Derivation(NAME, TITLE)
             d.step("X.1", "wrong", "1 + 1 = 3", lhs="2", value=sp.Integer(3), how="typo",
-                   check=lambda: sp.Integer(1) + 1 - 3, check_text="difference")
+                   check=lambda v: sp.Integer(1) + 1 - v, check_text="difference")
             return d
     '''))
     monkeypatch.syspath_prepend(str(tmp_path))

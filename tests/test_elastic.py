@@ -3,7 +3,7 @@
 import sympy as sp
 
 from glass_sym.testing import assert_tensor_equal
-from glass_sym.elastic import (Nblocks, check_completeness, check_mode_sum_explicit, complete_square, lambda_q,
+from glass_sym.elastic import (Nblocks, check_completeness, check_lambda_q_explicit, projector, complete_square, lambda_q,
                                mass, mode_sum, omega, two_block_split)
 from glass_sym.indexnotation import delta, vec
 from glass_sym.symbols import alpha, c_l, c_t, rho
@@ -46,7 +46,7 @@ def test_eq_A10_same_and_between_blocks():
 
 
 def test_eq_A5_transverse_completeness():
-    assert all(sp.simplify(c) == 0 if not hasattr(c, "equal") else c.equal for c in check_completeness())
+    assert all(sp.simplify(c) == 0 if not hasattr(c, "equal") else c.equal for c in check_completeness(projector("a", "b")))
 
 
 def test_eq_A11_lambda_q():
@@ -64,5 +64,8 @@ def test_preprint_A9_velocity_form():
 
 
 def test_explicit_polarizations_both_conventions():
-    assert check_mode_sum_explicit("symmetric").equal
-    assert check_mode_sum_explicit("jl").equal
+    """Lambda(q) in both strain conventions against the mode sum over explicit polarization vectors; each
+    convention's form fails the other's check."""
+    assert check_lambda_q_explicit(lambda_q("symmetric"), "symmetric").equal
+    assert check_lambda_q_explicit(lambda_q("jl"), "jl").equal
+    assert not check_lambda_q_explicit(lambda_q("jl"), "symmetric").equal

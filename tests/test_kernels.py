@@ -112,8 +112,13 @@ def test_contraction_kernels_vs_symbolic(symbolic):
         vx = {N[0]: n[0], N[1]: n[1], N[2]: n[2], r: rr, rho: 2.0, c_t: 3.0, alpha: 1 - 9 / 25}
         ref_t = sum(e[p][i, j] * e[p][k, l] * _sym_eval(lt[i, j, k, l], vt) for i, j, k, l in IDX)
         ref_x = sum(e[p][i, j] * e[p][k, l] * _sym_eval(lx[i, j, k, l], vx) for i, j, k, l in IDX)
-        assert abs(got_t[p] - ref_t) <= RTOL * max(1.0, abs(ref_t)) * 10
-        assert abs(got_x[p] - ref_x) <= RTOL * max(abs(ref_x), 1e-300) * 1e3 + 1e-13 * abs(ref_x)
+        # relative error <= RTOL of the contraction itself (measured: <= 4e-14); only where the 81 products
+        # cancel to below 1e-3 of their scale max|X| (sum |e|)^2 is the error measured against that scale
+        weight = np.sum(np.abs(e[p])) ** 2
+        scale_t = max(abs(_sym_eval(lt[idx], vt)) for idx in IDX) * weight
+        scale_x = max(abs(_sym_eval(lx[idx], vx)) for idx in IDX) * weight
+        assert abs(got_t[p] - ref_t) <= RTOL * max(abs(ref_t), 1e-3 * scale_t)
+        assert abs(got_x[p] - ref_x) <= RTOL * max(abs(ref_x), 1e-3 * scale_x)
         # the numeric contraction of the full kernel agrees too
         assert np.isclose(kernels.contract_pairs(kernels.tilde_lambda(v[p], a[p]), e[p]), ref_t, rtol=1e-12)
 

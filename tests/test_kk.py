@@ -96,19 +96,32 @@ def test_methods_agree(form):
     assert float(kk.principal_value(F, y, xc)) == pytest.approx(ref, rel=1e-12)
 
 
-def test_forms_differ_by_the_printed_factor():
-    """(3.5)/(C.25) Im chi~ inputs differ: the cutoff parts of (3.5) and (C.25) relate by 1/(1 - e^{-y})."""
+def _h(y: float) -> float:
+    """ln(y/2pi) - Re psi(1/2 + i y/2pi): the thermal part of the (C.25) transform times 4 (Matsubara sum)."""
+    return float(mp.log(mp.mpf(y) / (2 * mp.pi)) - mp.re(mp.digamma(mp.mpf(1) / 2 + 1j * mp.mpf(y) / (2 * mp.pi))))
+
+
+def test_cutoff_parts_of_both_forms_against_the_closed_form():
+    """The cutoff part of the principal value is ln((x_c^2 - y^2)/y^2)/4 (P int_y^x_c 2x dx/(x^2 - y^2) / 4 ... with
+    Im chi~ = 1 beyond the thermal window); form (3.5) divides the reduced input by (1 - e^{-y})."""
     T, w, wc = 1.0, 1e6, 1e15
     y = float(ttls.beta_hbar_omega(w, T))
-    a = float(kk.re_chi_reduced(w, T, wc, form="3.5", part="cutoff"))
-    b = float(kk.re_chi_reduced(w, T, wc, form="C.25", part="cutoff"))
-    assert a * (-math.expm1(-y)) == pytest.approx(b, rel=1e-12)
+    xc = float(ttls.beta_hbar_omega(wc, T))
+    closed = math.log((xc**2 - y**2) / y**2) / 4
+    assert float(kk.re_chi_reduced(w, T, wc, form="C.25", part="cutoff")) == pytest.approx(closed, rel=1e-10)
+    assert float(kk.re_chi_reduced(w, T, wc, form="3.5", part="cutoff")) == pytest.approx(
+        closed / -math.expm1(-y), rel=1e-10)
 
 
-def test_k_ratio_is_re_over_im():
+def test_k_ratio_against_the_closed_form():
+    """K = Re chi~/Im chi~ for (C.25) at x_c = beta hbar Omega_c >> y (tail ~ e^{-7600}): Re chi~ =
+    [ln((x_c^2 - y^2)/y^2) + h(y)]/4 and Im chi~ = (pi/4)/(1 + e^{-y}), h from the digamma function."""
     w, T, wc = 2e6 * math.pi, 1.0, 1e15
-    assert float(kk.k_ratio(w, T, wc)) == pytest.approx(
-        float(kk.re_chi_reduced(w, T, wc) / ttls.im_chi_reduced(w, T)), rel=1e-14)
+    y = float(ttls.beta_hbar_omega(w, T))
+    xc = float(ttls.beta_hbar_omega(wc, T))
+    closed = (math.log((xc**2 - y**2) / y**2) + _h(y)) / 4 / ((math.pi / 4) / (1 + math.exp(-y)))
+    assert float(kk.k_ratio(w, T, wc)) == pytest.approx(closed, rel=1e-12)
+    assert float(kk.k_ratio(w, T, wc, form="3.5")) != pytest.approx(closed, rel=1e-3)  # the other form differs
 
 
 def test_bad_input():

@@ -20,7 +20,7 @@ from glass_sym.derivation import Derivation
 from glass_sym.errors import InputError, OutputError
 from glass_sym.indexnotation import IndexExpr, delta, scalar, vec
 from glass_sym.symbols import alpha, c_t, r, rho
-from glass_sym.tensor import Tensor
+from glass_sym.tensor import Tensor, compare
 
 IJKL = ("i", "j", "k", "l")
 HAVE_PDFLATEX = shutil.which("pdflatex") is not None
@@ -173,14 +173,15 @@ def test_deterministic_whatever_the_build_order():
 def _demo_derivation(name="demo"):
     d = Derivation(name, "Demo chain")
     d.step("A.17", "f1", "f^(1)_ijkl at lambda -> 0", lhs=r"f^{(1)}_{ijkl}", value=_f1(),
-           how="four x-derivatives of G_2", check=lambda: _f1() - _f1(), check_text="81 components")
+           how="four x-derivatives of G_2", check=lambda v: compare(v.to_tensor(), _f1().to_tensor()),
+           check_text="81 components")
     d.step("A.17", "f2", "f^(2)_jl", lhs=r"f^{(2)}_{jl}",
            value=(delta("j", "l") - 3 * n("j") * n("l")) / (4 * sp.pi * r**3),
-           how="two derivatives of G_1", check=None, check_text="")
+           how="two derivatives of G_1", check=None, check_text="", kind="definition", why="display test")
     d.step(None, "alpha_def", "alpha = 1 - c_t^2/c_l^2 (λ → 0) & 50% #1", lhs="", value=sp.Eq(alpha, c_t / 2),
-           how="definition", check=lambda: sp.Integer(1), check_text="deliberately failing")
+           how="definition", check=lambda v: sp.Integer(1), check_text="deliberately failing")
     d.step(None, "explicit", "explicit components", lhs=r"T_{ij}", value=Tensor.from_function(2, lambda ij: ij[0]),
-           how="by hand", check=None, check_text="")
+           how="by hand", check=None, check_text="", kind="definition", why="display test")
     return d
 
 
@@ -207,7 +208,8 @@ def test_derivation_body_tags_labels_and_status():
     assert r"\tag{A.17a}\label{eq:A.17}" in body
     assert r"\tag{A.17b}\label{eq:A.17:f2}" in body  # repeated paper label: sub-label, step-qualified \label
     assert r"\label{eq:demo:alpha_def}" in body  # no paper label: numbered by LaTeX
-    assert body.count(r"\textbf{verified}") == 3
+    assert body.count(r"\textbf{verified}") == 1
+    assert body.count(r"\textbf{definition}") == 2
     assert r"\textbf{NOT verified} (residual 1)" in body
     # prose: formulas in math mode (Unicode Greek and arrows read as such), text specials escaped
     assert r"$\alpha = 1 - c_{t}^{2}/c_{l}^{2} (\lambda \to0)$ \& 50\% \#1" in body
@@ -235,7 +237,7 @@ def test_steps_loaded_from_cache_print_like_fresh_ones():
     for k, s in enumerate(fresh.steps):
         value = s.value if k == 1 else None  # a registered closed form keeps its value, the rest is text
         cached.steps.append(Step(s.label, s.name, s.title, "", value, s.how, s.check_text, s.verified, s.residual,
-                                 record=s.as_dict()))
+                                 record=s.as_dict(), kind=s.kind, of=s.of))
     assert L.derivation_latex_body(cached) == L.derivation_latex_body(fresh)
     assert L.step_latex(cached.steps[0]) == fresh.steps[0].latex
 

@@ -220,7 +220,6 @@ def test_calculus_never_evaluates_text(monkeypatch):
     (r"\frac{\partial}{\partial y_i} x", r"at position 25 \(line 1, col 26\): expected x_i after \\partial"),
     (r"\frac{\partial^2}{\partial x_i} x", r"at position 6 \(line 1, col 7\): \\partial\^2 over 1 derivatives"),
     (r"\partial x", r"at position 9 \(line 1, col 10\): expected \\partial_i"),
-    (r"\partial_i n_i", r"at position 0 .*'i' is already a free index"),
     (r"\partial_i^2 x", r"at position 10 \(line 1, col 11\): a subscript, superscript or prime on an operator"),
     (r"n_i / \partial_j x", r"at position 4 \(line 1, col 5\): division by an integral or derivative"),
     (r"\lim_{x \to 1} x", r"at position 6 \(line 1, col 7\): only \\lim_\{\\lambda \\to 0\}"),

@@ -273,3 +273,19 @@ def test_parser_roundtrip(expr):
     twice = parse_latex(text2, indices=expr.indices)
     assert _same(twice, expr), (text2, twice)
     assert text2 == text
+
+
+def test_rotation_covariance_of_explicit_routes():
+    """Isotropy where it can fail: tensors built component by component, not from deltas and n (every
+    IndexExpr of deltas and n is covariant whatever its coefficients): Lambda(x) by Cartesian Fourier
+    transforms of the explicit Lambda(q) components (journal (A.13)) and the dipole pair energy by Cartesian
+    differentiation of the Coulomb potential ((D.2))."""
+    from glass_sym import dipole, fourier
+
+    R = rational_rotation(1, 2, -1, 3)
+    lx_explicit = fourier.explicit_fourier(get("lambda_q").value.to_tensor())
+    assert rotation_covariance(lx_explicit, R).equal
+    assert rotation_covariance(dipole.pair_energy_explicit(), R).equal
+    comps = list(lx_explicit.components)
+    comps[0] += N[0] ** 2 / sp.Symbol("r", positive=True) ** 3  # control: tied to axis 1
+    assert not rotation_covariance(Tensor(4, comps), R).equal

@@ -88,3 +88,41 @@ def test_bad_input():
         vec("nope", "i")
     with pytest.raises(InputError):
         delta("i", "j") + vec("n", "i")
+
+
+def test_canonical_fast_path_equals_poly_rem_reference():
+    """tensor.canonical's sparse-ring path against the reference: multivariate division (sp.reduced, lex) by
+    v1^2+v2^2+v3^2-1 for every unit vector.  (This comparison found that the general path, Poly.rem, left m1^2
+    unreduced when n and m occur together with a symbol outside the shared ones.)
+
+    The reference is written here from the definition (a single polynomial is a Groebner basis; relations of
+    different vectors have coprime leading terms), sharing no code with the fast path.
+    """
+    import random
+
+    from glass_sym.symbols import M, QHAT, alpha, c_t, rho
+    from glass_sym.tensor import _ring_canonical, canonical
+
+    def reference(expr):
+        gens = sorted([*N, *M, *QHAT], key=lambda g: g.name)
+        rels = [v[0]**2 + v[1]**2 + v[2]**2 - 1 for v in (N, M, QHAT)]
+        return sp.expand(sp.reduced(sp.expand(expr), rels, *gens, order="lex")[1])
+
+    rnd = random.Random(20261130)
+    pool = [*N, *M, *QHAT, alpha]
+    for _ in range(60):
+        expr = sum(sp.Rational(rnd.randint(-9, 9), rnd.randint(1, 5)) * sp.Mul(*rnd.choices(pool, k=rnd.randint(0, 6)))
+                   for _ in range(rnd.randint(1, 6)))
+        fast = _ring_canonical(sp.expand(expr), expr.free_symbols)
+        assert fast is not None  # polynomial over QQ: the fast path applies
+        assert sp.expand(fast - reference(expr)) == 0, expr
+        assert sp.expand(canonical(expr) - reference(expr)) == 0
+    # with a symbolic parameter outside the shared symbols the general path runs; same normal form
+    k = sp.Symbol("k_param")
+    for e in (k * (N[0]**2 + N[1]**2 + N[2]**2) * N[0] + rho / c_t**2 * M[2]**2,
+              k * M[0]**2 * N[0]**2 * M[2], k * (M[0]**2 + M[1]**2 + M[2]**2 - 1) * N[0]**3):
+        assert _ring_canonical(e, e.free_symbols) is None  # the general path
+        assert sp.expand(canonical(e) - reference(e)) == 0, e
+    assert canonical(k * (M[0]**2 + M[1]**2 + M[2]**2 - 1) * N[0]**3) == 0
+    # a wrong reduction is detected: n1^2 is not reduced to 1
+    assert sp.expand(canonical(N[0]**2) - reference(N[0]**2)) == 0 and canonical(N[0]**2) != 1

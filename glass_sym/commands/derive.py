@@ -1,8 +1,12 @@
-"""``glass-sym derive [NAME ... | all] [--list] [--json] [--show] [--no-cache]``: run derivation chains, print checked
-steps (``--show``: each step's formula and stable id ``step:<chain>/<name>`` too).
+"""``glass-sym derive [NAME ... | all] [--list] [--json] [--show] [--no-cache] [--mutation-test]``: run derivation
+chains, print checked steps (``--show``: each step's formula and stable id ``step:<chain>/<name>`` too).
 
 Exit status 0 when every step's check passed, 1 when a check failed, 2 on bad input.  The cached path reads
 only JSON (no SymPy import).
+
+With ``--mutation-test`` the chains are rebuilt without the cache and every check and property step is re-run
+on mutants of the value it certifies (:mod:`glass_sym.mutation`); exit status 1 when any of them accepts a
+mutant, had no mutant to try, or rejects its own value; 0 otherwise.
 """
 
 from __future__ import annotations
@@ -23,6 +27,9 @@ def add_arguments(p) -> None:
     p.add_argument("--json", action="store_true", help="print a JSON list of step records")
     p.add_argument("--show", action="store_true",
                    help="print each step's formula (lhs = rhs, LaTeX) and its stable id under its line")
+    p.add_argument("--mutation-test", action="store_true",
+                   help="rebuild the chains (no cache) and re-run every check on mutants of the value it "
+                        "certifies; exit 1 if any check accepts a mutant")
     add_cache_argument(p)
 
 
@@ -48,7 +55,10 @@ def resolve_names(names: list[str]) -> list[str]:
         return table
     bad = [n for n in names if n not in table and n != "all"]
     if bad:
-        raise InputError(f"unknown derivation {bad[0]!r}; expected one of: all, {', '.join(table)}")
+        from ..suggest import did_you_mean
+
+        raise InputError(f"unknown derivation {bad[0]!r}{did_you_mean(bad[0], table + ['all'])}; expected one of: "
+                         f"all, {', '.join(table)}")
     if "all" in names:
         return table
     return list(dict.fromkeys(names))
@@ -69,8 +79,45 @@ def chain_records(name: str) -> tuple[str, list[dict]]:
     return d.title, d.as_dicts()
 
 
+def run_mutation_test(names: list[str], as_json: bool) -> int:
+    """Mutation test over the chains ``names`` (rebuilt in this process, no cache); returns the exit status."""
+    import time
+
+    from ..derivation import rebuild
+    from ..mutation import mutation_test
+
+    t0 = time.perf_counter()
+    results = []
+    for name in names:
+        results.extend(mutation_test(rebuild(name)))
+    bad = [r for r in results if not r.ok]
+    if as_json:
+        json.dump([r.as_dict() for r in results], sys.stdout, indent=1)
+        print()
+    else:
+        for r in results:
+            mark = "def " if r.kind == "definition" else ("ok  " if r.ok else "FAIL")
+            raised = f" ({r.raised} rejected by the check raising)" if r.raised else ""
+            print(f"  [{mark}] {r.chain:11s} {r.label or '-':6s} {r.name:34s} {r.kind:9s} {r.mutants} mutants{raised}")
+            if not r.verified:
+                print("         the check rejects the step's own value: rejecting mutants certifies nothing")
+            for a in r.accepted:
+                print(f"         accepted: {a['mutant']} (residual {a['residual']})")
+            if r.kind != "definition" and not r.mutants:
+                print("         no mutant could be built: the check is untested")
+        checked = [r for r in results if r.kind != "definition"]
+        print(f"  {len(checked) - len(bad)}/{len(checked)} checked steps reject every mutant "
+              f"({sum(r.mutants for r in results)} mutants, {len(results) - len(checked)} definitions, "
+              f"{time.perf_counter() - t0:.1f} s)")
+    return 1 if bad else 0
+
+
 def run(args) -> int:
     apply_cache_flag(args)
+    if getattr(args, "mutation_test", False):
+        if args.list:
+            raise InputError("--mutation-test and --list cannot be combined")
+        return run_mutation_test(resolve_names(args.names), args.json)
     if args.list:
         import derivations
 
@@ -90,7 +137,8 @@ def run(args) -> int:
             for r in records:
                 mark = "ok  " if r["verified"] else "FAIL"
                 label = r["label"] or "-"
-                print(f"  [{mark}] {label:6s} {r['name']:30s} {r['title']}")
+                kind = {"property": "P", "definition": "D"}.get(r.get("kind"), " ")
+                print(f"  [{mark}] {kind} {label:6s} {r['name']:30s} {r['title']}")
                 if not r["verified"]:
                     print(f"         residual: {r['residual']}")
                 if getattr(args, "show", False):
@@ -99,7 +147,7 @@ def run(args) -> int:
                                               break_on_hyphens=False) or [""]:
                         print(f"           {line}")
             ok = sum(1 for r in records if r["verified"])
-            print(f"  {ok}/{len(records)} steps verified")
+            print(f"  {ok}/{len(records)} steps verified (P: property of an earlier step, D: definition)")
     if args.json:
         json.dump(all_records, sys.stdout, indent=1, sort_keys=False)
         print()

@@ -43,15 +43,16 @@ def section(outdir: Path) -> Section:
     findings = []
     for d in built:
         for r in d.as_dicts():
-            if r["notes"]:
-                text = r["check"] if r["notes"].startswith("{") else r["notes"]
-                findings.append(f"- **{d.name} {r['label'] or ''} `{r['name']}`**: " + text.replace("\n", " ").strip())
+            for note in r["notes"]:
+                text = note["text"] + (f" (audit record {note['ref']})" if note["ref"] else "")
+                findings.append(f"- **{d.name} {r['label'] or ''} `{r['name']}`** ({note['kind']}): "
+                                + text.replace("\n", " ").strip())
     n = sum(len(d.steps) for d in built)
     ok = sum(1 for d in built for s in d.steps if s.verified)
     md = [f"{ok}/{n} steps verified across {len(built)} chain(s).", "",
           f"LaTeX: `{texdir.name}/{Path(paths[-1]).name}`" + (f", PDF: `{texdir.name}/{Path(pdf).name}`" if pdf else ""),
           *(["", pdf_note] if pdf_note else []), "", *lines,
-          *(["", "### Computed findings (from step checks and notes)", "", *findings] if findings else [])]
+          *(["", "### Notes on the steps (assumptions, remarks, pointers to audit findings)", "", *findings] if findings else [])]
     return Section("derivations", "Derivations (appendices rebuilt and checked)", "\n".join(md),
                    {"chains": data, "verified": ok, "steps": n, "pdf": bool(pdf)},
                    ok=all(d.ok for d in built) and not pdf_note.startswith("PDF failed"),
