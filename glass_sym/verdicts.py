@@ -179,7 +179,10 @@ def figure1_evidence(fig: Mapping | None, version: str, files: Sequence[str] = (
     """(class, sentence, refs) from the Figure 1 data of the RG section (fits recomputed from the printed columns)."""
     from .audit_rows import classify_fit
 
-    refs = ["section:rg", *(f for f in files if "figure1" in f)]
+    word = "journal" if version == "jpcm2020" else "preprint"
+    figs = [f for f in files if "figure1" in f]
+    mine = [f for f in figs if word in f or "fits" in f]
+    refs = ["section:rg", *(mine or figs)]
     if not fig:
         return "unchecked", "Figure 1 was not drawn", refs
     prefix = "journal" if version == "jpcm2020" else "preprint"
