@@ -582,7 +582,8 @@ def tag_plan(derivations: Sequence) -> dict[tuple[str, int], str]:
     >>> from glass_sym.derivation import Derivation
     >>> d = Derivation("demo", "demo")
     >>> for name in ("x", "y"):
-    ...     _ = d.step("A.19", name, name, lhs=name, value=1, how="", check=None, check_text="")
+    ...     _ = d.step("A.19", name, name, lhs=name, value=1, how="", check=None, check_text="", kind="definition",
+    ...                why="a demo")
     >>> sorted(tag_plan([d]).values())
     ['A.19a', 'A.19b']
     """

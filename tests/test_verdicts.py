@@ -199,8 +199,10 @@ def _fake_sections(monkeypatch, *, fail: bool):
     from glass_sym import report
     from glass_sym.report import Section
 
+    part = {"id": "audit:jpcm2020:A.18/lambda_tilde[tilde]", "what": "lambda_tilde [tilde]", "status": "differs",
+            "class": "error", "explanation": "printed = -2 x derived", "details": {"check": "derived"}, "refs": []}
     row = {"id": "audit:jpcm2020:A.18", "label": "A.18", "version": "jpcm2020", "class": "error",
-           "explanation": "lambda_tilde: printed = -2 x derived", "refs": [], "parts": []}
+           "explanation": "lambda_tilde: printed = -2 x derived", "refs": [], "parts": [part]}
     audit_mod = types.ModuleType("fake_audit_section")
     audit_mod.section = lambda outdir: Section("audit", "Audit", "rows", {"schema_version": "x", "rows": [row]})
     broken = types.ModuleType("fake_broken_section")

@@ -145,6 +145,12 @@ def run(args) -> int:
 
                 for res in user_forensics(args.latex, args.against, findings[0]).values():
                     print(f"forensics: {res['conclusion']}")
+    elif args.paper:  # a user's transcription: its records as they are (docs/json.md)
+        if args.json:
+            json.dump([f.as_dict() for f in findings], sys.stdout, indent=1, sort_keys=False)
+            sys.stdout.write("\n")
+        else:
+            print(format_table(findings))
     else:
         from ..audit_rows import SCHEMA_VERSION, audit_rows
 
