@@ -53,6 +53,13 @@ _JL_AUDIT = Note("audit", "compared with Joffrin and Levelut's printed (A.1) and
                           "after (A.19)", "jpcm2020:A.19")
 
 
+def _symmetrized(expr):
+    """Average over i <-> j and k <-> l (the value a step labelled S_(ij)(kl) displays)."""
+    from glass_sym.structures import symmetrize_index
+
+    return symmetrize_index(expr, ((0, 1), (2, 3))).map_coefficients(sp.expand)
+
+
 def build() -> Derivation:
     d = Derivation(NAME, TITLE)
 
@@ -221,7 +228,8 @@ def build() -> Derivation:
                       "convention changes only part (1)", register="lambda_tilde_jl_2", notes=(_JL_AUDIT,))
     d.step(None, "jl_convention_symmetric_part", "Both strain conventions agree on symmetric stresses",
            lhs=r"\mathcal{S}_{(ij)(kl)}\tilde\Lambda\big|_{e_{ij}=\partial_j u_i}",
-           value=interaction.lambda_tilde("jl"), kind="property", of="lambda_tilde_jl", breakers=value_mutants,
+           value=_symmetrized(interaction.lambda_tilde("jl")),  # the displayed side is the symmetrized one
+           kind="property", of="lambda_tilde_jl", breakers=value_mutants,
            how="average over i<->j and k<->l (what T_ij T'_kl with symmetric T sees)",
            check=lambda v: compare(symmetrize_pairs(as_tensor(v)), lt_t),
            check_text="symmetrized JL-convention tilde Lambda equals tilde Lambda component by component")

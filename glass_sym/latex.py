@@ -41,6 +41,7 @@ import sympy as sp
 
 from .errors import OutputError
 from .fileio import atomic_write
+from .latex_prose import prose_latex
 
 __all__ = [
     "index_latex",
@@ -48,6 +49,7 @@ __all__ = [
     "step_latex",
     "step_latex_lines",
     "derivation_latex_body",
+    "tag_plan",
     "write_tex",
     "compile_pdf",
     "TEX_PREAMBLE",
@@ -211,19 +213,19 @@ def _group_items(factor: sp.Expr, entries: dict) -> list[tuple[bool, _Chunks]]:
             body = _wrap("", body, tail)  # "(a + b) c" or "a c"
         mag = k * prefix_value
         if mag != 1:
-            body = _wrap(sp.latex(mag) + " ", body, "")
+            body = _wrap(_latex(mag) + " ", body, "")
         return [(negative, body)]
     items = []
     for k, structs in pieces:
         body = _piece_chunks(structs)
         if abs(k) != 1:
-            body = _wrap(sp.latex(abs(k)) + " ", body, "")
+            body = _wrap(_latex(abs(k)) + " ", body, "")
         items.append((bool(k < 0), body))
     if prefix_value == 1 and not tail and not negative:
         return items
     simple = all(len(s) == 1 for _, s in pieces)
     left, right = (r"\Bigl( ", r" \Bigr)") if simple else (r"\Bigl\{ ", r" \Bigr\}")
-    lead = "" if prefix_value == 1 else sp.latex(prefix_value) + " "
+    lead = "" if prefix_value == 1 else _latex(prefix_value) + " "
     return [(negative, _wrap(lead + left, _join_signed(items), right + tail))]
 
 
@@ -252,7 +254,7 @@ def _index_chunks(expr) -> _Chunks:
         items.extend(_group_items(sp.simplify(p / common) if common != 1 else p, groups[p]))
     if common == 1:
         return _join_signed(items)
-    lead = sp.latex(common) + r" \biggl[ "
+    lead = _latex(common) + r" \biggl[ "
     if items[0][0]:  # a leading minus goes in front of the common factor
         items = [(not neg, chunks) for neg, chunks in items]
         lead = "- " + lead
@@ -287,6 +289,26 @@ def index_latex(expr) -> str:
     return "".join(_index_chunks(expr))
 
 
+_PRIMED = re.compile(r"^([A-Za-z])\1(\d)$")
+
+
+def _symbol_names(expr) -> dict:
+    """LaTeX names for symbols the default printer gets wrong: ``pp1`` (component 1 of p') -> ``p'_{1}``."""
+    out = {}
+    for s in getattr(expr, "free_symbols", ()):
+        m = _PRIMED.match(s.name)
+        if m:
+            out[s] = f"{m.group(1)}'_{{{m.group(2)}}}"
+    return out
+
+
+def _latex(expr) -> str:
+    """``sympy.latex`` with :func:`_symbol_names` (primes rendered)."""
+    expr = sp.sympify(expr)
+    names = _symbol_names(expr)
+    return sp.latex(expr, symbol_names=names) if names else sp.latex(expr)
+
+
 def scalar_latex(expr) -> str:
     r"""LaTeX of a SymPy expression (``sympy.latex``); an equation prints both sides.
 
@@ -302,8 +324,8 @@ def scalar_latex(expr) -> str:
     if not isinstance(expr, sp.Basic):
         raise TypeError(f"scalar_latex needs a SymPy expression, got {type(expr).__name__}")
     if isinstance(expr, sp.Equality):
-        return f"{sp.latex(expr.lhs)} = {sp.latex(expr.rhs)}"
-    return sp.latex(expr)
+        return f"{_latex(expr.lhs)} = {_latex(expr.rhs)}"
+    return _latex(expr)
 
 
 # ============================================================================ steps
@@ -322,9 +344,18 @@ def _value_chunks(value: Any) -> _Chunks:
             part = _value_chunks(v)
             out.extend(part if n == 0 else _wrap(r",\quad ", part, ""))
         return out or [r"\text{(empty)}"]
+    if isinstance(value, sp.MatrixBase):
+        return [_matrix_latex(value)]
     if isinstance(value, (sp.Basic, int, bool)):
         return [scalar_latex(value)]
     return [r"\text{(" + _escape_text(type(value).__name__) + ")}"]
+
+
+def _matrix_latex(m) -> str:
+    r"""A matrix of results as ``\begin{pmatrix}`` (entries factored), in one TeX group so that the line
+    breaker never splits it."""
+    rows = [[_latex(sp.factor(m[i, j])) for j in range(m.cols)] for i in range(m.rows)]
+    return r"{\begin{pmatrix} " + r" \\ ".join(" & ".join(r) for r in rows) + r" \end{pmatrix}}"
 
 
 def _split_relation(text: str) -> tuple[str, str, str]:
@@ -367,7 +398,24 @@ def _step_parts(step) -> tuple[str, str, _Chunks]:
     if isinstance(step.value, sp.Equality):
         rel = r"\colon\quad" if lhs else ""
         return lhs, rel, [scalar_latex(step.value)]
-    return lhs, "=" if lhs else "", _value_chunks(step.value)
+    return lhs, "=" if lhs else "", _value_chunks(_lhs_indices(lhs, step.value))
+
+
+def _lhs_indices(lhs: str, value):
+    r"""The value with the left side's index letters when the left side names them differently
+    (``-\Lambda_{abcd}(\vec k)`` over a value in i, j, k, l): both sides of a displayed equation use the same
+    names, position by position."""
+    from .indexnotation import IndexExpr
+
+    if not isinstance(value, IndexExpr) or not value.indices:
+        return value
+    groups = [g for g in re.findall(r"_\{([a-z]+)\}", lhs) if len(g) == len(value.indices) and len(set(g)) == len(g)]
+    if len(groups) != 1 or tuple(groups[0]) == value.indices:
+        return value
+    target = tuple(groups[0])
+    tmp = {a: f"_{a}" for a in value.indices}
+    staged = value.rename(tmp)
+    return IndexExpr(staged.rename({f"_{a}": b for a, b in zip(value.indices, target)}).terms, target)
 
 
 def step_latex(step) -> str:
@@ -524,6 +572,49 @@ def _tag_text(label: str) -> str:
     return _escape_plain(" ".join(str(label).split()))
 
 
+def tag_plan(derivations: Sequence) -> dict[tuple[str, int], str]:
+    """One tag per printed equation: (derivation name, step position) -> tag text.
+
+    A paper label carried by one step keeps its tag, ``(A.17)``; a label carried by several steps of the
+    document (steps that rebuild one printed equation) gets sub-labels in document order: ``A.19a``,
+    ``A.19b``, ...  Steps without a label get none.
+
+    >>> from glass_sym.derivation import Derivation
+    >>> d = Derivation("demo", "demo")
+    >>> for name in ("x", "y"):
+    ...     _ = d.step("A.19", name, name, lhs=name, value=1, how="", check=None, check_text="", kind="definition",
+    ...                why="a demo")
+    >>> sorted(tag_plan([d]).values())
+    ['A.19a', 'A.19b']
+    """
+    counts: dict[str, int] = {}
+    for d in derivations:
+        for st in d.steps:
+            if st.label:
+                counts[st.label] = counts.get(st.label, 0) + 1
+    seen: dict[str, int] = {}
+    out = {}
+    for d in derivations:
+        for n, st in enumerate(d.steps):
+            if not st.label:
+                continue
+            k = seen.get(st.label, 0)
+            seen[st.label] = k + 1
+            suffix = "" if counts[st.label] == 1 else _letters(k)
+            out[(d.name, n)] = _tag_text(st.label) + suffix
+    return out
+
+
+def _letters(k: int) -> str:
+    """0 -> a, 25 -> z, 26 -> aa, ..."""
+    s = ""
+    k += 1
+    while k:
+        k, r = divmod(k - 1, 26)
+        s = chr(97 + r) + s
+    return s
+
+
 def _labels(derivation, used: set[str]) -> list[tuple[str | None, str]]:
     """``(tag, label)`` for each step, unique within ``used`` (which is updated).
 
@@ -558,7 +649,8 @@ def _labels(derivation, used: set[str]) -> list[tuple[str | None, str]]:
     return out
 
 
-def derivation_latex_body(derivation, used_labels: set[str] | None = None, width: float = LINE_WIDTH) -> str:
+def derivation_latex_body(derivation, used_labels: set[str] | None = None, width: float = LINE_WIDTH,
+                          tags: dict | None = None) -> str:
     r"""LaTeX body of a derivation (to be ``\input``): per step a text line and one ``align``.
 
     Parameters
@@ -589,6 +681,8 @@ def derivation_latex_body(derivation, used_labels: set[str] | None = None, width
     """
     used = set() if used_labels is None else used_labels
     labels = _labels(derivation, used)
+    plan = tag_plan([derivation]) if tags is None else tags
+    labels = [(plan.get((derivation.name, n)) if tag else None, label) for n, (tag, label) in enumerate(labels)]
     out = [f"% glass-sym derivation {derivation.name!r}: {len(derivation.steps)} steps (generated; do not edit)"]
     for n, (step, (tag, label)) in enumerate(zip(derivation.steps, labels), start=1):
         head = f"Step {n}" + (f" ({_tag_text(step.label)})" if step.label else "")
@@ -602,11 +696,11 @@ def derivation_latex_body(derivation, used_labels: set[str] | None = None, width
             res = res if len(res) <= 160 else res[:157] + "..."
             status = r"\textbf{NOT verified} (residual " + _escape_plain(res) + ")"
         out.append("")
-        out.append(r"\paragraph{" + head + ".} " + _escape_text(step.title) + r"\par")
+        out.append(r"\paragraph{" + head + ".} " + prose_latex(step.title) + r"\par")
         out.append(r"{\small")
         if step.how:
-            out.append(r"\emph{Obtained:} " + _escape_text(step.how) + r"\\")
-        check = _escape_text(step.check_text) if step.check_text else "none"
+            out.append(r"\emph{Obtained:} " + prose_latex(step.how) + r"\\")
+        check = prose_latex(step.check_text) if step.check_text else "none"
         out.append(r"\emph{Check:} " + check + " --- " + status + ".}")
         rows = step_latex_lines(step, width)
         ending = (rf"\tag{{{tag}}}" if tag else "") + rf"\label{{{label}}}"
@@ -657,7 +751,7 @@ def _main_document(derivations: Sequence, inputs: Sequence[str]) -> str:
     ]
     for d, inp in zip(derivations, inputs):
         lines.append("")
-        lines.append(r"\section{" + _escape_text(d.title or d.name) + "}" + rf"\label{{sec:{_label_key(d.name)}}}")
+        lines.append(r"\section{" + prose_latex(d.title or d.name) + "}" + rf"\label{{sec:{_label_key(d.name)}}}")
         state = "all steps verified" if d.ok else f"{len(d.failed())} step(s) NOT verified"
         lines.append(rf"Derivation chain \texttt{{{_escape_plain(d.name)}}}: {len(d.steps)} steps, {state}.")
         lines.append(rf"\input{{{inp}}}")
@@ -689,6 +783,7 @@ def write_tex(derivations: Iterable, outdir) -> list[Path]:
     outdir = Path(outdir)
     _ensure_dir(outdir)
     used: set[str] = set()
+    plan = tag_plan(derivations)
     written, stems = [], []
     for d in derivations:
         stem = _file_stem(d.name)
@@ -696,7 +791,7 @@ def write_tex(derivations: Iterable, outdir) -> list[Path]:
             stem = f"{stem}-{len(stems) + 1}"
         stems.append(stem)
         path = outdir / f"{stem}.tex"
-        _atomic_write(path, derivation_latex_body(d, used))
+        _atomic_write(path, derivation_latex_body(d, used, tags=plan))
         written.append(path)
     main = outdir / f"{_MAIN_NAME}.tex"
     _atomic_write(main, _main_document(derivations, stems))

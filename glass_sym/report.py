@@ -9,12 +9,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["Section", "SECTIONS"]
+__all__ = ["Section", "SECTIONS", "SCHEMA_VERSION", "DEFAULT_OUTDIR"]
+
+#: report.json schema (docs/json.md)
+SCHEMA_VERSION = "glass-sym/report/2"
+#: default output directory of ``glass-sym reproduce`` (not ``build/``, which setuptools fills)
+DEFAULT_OUTDIR = "glass-sym-report"
 
 
 @dataclass
 class Section:
-    """One part of the report: a title, Markdown text, a JSON-able object, pass/fail and timings."""
+    """One part of the report: a title, Markdown text, a JSON-able object, ran/failed, timings and the files
+    it wrote (paths)."""
 
     key: str
     title: str
@@ -22,6 +28,7 @@ class Section:
     data: Any
     ok: bool = True
     timings: dict = field(default_factory=dict)
+    files: list = field(default_factory=list)
 
 
 #: report sections in order (module paths)

@@ -112,5 +112,5 @@ def test_jupyter_rendering():
     step = next(s for s in d.steps if s.name == "f2")
     assert step._repr_latex_() == "$\\displaystyle " + step.latex + "$"
     assert step._repr_latex_().startswith(r"$\displaystyle f^{(2)}_{jl} = ")
-    assert "\\tag{A.17}" in d._repr_latex_()
+    assert "\\tag{A.17a}" in d._repr_latex_() and "\\tag{A.18}" in d._repr_latex_()
     assert get("f2").value._repr_latex_().startswith("$\\displaystyle")

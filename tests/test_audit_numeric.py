@@ -23,7 +23,7 @@ def test_eq_2_9_transform_of_2_7_has_twice_the_printed_T_dependence(numeric):
     assert f.status == "differs" and f.details["numeric"] is True
     assert f.details["slope"] == pytest.approx(2.0, abs=1e-6)
     assert f.details["second_method_slope"] == pytest.approx(2.0, abs=1e-6)
-    assert f.details["tolerance"] and f.details["second_method"] == "mpmath quadrature"
+    assert f.details["tolerance"] and "mpmath quadrature" in f.details["second_method"]
     w = 2 * math.pi * 1e6
     T = np.array([0.1, 1.0])
     d_printed = np.diff(ttls.re_chi_printed_small(w, T)) / np.diff(np.log(T))

@@ -205,14 +205,14 @@ def test_long_equation_is_broken_after_terms_only():
 
 def test_derivation_body_tags_labels_and_status():
     body = L.derivation_latex_body(_demo_derivation())
-    assert r"\tag{A.17}\label{eq:A.17}" in body
-    assert r"\tag{A.17}\label{eq:A.17:f2}" in body  # repeated paper label: qualified by the step name
+    assert r"\tag{A.17a}\label{eq:A.17}" in body
+    assert r"\tag{A.17b}\label{eq:A.17:f2}" in body  # repeated paper label: sub-label, step-qualified \label
     assert r"\label{eq:demo:alpha_def}" in body  # no paper label: numbered by LaTeX
     assert body.count(r"\textbf{verified}") == 1
     assert body.count(r"\textbf{definition}") == 2
     assert r"\textbf{NOT verified} (residual 1)" in body
-    # text is escaped for LaTeX: specials and non-ASCII
-    assert r"alpha = 1 - c\_t\^{}2/c\_l\^{}2 ($\lambda$ $\to$ 0) \& 50\% \#1" in body
+    # prose: formulas in math mode (Unicode Greek and arrows read as such), text specials escaped
+    assert r"$\alpha = 1 - c_{t}^{2}/c_{l}^{2} (\lambda \to0)$ \& 50\% \#1" in body
     assert body == L.derivation_latex_body(_demo_derivation())
     assert body.count(r"\begin{align}") == body.count(r"\end{align}") == 4
 
@@ -258,7 +258,9 @@ def test_write_tex_files(tmp_path):
     assert r"\input{one}" in main and r"\input{two}" in main
     assert main.count(r"\section{Demo chain}") == 2
     assert r"\usepackage{amsmath}" in main and "geometry" not in main
-    assert paths[1].read_text() == L.derivation_latex_body(_demo_derivation("two"), {"eq:A.17", "eq:A.17:f2"})
+    plan = L.tag_plan([_demo_derivation("one"), _demo_derivation("two")])
+    assert paths[1].read_text() == L.derivation_latex_body(_demo_derivation("two"), {"eq:A.17", "eq:A.17:f2"},
+                                                           tags=plan)
     assert sorted(os.listdir(out)) == ["glass-sym.tex", "one.tex", "two.tex"]  # no temporary files left
     again = L.write_tex([_demo_derivation("one"), _demo_derivation("two")], out)
     assert [p.read_text() for p in again][-1] == main

@@ -74,7 +74,8 @@ def test_whole_paper_exit_status_follows_fail_on_differs(capsys):
     """0 whatever was found; with --fail-on-differs, 1 exactly when some record differs or is inconsistent."""
     base = ["audit", "--json", "--version", "preprint", "--no-claims", "--no-fits"]
     rc, out, _ = run(capsys, *base)
-    records = json.loads(out)
+    rows = json.loads(out)["rows"]  # one row per printed equation, the records nested as parts
+    records = [p for r in rows for p in r["parts"]]
     assert rc == 0
     rc2, _, _ = run(capsys, *base, "--fail-on-differs")
     assert rc2 == (1 if any(r["status"] in ("differs", "inconsistent") for r in records) else 0)

@@ -1,8 +1,9 @@
 """``glass-sym audit``: the printed equations of both papers, a user's own transcription, or typed expressions.
 
 * ``glass-sym audit [--json] [--version V] [--fail-on-differs]``: every transcribed equation of both paper
-  versions (docs/audit.md), a table (label, version, status, explanation) or with ``--json`` the records
-  ``{label, version, status, explanation, details}``.
+  versions (docs/audit.md), one line per printed equation (id, class, explanation) or with ``--json`` the
+  object ``{"schema_version", "rows": [{id, label, version, class, explanation, refs, parts: [...]}]}``, one row
+  per printed equation with its compared parts nested (docs/json.md; classes and forensics: docs/forensics.md).
 * ``glass-sym audit --paper FILE.toml``: the same for a user's transcription in the project's format
   (docs/transcriptions.md, worked example in docs/audit.md).
 * ``glass-sym audit --latex TEX --against NAME``: a typed right-hand side against a registered closed form;
@@ -22,7 +23,7 @@ import sys
 
 from ..errors import InputError
 
-__all__ = ["HELP", "add_arguments", "run", "format_table", "add_declarations", "declarations"]
+__all__ = ["HELP", "add_arguments", "run", "format_table", "format_rows", "add_declarations", "declarations"]
 
 HELP = "audit printed equations (both paper versions, your own transcription, or typed LaTeX)"
 
@@ -51,7 +52,8 @@ def declarations(args) -> dict:
 
 
 def add_arguments(p) -> None:
-    p.add_argument("--json", action="store_true", help="print the list of findings as JSON")
+    p.add_argument("--json", action="store_true",
+                   help="print JSON: one record per printed equation (parts nested), or the comparison record")
     p.add_argument("--latex", metavar="TEX",
                    help="a right-hand side, or a whole equation LHS = RHS, in LaTeX index notation")
     p.add_argument("--against", metavar="NAME", help="registered closed form to compare --latex with "
@@ -104,6 +106,14 @@ def _single(args) -> list:
         raise ParseError(f"--latex: {exc}") from None
 
 
+def format_rows(rows) -> str:
+    """Plain-text table: one line per printed equation (id, class, explanation)."""
+    table = [("id", "class", "explanation")] + [(r["id"], r["class"], r["explanation"].replace("\n", " "))
+                                                for r in rows]
+    w = [max(len(r[i]) for r in table) for i in range(2)]
+    return "\n".join(f"{r[0]:<{w[0]}}  {r[1]:<{w[1]}}  {r[2]}" for r in table)
+
+
 def run(args) -> int:
     from ..audit import audit_all
 
@@ -124,11 +134,32 @@ def run(args) -> int:
     else:
         versions = [args.paper_version] if args.paper_version else None
         findings = audit_all(versions, claims=not args.no_claims, fits=not args.no_fits)
-    if args.json:
-        json.dump([f.as_dict() for f in findings], sys.stdout, indent=1, sort_keys=False)
-        sys.stdout.write("\n")
+    if single:  # one typed comparison: its record, and when it differs the forensic search
+        if args.json:
+            json.dump([f.as_dict() for f in findings], sys.stdout, indent=1, sort_keys=False)
+            sys.stdout.write("\n")
+        else:
+            print(format_table(findings))
+            if args.against and findings[0].status == "differs":
+                from ..audit_rows import user_forensics
+
+                for res in user_forensics(args.latex, args.against, findings[0]).values():
+                    print(f"forensics: {res['conclusion']}")
+    elif args.paper:  # a user's transcription: its records as they are (docs/json.md)
+        if args.json:
+            json.dump([f.as_dict() for f in findings], sys.stdout, indent=1, sort_keys=False)
+            sys.stdout.write("\n")
+        else:
+            print(format_table(findings))
     else:
-        print(format_table(findings))
+        from ..audit_rows import SCHEMA_VERSION, audit_rows
+
+        rows = audit_rows(findings)
+        if args.json:
+            json.dump({"schema_version": SCHEMA_VERSION, "rows": rows}, sys.stdout, indent=1, sort_keys=False)
+            sys.stdout.write("\n")
+        else:
+            print(format_rows(rows))
     if single:
         return 0 if findings[0].status in EQUAL else 1
     if args.fail_on_differs and any(f.status in ("differs", "inconsistent") for f in findings):

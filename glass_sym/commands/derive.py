@@ -1,5 +1,5 @@
-"""``glass-sym derive [NAME ... | all] [--list] [--json] [--no-cache] [--mutation-test]``: run derivation
-chains, print checked steps.
+"""``glass-sym derive [NAME ... | all] [--list] [--json] [--show] [--no-cache] [--mutation-test]``: run derivation
+chains, print checked steps (``--show``: each step's formula and stable id ``step:<chain>/<name>`` too).
 
 Exit status 0 when every step's check passed, 1 when a check failed, 2 on bad input.  The cached path reads
 only JSON (no SymPy import).
@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import textwrap
 
 from ..errors import InputError
 
@@ -24,6 +25,8 @@ def add_arguments(p) -> None:
     p.add_argument("names", nargs="*", metavar="NAME", help="derivation chains to run, or 'all' (default: all)")
     p.add_argument("--list", action="store_true", help="list the derivation chains and exit")
     p.add_argument("--json", action="store_true", help="print a JSON list of step records")
+    p.add_argument("--show", action="store_true",
+                   help="print each step's formula (lhs = rhs, LaTeX) and its stable id under its line")
     p.add_argument("--mutation-test", action="store_true",
                    help="rebuild the chains (no cache) and re-run every check on mutants of the value it "
                         "certifies; exit 1 if any check accepts a mutant")
@@ -128,7 +131,7 @@ def run(args) -> int:
         title, records = chain_records(name)
         failed += sum(1 for r in records if not r["verified"])
         for r in records:
-            all_records.append({"derivation": name, **r})
+            all_records.append({"derivation": name, "id": f"step:{name}/{r['name']}", **r})
         if not args.json:
             print(f"{name}: {title}")
             for r in records:
@@ -138,6 +141,11 @@ def run(args) -> int:
                 print(f"  [{mark}] {kind} {label:6s} {r['name']:30s} {r['title']}")
                 if not r["verified"]:
                     print(f"         residual: {r['residual']}")
+                if getattr(args, "show", False):
+                    print(f"         id: step:{name}/{r['name']}")
+                    for line in textwrap.wrap(" ".join(str(r["latex"]).split()), 100, break_long_words=True,
+                                              break_on_hyphens=False) or [""]:
+                        print(f"           {line}")
             ok = sum(1 for r in records if r["verified"])
             print(f"  {ok}/{len(records)} steps verified (P: property of an earlier step, D: definition)")
     if args.json:

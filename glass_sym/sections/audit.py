@@ -1,4 +1,8 @@
-"""Report section: the audit of both papers' printed equations, claims and Table 1 fits (glass_sym.audit)."""
+"""Report section: one audit row per printed equation of both papers, with its parts, class and forensics.
+
+The rows come from :func:`glass_sym.audit_rows.audit_rows` (claims and Table 1 fits included); the classes and
+the rule behind them are documented there and in docs/forensics.md.
+"""
 
 from __future__ import annotations
 
@@ -16,22 +20,26 @@ def _cell(text: str) -> str:
 
 
 def section(outdir: Path) -> Section:
-    """The audit table in Markdown and the records as data (deterministic order: that of audit_all)."""
-    from ..audit import STATUSES, audit_all
+    """The audit table in Markdown (one line per printed equation) and the rows as data."""
+    from ..audit import audit_all
+    from ..audit_rows import CLASSES, SCHEMA_VERSION, audit_rows
 
     t0 = time.perf_counter()
     findings = audit_all()
-    elapsed = time.perf_counter() - t0
-    counts = Counter(f.status for f in findings)
-    summary = ", ".join(f"{counts[s]} {s}" for s in STATUSES if counts[s])
-    lines = [f"{len(findings)} findings: {summary}.", "",
-             "Statuses: `match` (component-wise equal modulo n.n = 1), `match-symmetrized` (equal as contracted "
-             "with symmetric stresses), `differs`, `inconsistent` (two statements in one paper disagree), "
-             "`not-derived` (no closed form registered yet), `unparsed` (the printed LaTeX could not be read). "
-             "Format and method: docs/audit.md.", "",
-             "| label | version | status | explanation |", "|---|---|---|---|"]
-    for f in findings:
-        lines.append(f"| {_cell(f.label)} | {f.version} | {f.status} | {_cell(f.explanation)} |")
+    t1 = time.perf_counter()
+    rows = audit_rows(findings)
+    t2 = time.perf_counter()
+    counts = Counter(r["class"] for r in rows)
+    summary = ", ".join(f"{counts[c]} {c}" for c in CLASSES if counts[c])
+    nparts = sum(len(r["parts"]) for r in rows)
+    lines = [f"{len(rows)} printed equations ({nparts} compared parts): {summary}.", "",
+             "Classes (computed, rule in docs/forensics.md): `error` (differs; the fitting hypothesis, or none, is "
+             "named), `convention-or-prefactor`, `extraction-artefact` (a text-extraction repair fits and the other "
+             "version's copy prints the derived form), `rounding` (printed digits explain it), `verified`, "
+             "`unchecked` (not compared yet). Parts and forensics: report.json, section `audit`.", "",
+             "| id | class | explanation |", "|---|---|---|"]
+    for r in rows:
+        lines.append(f"| `{r['id']}` | {r['class']} | {_cell(r['explanation'])} |")
     return Section("audit", "Audit of the printed equations", "\n".join(lines),
-                   [f.as_dict() for f in findings], ok=True,  # findings are results, not failures
-                   timings={"audit_seconds": round(elapsed, 3)})
+                   {"schema_version": SCHEMA_VERSION, "rows": rows}, ok=True,  # classes are results, not failures
+                   timings={"audit_seconds": round(t1 - t0, 3), "rows_seconds": round(t2 - t1, 3)})

@@ -56,4 +56,5 @@ def section(outdir: Path) -> Section:
     return Section("derivations", "Derivations (appendices rebuilt and checked)", "\n".join(md),
                    {"chains": data, "verified": ok, "steps": n, "pdf": bool(pdf)},
                    ok=all(d.ok for d in built) and not pdf_note.startswith("PDF failed"),
-                   timings={"build_seconds": round(t_build, 3)})
+                   timings={"build_seconds": round(t_build, 3)},
+                   files=[str(p) for p in paths] + ([str(pdf)] if pdf else []))

@@ -306,5 +306,6 @@ def section(outdir: pathlib.Path, progress: Optional[object] = None):
             ok = False
             md.append(f"RG failed: {exc}")
     md += ["", "Figures: " + ", ".join(sorted(os.path.relpath(f, outdir) for f in files))]
+    data["figure_files"] = sorted(os.path.relpath(f, outdir) for f in files)
     return Section("rg", "Kramers-Kronig, RG flow and Table 1 / Figure 1", "\n".join(md), data, ok,
-                   {"rg": time.perf_counter() - t0})
+                   {"rg": time.perf_counter() - t0}, files=list(files))
