@@ -134,13 +134,14 @@ def strain_modes(k) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
 # ---------------------------------------------------------------------- printed values
 @functools.lru_cache(maxsize=1)
 def _paper_function():
-    """NumPy function (khat1, khat2, khat3, alpha, N0, before_log) -> 81 components of T_paper, generated from
-    the transcription of (C.23) (journal line 741), parsed, never retyped.
+    """Function (khat1, khat2, khat3, alpha, N0, before_log) -> 81 components of T_paper (floats), generated
+    from the transcription of (C.23) (journal line 741), parsed, never retyped.
 
     (C.23): sum_{u != u'} [-Lambda e^{-ik.x}] = 2 pi N0^3 ln N0/(rho c_t^2) [-alpha k^4/k^4 + (1/4) k k delta/k^2];
     T is (1/N0^3) sum Lambda~/|x|^3 = (8 pi rho c_t^2/N0^3) x (C.23), evaluated at |k| = 1, k = khat.
     ``before_log``: the first line of (C.22), (4 pi/3)(N0^3 - 1), in place of its final 4 pi ln N0, i.e.
-    ln N0 -> (N0^3 - 1)/3.
+    ln N0 -> (N0^3 - 1)/3.  Each component is evaluated by substituting the numbers into the SymPy expression
+    (one point per call, so no code is generated).
     """
     import sympy as sp
 
@@ -153,13 +154,17 @@ def _paper_function():
     n0 = next(s for s in set().union(*(c.free_symbols for c in printed.coefficients())) if s.name == "N_0")
     alpha = next(s for s in set().union(*(c.free_symbols for c in printed.coefficients())) if s.name == "alpha")
     k = sp.symbols("k1:4", real=True)
-    flag = sp.Symbol("before_log")
-    comps = []
+    comps, comps_before = [], []
     for c in printed.to_tensor().components:
         c = sp.expand(c * 8 * sp.pi * rho * c_t**2 / n0**3).subs({q: 1, **dict(zip(Q, k))})
-        log_line = c.subs(sp.log(n0), (n0**3 - 1) / 3)
-        comps.append(sp.Piecewise((log_line, sp.Eq(flag, 1)), (c, True)) if log_line != c else c)
-    return sp.lambdify((*k, alpha, n0, flag), comps, modules="numpy")
+        comps.append(c)
+        comps_before.append(c.subs(sp.log(n0), (n0**3 - 1) / 3))
+
+    def evaluate(k1, k2, k3, a, n, before_log):
+        at = {k[0]: sp.Float(k1), k[1]: sp.Float(k2), k[2]: sp.Float(k3), alpha: sp.Float(a), n0: sp.Integer(n)}
+        return [float(c.xreplace(at).evalf()) if c != 0 else 0.0 for c in (comps_before if before_log else comps)]
+
+    return evaluate
 
 
 def paper_tensor(n0: int, khat, alpha: float, *, before_log: bool = False) -> np.ndarray:
