@@ -251,7 +251,12 @@ def sphere_average_gaussian(exps: tuple[int, int, int]) -> sp.Expr:
     if any(e % 2 for e in exps):
         return sp.S.Zero
     top = sp.prod([sp.gamma(sp.Rational(e + 1, 2)) for e in exps])
-    return sp.nsimplify(sp.simplify(top / (2 * sp.pi * sp.gamma(sp.Rational(sum(exps) + 3, 2)))))
+    value = top / (2 * sp.pi * sp.gamma(sp.Rational(sum(exps) + 3, 2)))  # Gamma(half-integer) = rational sqrt(pi)
+    if not value.is_Rational:
+        value = sp.gammasimp(value)
+    if not value.is_Rational:
+        raise ArithmeticError(f"sphere average of n^{exps} did not reduce to a rational: {value}")
+    return value
 
 
 # ---------------------------------------------------------------------------------------------- (B.5)

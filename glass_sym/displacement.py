@@ -21,6 +21,8 @@ derivative of every explicit component, differentiated by SymPy in Cartesian x1,
 
 from __future__ import annotations
 
+import functools
+
 import sympy as sp
 
 from .errors import InputError
@@ -128,6 +130,13 @@ def explicit_first_order_change(t, direction: tuple = M):
         c = sp.sympify(c)
         if c == 0:
             return sp.S.Zero
-        return sp.expand(sum(sp.diff(c, N[i]) * tangent[i] for i in range(3)) + sp.diff(c, r) * mn)
+        d1, d2, d3, dr = _partials(c)
+        return sp.expand(d1 * tangent[0] + d2 * tangent[1] + d3 * tangent[2] + dr * mn)
 
     return t.map(comp)
+
+
+@functools.lru_cache(maxsize=4096)
+def _partials(c: sp.Expr) -> tuple:
+    """(d c/d n1, d c/d n2, d c/d n3, d c/d r) of one explicit component (shared by every direction)."""
+    return tuple(sp.diff(c, v) for v in (*N, r))
