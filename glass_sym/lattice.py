@@ -9,7 +9,7 @@ computes exactly
 N_b the number of blocks (N0^3 for the cube), x_uu' = x_u - x_u', n_uu' = x_uu'/|x_uu'|, by summing over
 displacements d = x_uu' with their pair multiplicities (cube: (N0-|dx|)(N0-|dy|)(N0-|dz|); sphere: the
 autocorrelation of the block indicator, by FFT, rounded to exact integers).  tilde Lambda comes from the
-generated kernel :func:`glass_sym.kernels.tilde_lambda_components`.  Since the multiplicities and tilde Lambda
+kernel generated from the registered closed form (:func:`glass_sym.kernels.kernel`).  Since the multiplicities and tilde Lambda
 are even in d, T is real: exp(-i k.d) -> cos(k.d), and only half of the displacements are visited.  At k = 0
 both super blocks are also symmetric under the 6 permutations of the axes, so only the wedge
 dx >= dy >= dz >= 0 is visited: each point stands for its 2^(nonzero coordinates) sign images (components odd
