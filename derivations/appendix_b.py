@@ -34,11 +34,15 @@ PROVIDES = ("delta_lambda_x", "delta_lambda_tilde", "b5_angular_averages")
 IJKL = ("i", "j", "k", "l")
 
 def _tangent_route(lt: Tensor) -> Tensor:
-    """r m.grad of a function of n only: d/dt f(n + t (m - (m.n) n)) at t = 0, explicit components."""
-    t = sp.Symbol("t_tan", real=True)
+    """r m.grad of a function of n only: d/dt f(n + t (m - (m.n) n)) at t = 0, explicit components.
+
+    The derivative along the straight line is taken by the chain rule with SymPy's partial derivatives in
+    n1, n2, n3: sum_a (d f/d n_a) (m_a - (m.n) n_a) (the same expanded expression as differentiating the
+    substituted component in t, without the substitution).
+    """
     mn = cos_theta()
-    moved = {N[a]: N[a] + t * (M[a] - mn * N[a]) for a in range(3)}
-    return lt.map(lambda c: sp.expand(sp.diff(sp.sympify(c).subs(moved, simultaneous=True), t).subs(t, 0)))
+    tangent = [M[a] - mn * N[a] for a in range(3)]
+    return lt.map(lambda c: sp.expand(sum(sp.diff(sp.sympify(c), N[a]) * tangent[a] for a in range(3))))
 
 
 def _b5_explicit(pol: str, lx_t: Tensor) -> tuple:
@@ -53,12 +57,24 @@ def _b5_explicit(pol: str, lx_t: Tensor) -> tuple:
     a = khat if pol == "l" else (1, 0, 0)
     grad = explicit_first_order_change(lx_t, direction=a)
     kn = sum(k * n for k, n in zip(khat, N))
-    d = grad.map(lambda c: sp.expand(sp.cancel(-8 * sp.pi * rho * c_t**2 * r**4 * kn * c)))
+    # every term of the expanded derivative carries 1/(pi rho c_t^2 r^4): expand cancels it term by term
+    d = grad.map(lambda c: sp.expand(-8 * sp.pi * rho * c_t**2 * r**4 * kn * c))
     tr = [sum(d[i, i, k, l] for i in range(3)) for k in range(3) for l in range(3)]
     trace = sum(d[i, i, k, k] for i in range(3) for k in range(3))
-    avg = absorption.sphere_average_gaussian_of
-    return (sp.factor(avg(sum(c**2 for c in d.components))), sp.factor(avg(sum(c**2 for c in tr))),
-            sp.factor(avg(trace**2)))
+    return (sp.factor(_gaussian_average_of_squares(d.components)), sp.factor(_gaussian_average_of_squares(tr)),
+            sp.factor(_gaussian_average_of_squares([trace])))
+
+
+def _gaussian_average_of_squares(components) -> sp.Expr:
+    """<sum_c c^2> over the unit sphere: squares in a sparse polynomial ring in n, every monomial averaged by the
+    Gamma-function formula :func:`glass_sym.absorption.sphere_average_gaussian`."""
+    from sympy.polys.rings import sring
+
+    polys = sring([sp.sympify(c) for c in components], *N)[1]
+    total = sum((p * p for p in polys if p), polys[0].ring.zero)
+    to_sympy = total.ring.domain.to_sympy
+    return sp.expand(sum((to_sympy(c) * absorption.sphere_average_gaussian(tuple(k)) for k, c in total.terms()),
+                         sp.S.Zero))
 
 
 def build() -> Derivation:

@@ -47,15 +47,18 @@ def _fixed_frame_contraction(minus_lambda, polarization: str, chi_a, chi_b) -> s
     at_k = dict(zip(QHAT, k))
     lam = [c.subs(at_k) for c in minus_lambda.components]
     e = [[(a[i] * k[j] + a[j] * k[i]) / 2 for j in range(3)] for i in range(3)]
-    total = sp.S.Zero
+    terms = []  # collected and added once (a running SymPy sum re-flattens at every term)
     for i, j, a_, b, c, d_, k_, l_ in itertools.product(range(3), repeat=8):
         if e[i][j] == 0 or e[k_][l_] == 0:
             continue
         lv = lam[27 * a_ + 9 * b + 3 * c + d_]
         if lv == 0:
             continue
-        total += e[i][j] * chi_a[i, j, a_, b] * lv * chi_b[c, d_, k_, l_] * e[k_][l_]
-    return sp.expand(total)
+        xa, xb = chi_a[i, j, a_, b], chi_b[c, d_, k_, l_]
+        if xa == 0 or xb == 0:
+            continue
+        terms.append(e[i][j] * xa * lv * xb * e[k_][l_])
+    return sp.expand(sp.Add(*terms))
 
 
 def _fixed_frame_single(chi, polarization: str) -> sp.Expr:

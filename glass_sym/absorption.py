@@ -193,22 +193,39 @@ def sphere_average(expr: sp.Expr, vector: Sequence = N) -> sp.Expr:
     return sp.expand(sum((c * _monomial_average(k) for k, c in monomials(expr, vector).items()), sp.S.Zero))
 
 
+def _ring_of(exprs: Sequence, vector: Sequence = N) -> list:
+    """The expressions as elements of one sparse polynomial ring in the components of ``vector`` (exact; the
+    coefficient domain, e.g. ZZ[alpha, chi_l, chi_t], is found by SymPy's ``sring``)."""
+    from sympy.polys.rings import sring
+
+    return list(sring([sp.sympify(e) for e in exprs], *vector)[1])
+
+
+def _average_ring(total, vector_len: int = 3) -> sp.Expr:
+    """<p> over the unit sphere of a ring element ``p`` (monomial by monomial, :func:`_monomial_average`)."""
+    if not total:
+        return sp.S.Zero
+    to_sympy = total.ring.domain.to_sympy
+    return sp.expand(sum((to_sympy(c) * _monomial_average(tuple(k[:vector_len])) for k, c in total.terms()),
+                         sp.S.Zero))
+
+
 def sphere_average_of_products(left: Sequence, right: Sequence, vector: Sequence = N) -> sp.Expr:
-    """<sum_i left_i right_i> over the unit sphere, by polynomial arithmetic (fast for many components).
+    """<sum_i left_i right_i> over the unit sphere, by sparse polynomial arithmetic (fast for many components).
 
     >>> sphere_average_of_products([N[0], N[1]], [N[0], N[1]])
     2/3
     """
-    total = None
-    for a, b in zip(left, right):
-        a, b = sp.expand(a), sp.expand(b)
-        if a == 0 or b == 0:
-            continue
-        prod = sp.Poly(a, *vector) * sp.Poly(b, *vector)
-        total = prod if total is None else total + prod
-    if total is None:
+    left, right = list(left), list(right)
+    if not left or not right:
         return sp.S.Zero
-    return sp.expand(sum((c * _monomial_average(tuple(k)) for k, c in total.terms()), sp.S.Zero))
+    polys = _ring_of(left + right, vector)
+    a, b = polys[:len(left)], polys[len(left):]
+    total = polys[0].ring.zero
+    for x, y in zip(a, b):
+        if x and y:
+            total += x * y
+    return _average_ring(total)
 
 
 def sphere_average_gaussian_of(expr: sp.Expr, vector: Sequence = N) -> sp.Expr:
@@ -234,7 +251,12 @@ def sphere_average_gaussian(exps: tuple[int, int, int]) -> sp.Expr:
     if any(e % 2 for e in exps):
         return sp.S.Zero
     top = sp.prod([sp.gamma(sp.Rational(e + 1, 2)) for e in exps])
-    return sp.nsimplify(sp.simplify(top / (2 * sp.pi * sp.gamma(sp.Rational(sum(exps) + 3, 2)))))
+    value = top / (2 * sp.pi * sp.gamma(sp.Rational(sum(exps) + 3, 2)))  # Gamma(half-integer) = rational sqrt(pi)
+    if not value.is_Rational:
+        value = sp.gammasimp(value)
+    if not value.is_Rational:
+        raise ArithmeticError(f"sphere average of n^{exps} did not reduce to a rational: {value}")
+    return value
 
 
 # ---------------------------------------------------------------------------------------------- (B.5)
@@ -287,12 +309,26 @@ def b5_kernel(polarization: str, delta_lambda_tilde: IndexExpr, lambda_tilde: In
     return (dlt - lt * (3 * an)).map(lambda c: sp.expand(kn * c))
 
 
-def _chi_pair(chi: Tensor, t: Tensor) -> Tensor:
-    """(chi (x) chi) acting on the pairs (ij), (kl) of a rank-4 tensor: chi_ijab chi_klcd t_abcd."""
-    first = Tensor.from_function(4, lambda idx: sum(chi[idx[0], idx[1], a, b] * t[a, b, idx[2], idx[3]]
-                                                    for a in range(3) for b in range(3)))
-    return Tensor.from_function(4, lambda idx: sum(chi[idx[2], idx[3], c, d] * first[idx[0], idx[1], c, d]
-                                                   for c in range(3) for d in range(3)))
+def _chi_pair_average(chi: Tensor, t: Tensor) -> sp.Expr:
+    """<t_ijkl chi_ijab chi_klcd t_abcd> over the unit sphere of n: chi (x) chi acting on the pairs (ij), (kl), done in
+    a sparse polynomial ring in n (coefficients in alpha, chi_l, chi_t), then averaged monomial by monomial."""
+    polys = _ring_of(list(t.components) + list(chi.components))
+    tp, cp = polys[:81], polys[81:]
+    zero = polys[0].ring.zero
+
+    def at(p, i, j, k, l):
+        return p[27 * i + 9 * j + 3 * k + l]
+
+    ix = range(3)
+    first = [sum((at(cp, i, j, a, b) * at(tp, a, b, k, l) for a in ix for b in ix if at(cp, i, j, a, b)), zero)
+             for i in ix for j in ix for k in ix for l in ix]
+    second = [sum((at(cp, k, l, c, d) * at(first, i, j, c, d) for c in ix for d in ix if at(cp, k, l, c, d)), zero)
+              for i in ix for j in ix for k in ix for l in ix]
+    total = zero
+    for x, y in zip(tp, second):
+        if x and y:
+            total += x * y
+    return _average_ring(total)
 
 
 def b5_angular(polarization: str, delta_lambda_tilde: IndexExpr, lambda_tilde: IndexExpr,
@@ -300,6 +336,7 @@ def b5_angular(polarization: str, delta_lambda_tilde: IndexExpr, lambda_tilde: I
     """Sphere averages of the squared (B.5) kernel and its traces (exact rationals, polynomials in alpha).
 
     ``with_full=False`` skips the direct contraction with chi (``full`` is then ``None``; it is the slow part).
+    All products are taken in a sparse polynomial ring in n (exact).
     """
     d = b5_kernel(polarization, delta_lambda_tilde, lambda_tilde, frame)
     s0 = sphere_average_of_products(d.components, d.components)
@@ -309,8 +346,7 @@ def b5_angular(polarization: str, delta_lambda_tilde: IndexExpr, lambda_tilde: I
     s2 = sphere_average_of_products([trace], [trace])
     full = None
     if with_full:
-        chid = _chi_pair(isotropic_chi(), d).map(sp.expand)
-        full = sp.factor(sphere_average_of_products(d.components, chid.components))
+        full = sp.factor(_chi_pair_average(isotropic_chi(), d))
     khat, a = _unit_frame(polarization, frame)
     return B5Result(polarization, khat, a, sp.factor(s0), sp.factor(s1), sp.factor(s2), full)
 

@@ -30,6 +30,7 @@ import itertools
 from dataclasses import dataclass
 
 import sympy as sp
+from sympy.polys.domains import QQ_I
 
 from .errors import InputError
 
@@ -104,6 +105,10 @@ def j_terms(m: TwoBlockModel, route: str = "loops") -> dict:
 
     ``route`` "loops" (the printed sums) or "states" (perturbed state vectors); raises :class:`InputError`
     for another route or a degenerate spectrum.
+
+    Both routes compute in a sparse polynomial ring over the Gaussian rationals QQ<I> (generators: the weights
+    P_n, beta, one placeholder per value of g and, for "states", the bookkeeping parameters), which is exact;
+    the results are returned as expanded SymPy expressions.
     """
     if route not in ROUTES:
         raise InputError(f"route must be one of {ROUTES}; got {route!r}")
@@ -114,57 +119,112 @@ def j_terms(m: TwoBlockModel, route: str = "loops") -> dict:
     return (_loops if route == "loops" else _states)(m, E, P, T, pairs, n)
 
 
+def _gauss(x) -> "QQ_I":
+    """A SymPy Gaussian rational as an element of QQ<I> (raises for anything else)."""
+    return QQ_I.from_sympy(sp.sympify(x))
+
+
+def _conj(c):
+    """Complex conjugate of a QQ<I> element."""
+    return QQ_I.new(c.x, -c.y)
+
+
+def _g_placeholders(E):
+    """One real placeholder symbol per value E_l - E_n of the delta function g, and the map back to g(...)."""
+    diffs = sorted({el - en for el in E for en in E})
+    sym = {dv: sp.Symbol(f"_g_{i}", real=True) for i, dv in enumerate(diffs)}
+    return sym, {s: G(dv) for dv, s in sym.items()}
+
+
+def _to_expr(p, back: dict) -> sp.Expr:
+    """Ring element -> expanded SymPy expression with the placeholders replaced by their values."""
+    return sp.expand(p.as_expr().xreplace(back))
+
+
 def _loops(m, E, P, T, pairs, n):
-    V = [[2 * m.lam * sum(T[0][i][k] * T[1][k][j] for k in range(n)) for j in range(n)] for i in range(n)]
-    g = lambda l, k: G(E[l] - E[k])  # noqa: E731
-    J = dict.fromkeys(("J1", "J2", "J3", "J4", "J5", "J6"), sp.S.Zero)
-    sumP_V = sum(P[k] * V[k][k] for k in range(n))
+    gsym, gback = _g_placeholders(E)
+    R = sp.ring([*P, BETA, *gsym.values()], QQ_I)[0]
+    Pr = [R(p) for p in P]
+    beta = R(BETA)
+    gr = {dv: R(s) for dv, s in gsym.items()}
+    Tq = [[[_gauss(x) for x in row] for row in Ts] for Ts in T]
+    lam2 = _gauss(2 * m.lam)
+    zero = QQ_I.zero
+    V = [[lam2 * sum((Tq[0][i][k] * Tq[1][k][j] for k in range(n)), zero) for j in range(n)] for i in range(n)]
+    inv = [[QQ_I.from_sympy(sp.Rational(1, E[a] - E[k])) if a != k else zero for k in range(n)] for a in range(n)]
+    J = dict.fromkeys(("J1", "J2", "J3", "J4", "J5", "J6"), R.zero)
+    sumP_V = sum((Pr[k] * V[k][k] for k in range(n)), R.zero)
     for s, s2, ph in pairs:
-        A, B = T[s], T[s2]
+        A, B, phq = Tq[s], Tq[s2], _gauss(ph)
         for a, l in itertools.product(range(n), repeat=2):
-            w = P[a] * g(l, a) * ph
-            J["J1"] += -BETA * w * V[a][a] * A[a][l] * B[l][a]
-            J["J2"] += BETA * w * sumP_V * A[a][l] * B[l][a]
-            for k in range(n):
-                if k != a:
-                    J["J3"] += w * V[a][k] / (E[a] - E[k]) * A[k][l] * B[l][a]
-                    J["J6"] += w * A[a][l] * B[l][k] * V[k][a] / (E[a] - E[k])
-                if k != l:
-                    J["J4"] += w * A[a][k] * V[k][l] / (E[l] - E[k]) * B[l][a]
-                    J["J5"] += w * A[a][l] * V[l][k] / (E[l] - E[k]) * B[k][a]
-    out = {k: sp.expand(v) for k, v in J.items()}
-    out["J1+J2"] = sp.expand(out["J1"] + out["J2"])
+            w = Pr[a] * gr[E[l] - E[a]] * phq
+            ab = A[a][l] * B[l][a]
+            J["J1"] += -beta * w * (V[a][a] * ab)
+            J["J2"] += beta * w * sumP_V * ab
+            c3 = sum((V[a][k] * inv[a][k] * A[k][l] * B[l][a] for k in range(n) if k != a), zero)
+            c6 = sum((A[a][l] * B[l][k] * V[k][a] * inv[a][k] for k in range(n) if k != a), zero)
+            c4 = sum((A[a][k] * V[k][l] * inv[l][k] * B[l][a] for k in range(n) if k != l), zero)
+            c5 = sum((A[a][l] * V[l][k] * inv[l][k] * B[k][a] for k in range(n) if k != l), zero)
+            J["J3"] += w * c3
+            J["J4"] += w * c4
+            J["J5"] += w * c5
+            J["J6"] += w * c6
+    out = {k: _to_expr(v, gback) for k, v in J.items()}
+    out["J1+J2"] = _to_expr(J["J1"] + J["J2"], gback)
     return out
 
 
 def _states(m, E, P, T, pairs, n):
-    Tu, Tv = sp.Matrix(T[0]), sp.Matrix(T[1])
-    V = 2 * m.lam * Tu * Tv
+    gsym, gback = _g_placeholders(E)
     eps = sp.symbols("eps1:7", real=True)
+    W = sp.symbols(f"_W0:{n}", real=True)  # placeholders for d/d eps6 of the Boltzmann weights at eps6 = 0
+    R = sp.ring([*eps, *P, *W, *gsym.values()], QQ_I)[0]
+    er = [R(e) for e in eps]
+    Tq = [[[_gauss(x) for x in row] for row in Ts] for Ts in T]
+    lam2 = _gauss(2 * m.lam)
+    zero = QQ_I.zero
+    V = [[lam2 * sum((Tq[0][i][k] * Tq[1][k][j] for k in range(n)), zero) for j in range(n)] for i in range(n)]
 
     def ket(k, e):
-        v = sp.zeros(n, 1)
-        v[k] = 1
-        for p in range(n):
-            if p != k:
-                v[p] += e * V[p, k] / (E[k] - E[p])
-        return v
+        """|k^sup> = |k> + e sum_p V_pk/(E_k - E_p)|p> with the bookkeeping parameter e."""
+        return [R.one if p == k else e * (V[p][k] * QQ_I.from_sympy(sp.Rational(1, E[k] - E[p])))
+                for p in range(n)]
 
-    # Boltzmann weights e^{-beta E_k^sup}/Z^sup with E_k^sup = E_k + eps6 <k|V|k>, differentiated exactly
-    boltz = [sp.exp(-BETA * (E[k] + eps[5] * V[k, k])) for k in range(n)]
+    def bra(k, e):
+        """<k^sup| = conjugate transpose of |k^sup> (e real)."""
+        return [R({mono: _conj(c) for mono, c in x.items()}) for x in ket(k, e)]
+
+    def apply(A, v):
+        return [sum((v[j] * A[i][j] for j in range(n) if A[i][j]), R.zero) for i in range(n)]
+
+    def dot(u, v):
+        return sum((x * y for x, y in zip(u, v) if x and y), R.zero)
+
+    # Boltzmann weights e^{-beta E_k^sup}/Z^sup with E_k^sup = E_k + eps6 <k|V|k>, differentiated exactly (SymPy)
+    Vs = [[sp.sympify(V[i][j].x) + sp.I * sp.sympify(V[i][j].y) for j in range(n)] for i in range(n)]
+    boltz = [sp.exp(-BETA * (E[k] + eps[5] * Vs[k][k])) for k in range(n)]
     Zs = sum(boltz)
-    weights = [b / Zs for b in boltz]
-    total = sp.S.Zero
+    dweight = {W[a]: sp.diff(boltz[a] / Zs, eps[5]).subs(eps[5], 0) for a in range(n)}
+    kets = {(k, j): ket(k, er[j]) for k in range(n) for j in (1, 3)}
+    bras = {(k, j): bra(k, er[j]) for k in range(n) for j in (0, 2)}
+    total = R.zero
     for s, s2, ph in pairs:
-        A, B = sp.Matrix(T[s]), sp.Matrix(T[s2])
+        A, B, phq = Tq[s], Tq[s2], _gauss(ph)
+        A_ket_l = [apply(A, kets[(l, 1)]) for l in range(n)]
+        B_ket_a = [apply(B, kets[(a, 3)]) for a in range(n)]
         for a, l in itertools.product(range(n), repeat=2):
-            bra_a, ket_l = ket(a, eps[0]).H, ket(l, eps[1])
-            bra_l, ket_a = ket(l, eps[2]).H, ket(a, eps[3])
-            w0 = P[a] + eps[5] * sp.diff(weights[a], eps[5]).subs(eps[5], 0)
-            total += w0 * G(E[l] - E[a]) * ph * (bra_a * A * ket_l)[0, 0] * (bra_l * B * ket_a)[0, 0]
-    total = sp.expand(total)
-    zero = {e: 0 for e in eps}
-    out = {f"J{k + 3}": sp.expand(total.coeff(e, 1).subs(zero)) for k, e in enumerate(eps[:4])}
+            w0 = R(P[a]) + er[5] * R(W[a])
+            first = dot(bras[(a, 0)], A_ket_l[l])
+            second = dot(bras[(l, 2)], B_ket_a[a])
+            total += w0 * R(gsym[E[l] - E[a]]) * phq * first * second
+    ne = len(eps)
+
+    def first_order(j):
+        """Coefficient of eps_j in ``total`` with the other bookkeeping parameters set to 0."""
+        want, free = tuple(1 if i == j else 0 for i in range(ne)), (0,) * ne
+        return R({free + mono[ne:]: c for mono, c in total.items() if mono[:ne] == want})
+
+    out = {f"J{k + 3}": _to_expr(first_order(k), gback) for k in range(4)}
     # the weight term (J1 + J2 together): d/d eps6 of e^{-beta E^sup}/Z^sup at eps6 = 0
-    out["J1+J2"] = sp.simplify(total.coeff(eps[5], 1).subs(zero))
+    out["J1+J2"] = sp.simplify(sp.expand(first_order(5).as_expr()).xreplace({**dweight, **gback}))
     return out

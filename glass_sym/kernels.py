@@ -129,6 +129,14 @@ def _printer():
     return _Printer({"standard": "python3"})
 
 
+@functools.lru_cache(maxsize=16)
+def _cse(exprs: tuple):
+    """sympy.cse of the outputs, shared by :func:`generated_source` and :func:`loop_source` (one CSE per kernel)."""
+    import sympy as sp
+
+    return sp.cse(list(exprs), symbols=sp.numbered_symbols("_t"), optimizations="basic")
+
+
 def generated_source(func_name: str, arg_names, exprs) -> str:
     """Python source of ``def func_name(*arg_names, out)`` evaluating ``exprs`` with CSE into ``out[c]``.
 
@@ -142,10 +150,8 @@ def generated_source(func_name: str, arg_names, exprs) -> str:
         return out
     <BLANKLINE>
     """
-    import sympy as sp
-
     printer = _printer()
-    reps, reduced = sp.cse(list(exprs), symbols=sp.numbered_symbols("_t"), optimizations="basic")
+    reps, reduced = _cse(tuple(exprs))
     lines = [f"def {func_name}({', '.join(arg_names)}, out):"]
     lines += [f"    {sym} = {printer.doprint(val)}" for sym, val in reps]
     lines += [f"    out[{c}] = {printer.doprint(e)}" for c, e in enumerate(reduced)]
@@ -160,10 +166,8 @@ def loop_source(func_name: str, arg_names, exprs, with_r: bool, n_params: int, s
     (normalised in the loop when ``normalize``; r = |v|), ``params`` (n_params, m') with ``steps[j]`` = 0
     (broadcast scalar) or 1, ``e`` (m, 9) strains.  Returns -1, or the first row that is zero or not finite.
     """
-    import sympy as sp
-
     printer = _printer()
-    reps, reduced = sp.cse(list(exprs), symbols=sp.numbered_symbols("_t"), optimizations="basic")
+    reps, reduced = _cse(tuple(exprs))
     body = [
         "v0 = v[i, 0]", "v1 = v[i, 1]", "v2 = v[i, 2]",
         "s = max(abs(v0), abs(v1), abs(v2))",

@@ -151,3 +151,39 @@ def test_cli_errors(argv, capsys):
     assert main(["lattice", "--n0", "2", *argv] if "--n0" not in argv else ["lattice", *argv]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("glass-sym lattice: error:")
+
+
+# ---------------------------------------------------------------------- issue 14: the k = 0 wedge and the octant counts
+@pytest.mark.parametrize("n0", [2, 5, 8, 11])
+def test_octant_pair_counts_equal_the_full_fft(n0):
+    full = lattice.pair_counts_sphere(n0)
+    assert np.array_equal(lattice.pair_counts_sphere_octant(n0), full[:n0, :n0, :n0])
+
+
+@pytest.mark.parametrize("shape", ["cube", "sphere"])
+@pytest.mark.parametrize("n0", [4, 7, 10])
+def test_wedge_equals_half_space_sum_at_k0(n0, shape):
+    """Independent routes at k = 0: the wedge dx >= dy >= dz >= 0 with orbit weights and the permutation sum,
+    against the half space dz >= 0 visited point by point (no permutation or sign symmetry used)."""
+    alpha = 0.57
+    wedge, blocks_w = lattice._sum_wedge(n0, shape, alpha, None)
+    half, blocks_h = lattice._sum_planes(n0, shape, (0.0, 0.0, 0.0), alpha, None)
+    assert blocks_w == blocks_h
+    assert np.allclose(wedge, half, rtol=1e-12, atol=1e-13 * np.max(np.abs(half)))
+
+
+def test_progress_bar_only_on_a_terminal():
+    import io
+
+    class Tty(io.StringIO):
+        def isatty(self):
+            return True
+
+    quiet, loud = io.StringIO(), Tty()
+    for stream in (quiet, loud):
+        bar = lattice.progress_bar("lattice N0=9", 4, delay=0, stream=stream)
+        for i in range(1, 5):
+            bar(i, 4)
+        bar.close()
+    assert quiet.getvalue() == ""
+    assert "lattice N0=9" in loud.getvalue() and "/4 [" in loud.getvalue()

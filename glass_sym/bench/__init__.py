@@ -1,11 +1,19 @@
-"""Benchmarks behind ``glass-sym bench TARGET``; each module has ``run(args) -> dict`` and ``format(result) -> str``.
+"""Benchmarks behind ``glass-sym bench TARGET``; each module has ``run(args) -> dict``, ``format(result) -> str``
+and ``summary(result) -> list of rows`` ({"target", "seconds", "goal_s"[, "met"]}).
 
+``glass-sym bench`` with no target runs them all and prints one table: every row with its figure, its goal
+and the ratio to the plain SymPy baseline (:mod:`glass_sym.bench.baseline`, run in the same invocation).  A
+new target (e.g. ``audit``, ``reproduce``) is one module with these three functions, added to :data:`TARGETS`.
 The scripts in ``benchmarks/`` call the same functions.
 """
 
 TARGETS = {
+    "baseline": "glass_sym.bench.baseline",
     "derive": "glass_sym.bench.derive",
-    "rg": "glass_sym.bench.rg",
-    "kernels": "glass_sym.bench.kernels",
     "lattice": "glass_sym.bench.lattice",
+    "kernels": "glass_sym.bench.kernels",
+    "rg": "glass_sym.bench.rg",
 }
+
+#: targets whose rows are compared with the SymPy baseline (the baseline is run with them when not requested)
+NEEDS_BASELINE = ("derive", "lattice", "kernels", "rg")

@@ -3,7 +3,7 @@
 On ``points`` random unit vectors (default 1,000,000, fixed seed) the 21 independent components of
 tilde Lambda_ijkl(n; alpha) (alpha of a-SiO2) are computed three ways in the same run: the generated kernel
 (:func:`glass_sym.kernels.tilde_lambda_components`, best of 3), the straightforward ``numpy.einsum``
-implementation kept in ``benchmarks/bench_kernels.py`` (the baseline), and SymPy evaluation of the
+implementation of :mod:`glass_sym.bench.einsum_baseline` (the baseline, shipped with the package), and SymPy evaluation of the
 registered expressions point by point on a sample (extrapolated).  The result also records the largest
 difference between the three.
 
@@ -13,9 +13,7 @@ difference between the three.
 
 from __future__ import annotations
 
-import importlib.util
 import time
-from pathlib import Path
 
 __all__ = ["run", "format", "KEYS", "load_baseline"]
 
@@ -25,16 +23,10 @@ KEYS = ("points", "components", "alpha", "kernel_s", "baseline_s", "ratio", "tar
 
 
 def load_baseline():
-    """The ``benchmarks/bench_kernels.py`` module of this source tree (holds the einsum baseline)."""
-    from ..errors import GlassSymError
+    """The einsum baseline module (:mod:`glass_sym.bench.einsum_baseline`, shipped with the package)."""
+    from . import einsum_baseline
 
-    path = Path(__file__).resolve().parents[2] / "benchmarks" / "bench_kernels.py"
-    if not path.is_file():
-        raise GlassSymError(f"benchmark baseline not found at {path}: run from a source checkout")
-    spec = importlib.util.spec_from_file_location("glass_sym_bench_kernels_baseline", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)  # a file of this repository, not user input
-    return module
+    return einsum_baseline
 
 
 def _best(fn, repeat: int) -> float:
@@ -143,3 +135,10 @@ def format(result: dict) -> str:  # noqa: A001 - the bench protocol's name
         f"  kernel generation (registry + CSE + compile + JIT): {result['kernel_build_s']:.2f} s",
     ]
     return "\n".join(lines)
+
+
+def summary(result: dict) -> list[dict]:
+    """One row: the kernel time; its own baseline is the einsum implementation (ratio baseline/kernel)."""
+    return [{"target": f"kernels: tilde Lambda at {result['points']:,} points (einsum baseline "
+                       f"{result['ratio']:.0f}x slower, goal >= {result['target_ratio']:.0f}x)",
+             "seconds": result["kernel_s"], "goal_s": None, "met": result["meets_target"]}]

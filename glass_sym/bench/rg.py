@@ -50,3 +50,9 @@ def format(result: dict) -> str:
         lines.append(f"  all {result['flows']} flows incl. K: {result['seconds_total']} s "
                      f"(target < 10 s: {'ok' if result['within_10s'] else 'MISSED'}); status {result['status_counts']}")
     return "\n".join(lines)
+
+
+def summary(result: dict) -> list[dict]:
+    secs = result.get("seconds_total")
+    return [{"target": "rg sweep: K grid and all flows", "seconds": secs if secs is not None else result["seconds_K"],
+             "goal_s": 10.0}]
