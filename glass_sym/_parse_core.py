@@ -356,23 +356,26 @@ def _check_ambiguous(toks: list[Token]) -> None:
                 if toks[m].type == "LETTER":
                     subs.add(str(toks[m]))
                 m += 1
-    bare = {"x": None, "y": None, "z": None}
-    for k, t in enumerate(toks):
-        prev = toks[k - 1] if k else None
-        if t.type == "CARET" and k + 1 < len(toks):
-            a = toks[k + 1]
-            if a.type == "LBRACE" and k + 3 < len(toks) and toks[k + 2].type == "LETTER" \
-                    and toks[k + 3].type == "RBRACE":
-                a = toks[k + 2]
-            if a.type == "LETTER" and str(a) in subs and _is_index(str(a)):
-                raise _PosError(a.start_pos, f"superscript {a}: {a} is also a subscript index in this expression; "
-                                f"upper and lower indices are not distinguished (Cartesian components): write "
-                                f"the index as a subscript, e.g. n_{a} n_{a}")
+    bare: dict = {"x": None, "y": None, "z": None}
+    k = 0
+    while k < len(toks):
+        t = toks[k]
+        if (t.type in ("UNDERSCORE", "CARET") or (t.type == "MACRO" and t[1:] in _ROMAN)) and \
+                k + 1 < len(toks) and toks[k + 1].type == "LBRACE":
+            depth, k = 0, k + 1          # a script or \mathrm group: its letters are not coordinates
+            while k < len(toks):
+                depth += {"LBRACE": 1, "RBRACE": -1}.get(toks[k].type, 0)
+                k += 1
+                if depth == 0:
+                    break
+            continue
+        if t.type in ("UNDERSCORE", "CARET") or (t.type == "MACRO" and t[1:] in _ACCENTS):
+            k += 2                       # x_i, x^2, \vec x: one-token argument
+            continue
         if t.type == "LETTER" and str(t) in bare and bare[str(t)] is None and not (
-                prev is not None and (prev.type in ("UNDERSCORE", "CARET", "LBRACE") and k >= 1 and
-                                      (prev.type != "LBRACE" or (k >= 2 and toks[k - 2].type in ("UNDERSCORE", "CARET"))))
-                or (prev is not None and prev.type == "MACRO")):
+                k + 1 < len(toks) and toks[k + 1].type in ("UNDERSCORE", "PRIME")):
             bare[str(t)] = t
+        k += 1
     if bare["x"] is not None and (bare["y"] is not None or bare["z"] is not None):
         t = bare["y"] or bare["z"]
         raise _PosError(t.start_pos, f"{t} next to x: x is the distance |x| = r in this notation, not a Cartesian "

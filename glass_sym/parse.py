@@ -411,7 +411,7 @@ class _Build(Transformer):
             return self._named_tensor(b, [], label)
         if b.name[:1].isupper() and b.kind == "accent" and b.accent in ("tilde", "bar", "hat") and sub_items:
             return self._named_tensor(b, idx_items, label)        # unknown \tilde\Lambda_{ijkl}: error
-        if len(idx_items) > 1 and all(_is_index(s) for s in idx_items) and b.kind != "name" \
+        if len(idx_items) > 1 and all(_is_index(s) or s in _AXES for s in idx_items) and b.kind != "name" \
                 and sub_text not in LABEL_WORDS:
             what = "a trace of " if len(set(idx_items)) < len(idx_items) else ""
             raise _PosError(b.pos, f"{name}_{{{sub_text}}}: {what}an index list on {name}, which is not a known "
