@@ -245,6 +245,7 @@ def audit_typed(latex: str, against: str | None = None, indices: Sequence[str] |
     order = indices or (_lhs_indices(lhs) if isinstance(printed, IndexExpr) and
                         set(_lhs_indices(lhs)) == set(printed.indices) else None) or None
     f = audit_expressions(printed, derived, label=label, version=version, against=against, indices=order)
+    f = decide_functions(f, printed, derived, order)
     if lhs is not None:
         f.details["lhs"] = lhs.strip()
     return f
@@ -288,10 +289,57 @@ def compare_typed(a: str, b: str, *, indices: Sequence[str] | None = None, vecto
     if indices is None and isinstance(va, IndexExpr) and la is not None and \
             set(_lhs_indices(la)) == set(va.indices):
         indices = _lhs_indices(la)
+    ra, rk = (len(v.indices) if isinstance(v, IndexExpr) else 0 for v in (va, vb))
+    if ra != rk:
+        from .indexnotation import index_string
+
+        def what(v, r):
+            return f"rank {r} (free indices {index_string(v.indices)})" if r else "rank 0 (a scalar)"
+        raise InputError(f"cannot compare: the {names[0]} has {what(va, ra)}, the {names[1]} has {what(vb, rk)}")
     shown = rb.strip() if len(rb.strip()) <= 60 else rb.strip()[:57] + "..."
     f = audit_expressions(va, vb, label=label, version=version, against=f"the expression {shown}",
                           indices=indices)
+    f = decide_functions(f, va, vb, indices)
     f.details["against_latex"] = b
+    return f
+
+
+#: status of a comparison whose difference contains functions and is neither reduced to 0 by exact rewrites
+#: nor proven nonzero at a point (glass_sym.decide); ``glass-sym audit`` exits 3
+UNDECIDED = "undecided"
+
+
+def decide_functions(f, printed, derived, indices=None):
+    r"""A ``differs`` finding whose difference contains non-polynomial functions, decided by
+    :func:`glass_sym.decide.decide_components`: ``match`` when exact rewrites (exp form, trig identities) reach
+    0, ``differs`` kept only when a rational point proves the difference nonzero (50 digits), else
+    :data:`UNDECIDED`.  ``details['functions']`` records how it was decided.  Other findings are returned as
+    they are."""
+    from .audit import _align, _rank0
+    from .decide import PRECISION, decide_components, has_functions
+
+    if f.status != "differs":
+        return f
+    p, d = _rank0(printed), _rank0(derived)
+    coeffs = list(p.terms.values()) + list(d.terms.values()) if isinstance(p, IndexExpr) else [p, d]
+    if not any(has_functions(c) for c in coeffs):
+        return f
+    status, n = decide_components(_align(p, d, indices), d)
+    what = f.details.get("against") or "the derived form"
+    if status == "zero":
+        f.status = "match"
+        f.explanation = (f"equals {what} after exact rewriting of its functions (exp form, trigonometric and "
+                         "hyperbolic identities)")
+        f.details["functions"] = {"decided": "equal", "how": "exact rewrite to 0"}
+    elif status == "nonzero":
+        f.details["functions"] = {"decided": "differs", "how": f"{n} component(s) nonzero at a rational point, "
+                                  f"evaluated to {PRECISION} digits"}
+        f.explanation += f" (proven: the difference is nonzero at a rational point, {PRECISION} digits)"
+    else:
+        f.status = UNDECIDED
+        f.explanation = (f"cannot decide whether it equals {what}: the difference contains functions, exact "
+                         "rewrites do not reduce it to 0 and no evaluation at a point proves it nonzero")
+        f.details["functions"] = {"decided": "undecided", "how": "no exact rewrite to 0, no point proves it nonzero"}
     return f
 
 
