@@ -87,6 +87,18 @@ def form_named_by(lhs: str) -> str | None:
     return lhs_forms().get(head.name.replace(" ", "") + head.label)
 
 
+def _q(text: str) -> str:
+    """LaTeX quoted for a message as typed (no repr escaping of backslashes)."""
+    return f"'{text}'"
+
+
+def _rank_text(v) -> str:
+    from .indexnotation import index_string
+
+    return f"rank {len(v.indices)} (free indices {index_string(v.indices)})" if isinstance(v, IndexExpr) and \
+        v.indices else "rank 0 (a scalar)"
+
+
 def split_typed(text: str) -> tuple[str | None, str]:
     """``(lhs, rhs)`` of a typed equation, ``(None, text)`` for an expression (one top-level ``=`` at most)."""
     from .parse import _top_level_equals, _where
@@ -122,17 +134,17 @@ def declare_tensors(definitions: Sequence[str], *, vectors: Sequence[str] = (), 
     for d in definitions:
         lhs, _ = split_typed(d)
         if lhs is None:
-            raise InputError(f"--tensor {d[:40]!r}: expected a definition NAME_{{ij}} = <LaTeX>")
+            raise InputError(f"--tensor {_q(d[:40])}: expected a definition NAME_{{ij}} = <LaTeX>")
         head = lhs_info(lhs)
         if not head.indices:
-            raise InputError(f"--tensor {d[:40]!r}: the left side must carry the tensor's indices, as T_{{ij}}")
+            raise InputError(f"--tensor {_q(d[:40])}: the left side must carry the tensor's indices, as T_{{ij}}")
         try:
             _, value = parse_equation(d, indices=head.indices, tensors=dict(out) or None, vectors=vectors,
                                       scalars=scalars)
         except ParseError as exc:
-            raise ParseError(f"--tensor {lhs.strip()!r}: {exc}") from None
+            raise ParseError(f"--tensor {_q(lhs.strip())}: {exc}") from None
         if not isinstance(value, IndexExpr) or set(value.indices) != set(head.indices):
-            raise InputError(f"--tensor {lhs.strip()!r}: the right side must carry the free indices "
+            raise InputError(f"--tensor {_q(lhs.strip())}: the right side must carry the free indices "
                              f"{''.join(head.indices)}")
         out[head.name.replace(" ", "") + head.label] = value
     return out
@@ -232,7 +244,7 @@ def audit_typed(latex: str, against: str | None = None, indices: Sequence[str] |
             raise InputError("give the closed form to compare with (--against NAME; `glass-sym show` lists "
                              "them) or a whole equation whose left side names one")
         if named is None:
-            raise InputError(f"left side {lhs.strip()!r} names no registered closed form (known left sides: "
+            raise InputError(f"left side {_q(lhs.strip())} names no registered closed form (known left sides: "
                              f"{', '.join(sorted(lhs_forms()))}); give --against NAME or --against-latex TEX")
         against = named
     elif named is not None and named != against:
@@ -242,6 +254,15 @@ def audit_typed(latex: str, against: str | None = None, indices: Sequence[str] |
     except InputError as exc:
         raise InputError(f"--against: {exc}") from None
     printed = _parse(latex, vectors=vectors, scalars=scalars, tensors=tensors)
+    from .audit import _rank0
+
+    if (len(printed.indices) if isinstance(printed, IndexExpr) else 0) != \
+            (len(_rank0(derived).indices) if isinstance(_rank0(derived), IndexExpr) else 0) and \
+            not (not isinstance(printed, IndexExpr) and printed == 0):
+        raise InputError(f"cannot compare: the typed expression has {_rank_text(printed)}, the closed form "
+                         f"{against!r} has {_rank_text(_rank0(derived))}")
+    if not isinstance(printed, IndexExpr) and printed == 0 and isinstance(_rank0(derived), IndexExpr):
+        printed = IndexExpr.zero(_rank0(derived).indices)
     order = indices or (_lhs_indices(lhs) if isinstance(printed, IndexExpr) and
                         set(_lhs_indices(lhs)) == set(printed.indices) else None) or None
     f = audit_expressions(printed, derived, label=label, version=version, against=against, indices=order)
@@ -291,11 +312,8 @@ def compare_typed(a: str, b: str, *, indices: Sequence[str] | None = None, vecto
         indices = _lhs_indices(la)
     ra, rk = (len(v.indices) if isinstance(v, IndexExpr) else 0 for v in (va, vb))
     if ra != rk:
-        from .indexnotation import index_string
-
-        def what(v, r):
-            return f"rank {r} (free indices {index_string(v.indices)})" if r else "rank 0 (a scalar)"
-        raise InputError(f"cannot compare: the {names[0]} has {what(va, ra)}, the {names[1]} has {what(vb, rk)}")
+        raise InputError(f"cannot compare: the {names[0]} expression has {_rank_text(va)}, the {names[1]} "
+                         f"expression has {_rank_text(vb)}")
     shown = rb.strip() if len(rb.strip()) <= 60 else rb.strip()[:57] + "..."
     f = audit_expressions(va, vb, label=label, version=version, against=f"the expression {shown}",
                           indices=indices)

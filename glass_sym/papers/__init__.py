@@ -218,7 +218,11 @@ def _validate(filename: str, kind: str, index: int, entry: Any, version: str,
         raise InputError(f"{where}: missing required field(s) {missing}")
     unknown = sorted(set(entry) - set(required) - set(optional))
     if unknown:
-        raise InputError(f"{where}: unknown field(s) {unknown}; allowed: {sorted(required + optional)}")
+        from ..suggest import did_you_mean
+
+        hints = "".join(did_you_mean(u, required + optional).replace(" (did you mean", f" ({u!r}: did you mean")
+                        for u in unknown)
+        raise InputError(f"{where}: unknown field(s) {unknown}{hints}; allowed: {sorted(required + optional)}")
     for k, v in entry.items():
         if k == "source_line":
             if not isinstance(v, int) or isinstance(v, bool) or v < 1:
