@@ -213,13 +213,15 @@ def _validate(filename: str, kind: str, index: int, entry: Any, version: str,
     where = _where(filename, kind, index, entry)
     if not isinstance(entry, dict):
         raise InputError(f"{where}: expected a table, got {type(entry).__name__}")
-    missing = [k for k in required if k not in entry]
-    if missing:
-        raise InputError(f"{where}: missing required field(s) {missing}")
-    unknown = sorted(set(entry) - set(required) - set(optional))
-    if unknown:
-        from ..suggest import did_you_mean
+    from ..suggest import did_you_mean
 
+    missing = [k for k in required if k not in entry]
+    unknown = sorted(set(entry) - set(required) - set(optional))
+    if missing:
+        typos = "".join(f" ({u!r}: did you mean {k!r}?)" for u in unknown for k in missing
+                        if did_you_mean(u, [k]))
+        raise InputError(f"{where}: missing required field(s) {missing}{typos}")
+    if unknown:
         hints = "".join(did_you_mean(u, required + optional).replace(" (did you mean", f" ({u!r}: did you mean")
                         for u in unknown)
         raise InputError(f"{where}: unknown field(s) {unknown}{hints}; allowed: {sorted(required + optional)}")
