@@ -356,6 +356,16 @@ def _check_ambiguous(toks: list[Token]) -> None:
                 if toks[m].type == "LETTER":
                     subs.add(str(toks[m]))
                 m += 1
+    for k, t in enumerate(toks):
+        if t.type == "CARET" and k + 1 < len(toks):
+            a = toks[k + 1]
+            if a.type == "LBRACE" and k + 3 < len(toks) and toks[k + 2].type == "LETTER" \
+                    and toks[k + 3].type == "RBRACE":
+                a = toks[k + 2]
+            if a.type == "LETTER" and str(a) in subs and _is_index(str(a)):
+                raise _PosError(a.start_pos, f"superscript {a}: {a} is also a subscript index in this expression; "
+                                f"upper and lower indices are not distinguished (Cartesian components): write "
+                                f"the index as a subscript, e.g. n_{a} n_{a}")
     bare: dict = {"x": None, "y": None, "z": None}
     k = 0
     while k < len(toks):

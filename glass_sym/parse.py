@@ -78,6 +78,14 @@ class _Base:
 
 
 
+class _Roman(str):
+    r"""A subscript item written in roman type (``m_{\mathrm{e}}``): a label, not an index or axis."""
+
+
+def _index_item(item) -> bool:
+    return _is_index(item) and not isinstance(item, _Roman)
+
+
 @v_args(meta=True)
 class _Build(Transformer):
     def __init__(self, tensors: Mapping[str, object], vectors=frozenset(), scalars=frozenset(),
@@ -319,6 +327,8 @@ class _Build(Transformer):
 
     def subitem(self, meta, ch):
         t = ch[0]
+        if t.type == "NAME":
+            return _Roman(str(t))       # _{\mathrm{e}}: a label, never an index
         return "'" if t.type == "PRIME" else str(t)
 
     def postfix(self, meta, ch):
@@ -422,7 +432,7 @@ class _Build(Transformer):
             return _scalar(SYMBOL_TABLE[key])
         if b.kind == "name" and name == "d":
             raise _PosError(b.pos, r"differentials (\mathrm{d}) are not part of the index-notation grammar")
-        if len(idx_items) == 1 and _is_index(idx_items[0]):       # \mu_i: a label, unless i is an index nearby
+        if len(idx_items) == 1 and _index_item(idx_items[0]):     # \mu_i: a label, unless i is an index nearby
             return _Tens({(): sp.Symbol(key)}, frozenset(), labels=frozenset({(idx_items[0], b.pos, key)}))
         return _scalar(sp.Symbol(key))
 
@@ -441,6 +451,8 @@ class _Build(Transformer):
         fixed = _VECTOR_LETTERS.get(name)
         one = len(sub_items) == 1
         component = one and _is_index(sub_items[0])
+        if any(isinstance(s, _Roman) for s in sub_items):
+            return None                    # m_{\mathrm{e}}: a label
         axis = one and sub_items[0] in _AXES          # p_x, n_y: the components 1, 2, 3
         if axis:
             sub_items = [_AXES[sub_items[0]]]
