@@ -355,7 +355,7 @@ def decide_functions(f, printed, derived, indices=None):
         f.explanation += f" (proven: the difference is nonzero at a rational point, {PRECISION} digits)"
     else:
         f.status = UNDECIDED
-        f.explanation = (f"cannot decide whether it equals {what}: the difference contains functions, exact "
+        f.explanation = (f"cannot decide whether it equals {what}: the difference contains functions or roots, exact "
                          "rewrites do not reduce it to 0 and no evaluation at a point proves it nonzero")
         f.details["functions"] = {"decided": "undecided", "how": "no exact rewrite to 0, no point proves it nonzero"}
     return f
