@@ -125,7 +125,7 @@ def audit_paper(path) -> list:
     file order.  Raises :class:`InputError` for an unreadable or malformed file."""
     from .audit import Finding, audit_expressions, known_forms, resolve_form
     from .suggest import did_you_mean
-    from .typed import _parse
+    from .typed import _parse, decide_functions
 
     eqs, decl = load_paper(path)
     forms = set(known_forms())
@@ -155,6 +155,7 @@ def audit_paper(path) -> list:
             continue
         try:
             f = audit_expressions(value, target, label=e.label, version=e.version, against=against)
+            f = decide_functions(f, value, target)      # functions: equal, proven different, or undecided
         except InputError as exc:
             out.append(Finding(e.label, e.version, "differs" if check == "derived" else "inconsistent",
                                f"cannot be compared with {against}: {exc}", {**base, "error": str(exc)}))

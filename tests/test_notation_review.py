@@ -242,3 +242,16 @@ def test_numeric_function_accepts_every_real_number_type():
     for bad in ("0.5", 0.5j, sp.I, None, True):
         with pytest.raises(InputError, match="'r'"):
             f2(n=[0, 0, 1], r=bad)
+
+
+def test_paper_equations_with_functions_are_decided(tmp_path):
+    """A transcription stating y = sin^2 t + cos^2 t and y = 1 is consistent (DLMF 4.21); y = sqrt(t^2) is not
+    the same quantity (|t| != 1 at t = 2: a proven difference)."""
+    from glass_sym.user_paper import audit_paper
+
+    rows = [("\\sin^2 t + \\cos^2 t", 1), ("1", 2), ("\\sqrt{t^2}", 3)]
+    text = "".join(f'[[equation]]\nlabel = "{n}"\nversion = "v"\ndefines = "y"\nlhs = "y"\nlatex = \'{tex}\'\n'
+                   f"source_line = {n}\n\n" for tex, n in rows)
+    (tmp_path / "p.toml").write_text(text)
+    got = [f.status for f in audit_paper(tmp_path / "p.toml")]
+    assert got == ["not-derived", "match", "inconsistent"]
