@@ -68,13 +68,12 @@ LATEX_OPTIONS = ("--latex", "--against-latex", "--tensor")
 
 def _join_latex_values(argv: list[str]) -> list[str]:
     """``['--latex', '-x']`` -> ``['--latex=-x']`` for :data:`LATEX_OPTIONS` of ``audit`` and ``eval``, so that
-    argparse does not take a value starting with one '-' for an option (``show --latex`` is a flag)."""
+    argparse does not take a value starting with '-' for an option (``show --latex`` is a flag, left alone)."""
     command = next((a for a in argv if not a.startswith("-")), None)
     out, k = [], 0
     while k < len(argv):
         a = argv[k]
-        if a in LATEX_OPTIONS and k + 1 < len(argv) and argv[k + 1].startswith("-") and \
-                not argv[k + 1].startswith("--") and command in ("audit", "eval"):
+        if a in LATEX_OPTIONS and k + 1 < len(argv) and argv[k + 1].startswith("-") and command in ("audit", "eval"):
             out.append(f"{a}={argv[k + 1]}")
             k += 2
             continue
