@@ -613,12 +613,13 @@ def _contract_renamed(t: "_Tens", mapping: dict, pos: int) -> "_Tens":
 def _label_clash(x: _Tens, y: _Tens) -> None:
     """A label letter (\\mu_i read as the scalar mu_i) that is an index of the other factor: ambiguous."""
     for a, b in ((x, y), (y, x)):
-        for letter, pos, sym in sorted(a.labels):
-            if letter in (b.free | b.dummies):
-                base = sym.split("_")[0]
+        other = {lab[0] for lab in b.labels}
+        for letter, pos, sym, base in sorted(a.labels):
+            if letter in (b.free | b.dummies) or letter in other:
+                what = "an index" if letter in (b.free | b.dummies) else "the label of another factor"
                 raise _PosError(pos, f"{sym}: the subscript {letter} is read as a label of the scalar {sym}, but "
-                                f"{letter} is also an index in this product; declare the vector (--vector {base}, "
-                                f"vectors=['{base}']) to read {sym} as a component, or write a label as "
+                                f"{letter} is also {what} in this product; declare the vector (--vector {base}, "
+                                f"vectors=['{base}']) to read it as a component, or write a label as "
                                 f"{base}_{{\\mathrm{{{letter}}}}}")
 
 

@@ -433,7 +433,7 @@ class _Build(Transformer):
         if b.kind == "name" and name == "d":
             raise _PosError(b.pos, r"differentials (\mathrm{d}) are not part of the index-notation grammar")
         if len(idx_items) == 1 and _index_item(idx_items[0]):     # \mu_i: a label, unless i is an index nearby
-            return _Tens({(): sp.Symbol(key)}, frozenset(), labels=frozenset({(idx_items[0], b.pos, key)}))
+            return _Tens({(): sp.Symbol(key)}, frozenset(), labels=frozenset({(idx_items[0], b.pos, key, name)}))
         return _scalar(sp.Symbol(key))
 
     def _vector(self, b: _Base, sub_items, sub_text, primes, label):

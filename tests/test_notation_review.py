@@ -128,6 +128,10 @@ def test_a_greek_label_sharing_an_index_letter_is_refused():
     with pytest.raises(ParseError, match=r"--vector mu"):
         parse_latex(r"\frac{\mu_i}{2} n_i")
     assert parse_latex(r"\mu_i") == sp.Symbol("mu_i")           # alone: a label
+    with pytest.raises(ParseError, match=r"label of another factor.*--vector mu"):
+        parse_latex(r"\hat\mu_i \hat\mu_i")
+    assert parse_latex(r"\hat\mu_i \hat\mu_i", vectors=["mu"]) == 1     # a unit vector: muhat.muhat = 1
+    assert parse_latex(r"\gamma_l \gamma_t") == sp.Symbol("gamma_l") * sp.Symbol("gamma_t")
     assert status(r"\mu_i n_i", r"\mu_j n_j", vectors=["mu"]) == "match"      # dummy renaming
 
 
