@@ -600,6 +600,13 @@ def _parse_value(text: str, tensors: Mapping[str, object], offset: int = 0, full
         tree = _parser().parse(text)
         units = frozenset(u for u in ("n", "m") if u not in vectors and u not in scalars and re.search(
             rf"(?<![A-Za-z\\]){u}\s*'?\s*_|\\(?:vec|hat|mathbf|boldsymbol|bm)\s*\{{?\s*{u}(?![A-Za-z])", text))
+        masked = re.sub(r"\\(?:vec|hat|mathbf|boldsymbol|bm)\s*\{?\s*[A-Za-z]\}?", lambda k: "V" * len(k.group()), text)
+        for u in sorted(units):       # r^n next to n_i: the exponent n is not the length 1 of the vector n
+            m = re.search(rf"\^\s*(?:{u}(?![A-Za-z])(?!\s*['_])|"
+                          rf"\{{[^{{}}]*(?<![A-Za-z\\]){u}(?![A-Za-z])(?!\s*['_])[^{{}}]*\}})", masked)
+            if m:
+                raise _PosError(m.start(), f"exponent containing {u} in an expression that uses the unit vector "
+                                f"{u}: is it |{u}| = 1 or a number {u}? Write 1, or name the number differently")
         return _Build(tensors, vectors, scalars, units).transform(tree)
     except _PosError as e:
         raise _fail(full, e.pos, e.message, offset) from None
