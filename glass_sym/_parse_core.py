@@ -102,10 +102,17 @@ def _where(text: str, pos: int) -> str:
     return f"at position {pos} (line {line}, col {col})"
 
 
+def _quote(text: str) -> str:
+    """LaTeX quoted for a message as typed (``'\\Phi'``, not the repr ``'\\\\Phi'``); text with
+    non-printable characters keeps the repr, so that they show."""
+    text = str(text)
+    return f"'{text}'" if text.isprintable() and "'" not in text else repr(text)
+
+
 def _describe(tok: Token | None) -> str:
     if tok is None or tok.type == "$END":
         return "end of input"
-    return repr(str(tok))
+    return _quote(str(tok))
 
 
 # ---------------------------------------------------------------------------------------------- post-lexer
@@ -216,7 +223,7 @@ def _latex_tokens(toks: list[Token]) -> list[Token]:
             elif val in ("\\,", "\\;", "\\:", "\\!", "\\ ", "\\\\", "\\>", "\\\n", "\\\t"):
                 continue
             else:
-                raise _PosError(t.start_pos, f"unknown control symbol {val!r}")
+                raise _PosError(t.start_pos, f"unknown control symbol {_quote(val)}")
         elif kind in ("AMP", "DOLLAR", "TILDE"):
             continue
         elif kind == "EQ":

@@ -41,7 +41,7 @@ from ._parse_core import (_GREEK as _GREEK_NAMES, _BLOCK_LABELS, _FUNCS, _THETA_
 from .errors import InputError, ParseError
 from .indexnotation import IndexExpr, index_string
 from .parse_calculus import _Op, _Open, apply_op
-from ._parse_core import _AXES
+from ._parse_core import _AXES, _quote
 
 #: variant Greek letters read as the plain letter (docs/parse.md)
 _VARIANTS = {"varepsilon": "epsilon", "vartheta": "theta", "varphi": "phi", "varrho": "rho"}
@@ -618,7 +618,7 @@ def _parse_value(text: str, tensors: Mapping[str, object], offset: int = 0, full
             raise ParseError("expression nested too deeply to evaluate") from None
         raise _fail(full, 0, f"cannot evaluate: {inner}", offset) from None
     except UnexpectedCharacters as e:
-        raise _fail(full, e.pos_in_stream, f"unexpected character {text[e.pos_in_stream]!r}", offset) from None
+        raise _fail(full, e.pos_in_stream, f"unexpected character {_quote(text[e.pos_in_stream])}", offset) from None
     except UnexpectedToken as e:
         tok = e.token
         pos = len(text) if tok.type == "$END" else tok.start_pos
@@ -793,7 +793,7 @@ def lhs_info(text: str) -> Lhs:
     s = strip_display(text)
     m = re.match(r"\s*(?:\\Delta\s*)?(?:\\(tilde|bar|hat|vec|widetilde)\s*\{?\s*)?\\?([A-Za-z]+)\}?", s)
     if not m:
-        raise ParseError(f"at position 0 (line 1, col 1): expected a symbol on the left-hand side, found {s[:20]!r}")
+        raise ParseError(f"at position 0 (line 1, col 1): expected a symbol on the left-hand side, found {_quote(s[:20])}")
     acc = m.group(1) or ""
     name = ("Delta " if s.lstrip().startswith("\\Delta") else "") + m.group(2) + \
         ("~" if acc in ("tilde", "bar", "widetilde") else "hat" if acc == "hat" else "")

@@ -219,6 +219,9 @@ def test_messages_quote_latex_as_typed_and_name_the_sides():
     assert "printed" not in str(e.value) and "derived" not in str(e.value) and "--against-latex" in str(e.value)
     with pytest.raises(InputError, match=r"write mu, not \\mu"):
         parse_latex("p_i", vectors=["\\mu"])
+    with pytest.raises(ParseError) as e:
+        parse_latex(r"\int\foo")
+    assert r"found '\foo'" in str(e.value)
 
 
 def test_paper_typos_get_suggestions(tmp_path, capsys):
