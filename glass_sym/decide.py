@@ -34,6 +34,8 @@ __all__ = ["has_functions", "decide", "decide_components", "PRECISION", "THRESHO
 PRECISION = 50
 #: a value above this at some point proves the difference nonzero (the evaluation error is ~10^-PRECISION)
 THRESHOLD = sp.Float("1e-20")
+#: above this many operations only the cheap exact rewrite (exp form, expand) is tried before evaluation
+MAX_OPS = 400
 #: rational points on the unit sphere (Pythagorean quadruples a^2 + b^2 + c^2 = d^2)
 _SPHERE = ((2, 3, 6, 7), (1, 4, 8, 9), (2, 6, 9, 11), (1, 2, 2, 3), (4, 4, 7, 9))
 
@@ -58,6 +60,8 @@ def _rewrites(d):
         lambda e: sp.simplify(sp.expand_trig(e)),
         sp.simplify,
     )
+    if sp.count_ops(d) > MAX_OPS:     # simplify on a large expression can take minutes: the cheap rewrite only
+        attempts = attempts[:1]
     for f in attempts:
         try:
             out = f(d)
