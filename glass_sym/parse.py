@@ -406,7 +406,7 @@ class _Build(Transformer):
         key += prime_text + (str(label) if label else "")
         if key in self.scalars or (name in self.scalars and b.kind != "accent"):
             return _scalar(sp.Symbol(key))
-        if b.kind == "letter" and name in self.unit_letters and not sub_items and not primes and not label:
+        if b.kind == "letter" and name + prime_text in self.unit_letters and not sub_items and not label:
             return _scalar(1)       # bare n next to n_i: the length of the unit vector
         if key in SYMBOL_TABLE and b.kind != "accent":
             return _scalar(SYMBOL_TABLE[key])
@@ -598,10 +598,13 @@ def _parse_value(text: str, tensors: Mapping[str, object], offset: int = 0, full
         raise _fail(full, len(text), "expected an expression, found end of input (empty input)", offset)
     try:
         tree = _parser().parse(text)
-        units = frozenset(u for u in ("n", "m") if u not in vectors and u not in scalars and re.search(
-            rf"(?<![A-Za-z\\]){u}\s*'?\s*_|\\(?:vec|hat|mathbf|boldsymbol|bm)\s*\{{?\s*{u}(?![A-Za-z])", text))
+        units = frozenset(                     # n_i, n'_i, \vec n, \hat n used: bare n (n') is its length 1
+            {m.group(1).replace(" ", "") for m in re.finditer(
+                r"(?<![A-Za-z\\])([nm](?:\s*')*)\s*_\s*(?:[a-rtv-z123]|\{\s*[a-rtv-z123]\s*\})", text)} |
+            {m.group(1) for m in re.finditer(r"\\(?:vec|hat|mathbf|boldsymbol|bm)\s*\{?\s*([nm])(?![A-Za-z])", text)})
+        units = frozenset(u for u in units if u[0] not in vectors and u[0] not in scalars)
         masked = re.sub(r"\\(?:vec|hat|mathbf|boldsymbol|bm)\s*\{?\s*[A-Za-z]\}?", lambda k: "V" * len(k.group()), text)
-        for u in sorted(units):       # r^n next to n_i: the exponent n is not the length 1 of the vector n
+        for u in sorted(x for x in units if "'" not in x):       # r^n next to n_i: the exponent n is not the length 1 of the vector n
             m = re.search(rf"\^\s*(?:{u}(?![A-Za-z])(?!\s*['_])|"
                           rf"\{{[^{{}}]*(?<![A-Za-z\\]){u}(?![A-Za-z])(?!\s*['_])[^{{}}]*\}})", masked)
             if m:

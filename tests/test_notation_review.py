@@ -182,6 +182,9 @@ def test_bare_n_next_to_the_unit_vector_is_its_length():
     assert status(r"n_i n_i - n^2", "0") == "match"
     assert parse_latex(r"n^2 + 1") == sp.Symbol("n") ** 2 + 1         # without the vector n: a symbol
     assert parse_latex(r"r^n") == r ** sp.Symbol("n")
+    assert status(r"n'_i n'_i - n'^2", "0") == "match"                  # a primed unit vector likewise
+    assert parse_latex(r"n'_i n'_i - n^2") == 1 - sp.Symbol("n") ** 2    # n' used, n not: n is a symbol
+    assert parse_latex(r"n_0 n") == sp.Symbol("n_0") * sp.Symbol("n")   # n_0 is a label, not the vector n
     for tex in (r"r^n n_i", r"r^{-n} n_i", r"r^{n+1}\hat n_i"):     # |n| = 1 or a number n? refused
         with pytest.raises(ParseError, match=r"at position 1 .*exponent containing n"):
             parse_latex(tex)
