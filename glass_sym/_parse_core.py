@@ -102,10 +102,17 @@ def _where(text: str, pos: int) -> str:
     return f"at position {pos} (line {line}, col {col})"
 
 
+def _quote(text: str) -> str:
+    """LaTeX quoted for a message as typed (``'\\Phi'``, not the repr ``'\\\\Phi'``); text with
+    non-printable characters keeps the repr, so that they show."""
+    text = str(text)
+    return f"'{text}'" if text.isprintable() and "'" not in text else repr(text)
+
+
 def _describe(tok: Token | None) -> str:
     if tok is None or tok.type == "$END":
         return "end of input"
-    return repr(str(tok))
+    return _quote(str(tok))
 
 
 # ---------------------------------------------------------------------------------------------- post-lexer
@@ -138,7 +145,17 @@ def _group_text(toks: list[Token], i: int, what: str) -> tuple[str, int]:
     return "".join(out), j + 1
 
 
+#: spacing control symbols, dropped before any other rule (so that \int\!\frac{d^3q}{...} reads as \int\frac)
+_SPACING = frozenset(("\\,", "\\;", "\\:", "\\!", "\\ ", "\\>", "\\\n", "\\\t"))
+_SPACING_MACROS = frozenset({"quad", "qquad", "displaystyle", "textstyle", "limits", "nolimits"})
+#: letters never read as index letters: x, y, z are Cartesian axis labels (n_x is n_1, docs/parse.md)
+_AXES = {"x": "1", "y": "2", "z": "3"}
+
+
 def _latex_tokens(toks: list[Token]) -> list[Token]:
+    toks = [t for t in toks if not ((t.type == "CTRL" and str(t) in _SPACING)
+                                    or (t.type == "MACRO" and str(t)[1:] in _SPACING_MACROS))]
+    _check_ambiguous(toks)
     out: list[Token] = []
     stack: list[tuple[str, Token]] = []          # open brackets
     fracs: list[list[int]] = []                  # [depth, args still expected] per open \frac
@@ -163,6 +180,7 @@ def _latex_tokens(toks: list[Token]) -> list[Token]:
 
                 t, i = lex_calculus(toks, i, t)
             elif name in ("frac", "dfrac", "tfrac", "cfrac"):
+                _refuse_d_fraction(toks, i, t)
                 t = _tok("FRAC", val, t)
             elif name == "sqrt":
                 t = _tok("SQRT", val, t)
@@ -182,8 +200,8 @@ def _latex_tokens(toks: list[Token]) -> list[Token]:
                     t = _tok("ACCENTED", f"delta:{str(nxt).lstrip(chr(92))}", t)
                     i += 1
             elif name in _ACCENTS:
-                base, i = _accent_base(toks, i, val)
-                t = _tok("ACCENTED", f"{_ACCENTS[name]}:{base}", t)
+                accent, base, i = _accented(toks, i, val)
+                t = _tok("ACCENTED", f"{accent}:{base}", t)
                 if base == "u" and i < len(toks) and toks[i].type == "LPAR":
                     deco, i = _displacement_at(toks, i)
                     t = _tok("ACCENTED", f"{_ACCENTS[name]}:u@{deco}", t)
@@ -205,7 +223,7 @@ def _latex_tokens(toks: list[Token]) -> list[Token]:
             elif val in ("\\,", "\\;", "\\:", "\\!", "\\ ", "\\\\", "\\>", "\\\n", "\\\t"):
                 continue
             else:
-                raise _PosError(t.start_pos, f"unknown control symbol {val!r}")
+                raise _PosError(t.start_pos, f"unknown control symbol {_quote(val)}")
         elif kind in ("AMP", "DOLLAR", "TILDE"):
             continue
         elif kind == "EQ":
@@ -274,6 +292,113 @@ def _latex_tokens(toks: list[Token]) -> list[Token]:
     return out
 
 
+def _accented(toks: list[Token], i: int, what: str) -> tuple[str, str, int]:
+    """(accent, base, next index) of ``what`` at toks[i-1]; nested ``\\hat{\\mathbf n}``, ``\\mathbf{\\hat r}``,
+    ``\\vec{\\hat n}``, ``\\hat{\\vec n}`` are the unit vector (accent 'hat'); other nestings are refused."""
+    outer = _ACCENTS[what[1:]]
+    braced = i < len(toks) and toks[i].type == "LBRACE"
+    j = i + 1 if braced else i
+    if not (j < len(toks) and toks[j].type == "MACRO" and toks[j][1:] in _ACCENTS):
+        base, i = _accent_base(toks, i, what)
+        return outer, base, i
+    inner = _ACCENTS[toks[j][1:]]
+    if {outer, inner} != {"hat", "vec"} and outer != inner:
+        raise _PosError(toks[j].start_pos, f"{toks[j]} inside {what}: only a hat and a vector accent combine "
+                        "(\\hat{\\mathbf n} is the unit vector n)")
+    base, k = _accent_base(toks, j + 1, str(toks[j]))
+    if braced:
+        if not (k < len(toks) and toks[k].type == "RBRACE"):
+            found = toks[k] if k < len(toks) else None
+            raise _PosError(found.start_pos if found else toks[-1].end_pos,
+                            f"expected '}}' after the argument of {what}, found {_describe(found)}")
+        k += 1
+    return ("hat" if "hat" in (outer, inner) else outer), base, k
+
+
+def _refuse_d_fraction(toks: list[Token], i: int, t: Token) -> None:
+    """``\\frac{d}{dr}``, ``\\frac{d^2}{dr^2}``, ``\\frac{df}{dx}``, ``\\frac{\\mathrm{d}}{\\mathrm{d}r}``: an
+    ordinary derivative, never a fraction whose d's cancel; refused with its position (write \\partial_i)."""
+    def starts_with_d(k: int) -> bool:
+        if not (k < len(toks) and toks[k].type == "LBRACE"):
+            return False
+        a = toks[k + 1] if k + 1 < len(toks) else None
+        if a is None:
+            return False
+        if a.type == "LETTER" and str(a) == "d":
+            return True
+        return (a.type == "MACRO" and a[1:] in _ROMAN and k + 4 < len(toks) and toks[k + 2].type == "LBRACE"
+                and str(toks[k + 3]) == "d" and toks[k + 4].type == "RBRACE")
+
+    if not starts_with_d(i):
+        return
+    depth, k = 0, i
+    while k < len(toks):            # the end of the numerator group
+        depth += {"LBRACE": 1, "RBRACE": -1}.get(toks[k].type, 0)
+        k += 1
+        if depth == 0:
+            break
+    if starts_with_d(k):
+        raise _PosError(t.start_pos, "a derivative written as a fraction (\\frac{d}{dr}, \\frac{d^2}{dr^2}, "
+                        "\\frac{df}{dx}) is not read (its d's would cancel): write x-derivatives as \\partial_i "
+                        "of the expression (docs/parse.md, Calculus)")
+
+
+def _check_ambiguous(toks: list[Token]) -> None:
+    """Text-wide readings that cannot be decided (docs/parse.md, "Vectors and labels"):
+
+    * a superscript letter that is also a subscript index of the text (``n^i n_i``, ``p^j n_j``): upper and
+      lower indices are not distinguished, and ``^i`` would otherwise be a power (i the imaginary unit);
+    * a bare ``y`` or ``z`` next to a bare ``x`` (``x^2+y^2+z^2``): ``x`` is the distance |x| = r here, so
+      Cartesian coordinates x, y, z cannot be meant together.
+    """
+    subs: set = set()
+    for k, t in enumerate(toks):
+        if t.type != "UNDERSCORE" or k + 1 >= len(toks):
+            continue
+        if toks[k + 1].type == "LETTER":
+            subs.add(str(toks[k + 1]))
+        elif toks[k + 1].type == "LBRACE":
+            m = k + 2
+            while m < len(toks) and toks[m].type in ("LETTER", "COMMA", "PRIME"):
+                if toks[m].type == "LETTER":
+                    subs.add(str(toks[m]))
+                m += 1
+    for k, t in enumerate(toks):
+        if t.type == "CARET" and k + 1 < len(toks):
+            a = toks[k + 1]
+            if a.type == "LBRACE" and k + 3 < len(toks) and toks[k + 2].type == "LETTER" \
+                    and toks[k + 3].type == "RBRACE":
+                a = toks[k + 2]
+            if a.type == "LETTER" and str(a) in subs and _is_index(str(a)):
+                raise _PosError(a.start_pos, f"superscript {a}: {a} is also a subscript index in this expression; "
+                                f"upper and lower indices are not distinguished (Cartesian components): write "
+                                f"the index as a subscript, e.g. n_{a} n_{a}")
+    bare: dict = {"x": None, "y": None, "z": None}
+    k = 0
+    while k < len(toks):
+        t = toks[k]
+        if (t.type in ("UNDERSCORE", "CARET") or (t.type == "MACRO" and t[1:] in _ROMAN)) and \
+                k + 1 < len(toks) and toks[k + 1].type == "LBRACE":
+            depth, k = 0, k + 1          # a script or \mathrm group: its letters are not coordinates
+            while k < len(toks):
+                depth += {"LBRACE": 1, "RBRACE": -1}.get(toks[k].type, 0)
+                k += 1
+                if depth == 0:
+                    break
+            continue
+        if t.type in ("UNDERSCORE", "CARET") or (t.type == "MACRO" and t[1:] in _ACCENTS):
+            k += 2                       # x_i, x^2, \vec x: one-token argument
+            continue
+        if t.type == "LETTER" and str(t) in bare and bare[str(t)] is None and not (
+                k + 1 < len(toks) and toks[k + 1].type in ("UNDERSCORE", "PRIME")):
+            bare[str(t)] = t
+        k += 1
+    if bare["x"] is not None and (bare["y"] is not None or bare["z"] is not None):
+        t = bare["y"] or bare["z"]
+        raise _PosError(t.start_pos, f"{t} next to x: x is the distance |x| = r in this notation, not a Cartesian "
+                        "coordinate; write r^2 for x^2+y^2+z^2, or x_1, x_2, x_3 (= r n_1, r n_2, r n_3)")
+
+
 def _accent_base(toks: list[Token], i: int, what: str) -> tuple[str, int]:
     """The single letter or Greek macro accented by ``what`` (``\\vec x`` or ``\\vec{x}``)."""
     braced = i < len(toks) and toks[i].type == "LBRACE"
@@ -325,6 +450,12 @@ class _Tens:
     free: frozenset
     dummies: frozenset = frozenset()
     placeholder: bool = False     # a user-supplied named tensor that may be followed by its argument (\vec n)
+    #: (position, name, argument in brackets?) when the value is a function \sin x, \ln 2 (see _Build.implicit)
+    func: tuple | None = None
+    grouped: bool = False         # the value of a bracket (x), {x}: a function argument written with brackets
+    #: (letter, position, symbol) of labels such as \mu_i read as a scalar name: the letter must not be an index
+    #: of the same product (see _mul)
+    labels: frozenset = frozenset()
 
     @property
     def is_scalar(self) -> bool:
@@ -486,7 +617,21 @@ def _contract_renamed(t: "_Tens", mapping: dict, pos: int) -> "_Tens":
     return _Tens({m: c for m, c in terms.items() if c != 0}, free, dummies - free)
 
 
+def _label_clash(x: _Tens, y: _Tens) -> None:
+    """A label letter (\\mu_i read as the scalar mu_i) that is an index of the other factor: ambiguous."""
+    for a, b in ((x, y), (y, x)):
+        other = {lab[0] for lab in b.labels}
+        for letter, pos, sym, base in sorted(a.labels):
+            if letter in (b.free | b.dummies) or letter in other:
+                what = "an index" if letter in (b.free | b.dummies) else "the label of another factor"
+                raise _PosError(pos, f"{sym}: the subscript {letter} is read as a label of the scalar {sym}, but "
+                                f"{letter} is also {what} in this product; declare the vector (--vector {base}, "
+                                f"vectors=['{base}']) to read it as a component, or write a label as "
+                                f"{base}_{{\\mathrm{{{letter}}}}}")
+
+
 def _mul(x: _Tens, y: _Tens, pos: int) -> _Tens:
+    _label_clash(x, y)
     clash = (x.dummies & (y.free | y.dummies)) | (y.dummies & x.free)
     if clash:
         raise _PosError(pos, f"index {sorted(clash)[0]!r} occurs more than twice in one product")
@@ -497,7 +642,7 @@ def _mul(x: _Tens, y: _Tens, pos: int) -> _Tens:
             c, m = _contract(list(m1 + m2), pos) if shared or (m1 and m2) else (sp.S.One, tuple(sorted(m1 + m2)))
             terms[m] = terms.get(m, sp.S.Zero) + c1 * c2 * c
     return _Tens({m: c for m, c in terms.items() if c != 0}, (x.free | y.free) - shared,
-                 x.dummies | y.dummies | shared)
+                 x.dummies | y.dummies | shared, labels=x.labels | y.labels)
 
 
 def _add(x: _Tens, y: _Tens, pos: int, sign: int = 1) -> _Tens:
@@ -509,7 +654,8 @@ def _add(x: _Tens, y: _Tens, pos: int, sign: int = 1) -> _Tens:
     terms = dict(x.terms)
     for m, c in y.terms.items():
         terms[m] = terms.get(m, sp.S.Zero) + sign * c
-    return _Tens({m: c for m, c in terms.items() if c != 0}, x.free, x.dummies | y.dummies)
+    return _Tens({m: c for m, c in terms.items() if c != 0}, x.free, x.dummies | y.dummies,
+                 labels=x.labels | y.labels)
 
 
 def _vec_resolve(v: _Vec, pos: int) -> dict[str, sp.Expr]:
@@ -554,4 +700,5 @@ def _dot(u: dict, v: dict) -> sp.Expr:
 
 
 def _is_index(item: str) -> bool:
-    return len(item) == 1 and "a" <= item <= "z" and item not in _BLOCK_LABELS
+    """An index letter: one lower-case letter, not a block label (s, u) nor an axis (x, y, z)."""
+    return len(item) == 1 and "a" <= item <= "z" and item not in _BLOCK_LABELS and item not in _AXES

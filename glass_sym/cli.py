@@ -62,8 +62,29 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 
+#: options whose value is LaTeX, which may start with '-' (``--latex '-\frac{x_i}{r^3}'``)
+LATEX_OPTIONS = ("--latex", "--against-latex", "--tensor")
+
+
+def _join_latex_values(argv: list[str]) -> list[str]:
+    """``['--latex', '-x']`` -> ``['--latex=-x']`` for :data:`LATEX_OPTIONS` of ``audit`` and ``eval``, so that
+    argparse does not take a value starting with '-' for an option (``show --latex`` is a flag, left alone)."""
+    command = next((a for a in argv if not a.startswith("-")), None)
+    out, k = [], 0
+    while k < len(argv):
+        a = argv[k]
+        if a in LATEX_OPTIONS and k + 1 < len(argv) and argv[k + 1].startswith("-") and command in ("audit", "eval"):
+            out.append(f"{a}={argv[k + 1]}")
+            k += 2
+            continue
+        out.append(a)
+        k += 1
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    argv = _join_latex_values(list(sys.argv[1:] if argv is None else argv))
     args, extra = parser.parse_known_args(argv)
     if extra:      # an unknown option: the usage of the subcommand it was given to, not the top-level one
         target = parser._glass_subparsers.get(getattr(args, "command", None) or "", parser)

@@ -22,6 +22,7 @@ transformer turns it into SymPy / index expressions.  The text is never handed t
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
 from collections.abc import Mapping, Sequence
@@ -40,6 +41,10 @@ from ._parse_core import (_GREEK as _GREEK_NAMES, _BLOCK_LABELS, _FUNCS, _THETA_
 from .errors import InputError, ParseError
 from .indexnotation import IndexExpr, index_string
 from .parse_calculus import _Op, _Open, apply_op
+from ._parse_core import _AXES, _quote
+
+#: variant Greek letters read as the plain letter (docs/parse.md)
+_VARIANTS = {"varepsilon": "epsilon", "vartheta": "theta", "varphi": "phi", "varrho": "rho"}
 
 __all__ = [
     "GRAMMAR", "MAX_LENGTH", "MAX_DEPTH", "SYMBOL_TABLE", "DELTA_X", "Lhs",
@@ -73,10 +78,20 @@ class _Base:
 
 
 
+class _Roman(str):
+    r"""A subscript item written in roman type (``m_{\mathrm{e}}``): a label, not an index or axis."""
+
+
+def _index_item(item) -> bool:
+    return _is_index(item) and not isinstance(item, _Roman)
+
+
 @v_args(meta=True)
 class _Build(Transformer):
-    def __init__(self, tensors: Mapping[str, object], vectors=frozenset(), scalars=frozenset()):
+    def __init__(self, tensors: Mapping[str, object], vectors=frozenset(), scalars=frozenset(),
+                 unit_letters=frozenset()):
         super().__init__()
+        self.unit_letters = frozenset(unit_letters)     # n, m used as unit vectors in the text: bare n is 1
         self.tensors = tensors
         self.vectors = frozenset(vectors)
         self.scalars = frozenset(scalars)
@@ -118,7 +133,7 @@ class _Build(Transformer):
     def _neg(self, v, meta):
         if isinstance(v, _Vec):
             return _Vec({a: -c for a, c in v.atoms.items()})
-        return _Tens({m: -c for m, c in v.terms.items()}, v.free, v.dummies)
+        return _Tens({m: -c for m, c in v.terms.items()}, v.free, v.dummies, labels=v.labels)
 
     def product(self, meta, ch):
         acc = ch[0]
@@ -172,6 +187,13 @@ class _Build(Transformer):
             if isinstance(rest, _Open):
                 rest = self._close(rest)
             return _Open(prefix, head, rest)
+        for v, nxt in zip(ch, ch[1:]):      # \sin 2\theta, \ln 2r: which factors does the function take?
+            if isinstance(v, _Tens) and v.func is not None and not v.func[2] and not (
+                    isinstance(nxt, _Tens) and nxt.func is not None):
+                pos, fname, _ = v.func
+                raise _PosError(pos, f"\\{fname} takes an argument without brackets and more factors follow it "
+                                f"(\\sin 2\\theta, \\ln 2r): write the argument in brackets, \\{fname}(...), or "
+                                f"the factors before the function")
         acc = ch[0]
         for val in ch[1:]:
             if isinstance(acc, _Tens) and acc.placeholder and isinstance(val, _Vec):
@@ -203,7 +225,7 @@ class _Build(Transformer):
             raise _PosError(pos, "division by zero")
         if isinstance(x, _Vec):
             return _Vec({a: c / den for a, c in x.atoms.items()})
-        return _Tens({m: c / den for m, c in x.terms.items()}, x.free, x.dummies)
+        return _Tens({m: c / den for m, c in x.terms.items()}, x.free, x.dummies, labels=x.labels | y.labels)
 
     # -- atoms ----------------------------------------------------------------------------------------
     def single(self, meta, ch):
@@ -229,7 +251,8 @@ class _Build(Transformer):
         return self._value(ch[0])
 
     def group(self, meta, ch):
-        return ch[1]
+        v = ch[1]
+        return dataclasses.replace(v, func=None, grouped=True) if isinstance(v, _Tens) else v
 
     # -- calculus (glass_sym.parse_calculus) --------------------------------------------------------------
     def integral(self, meta, ch):
@@ -274,9 +297,11 @@ class _Build(Transformer):
     def func(self, meta, ch):
         fn = _FUNCS[str(ch[0])]
         power = self._scalar_of(ch[2], meta.start_pos, "an exponent") if len(ch) == 4 else None
+        grouped = isinstance(ch[-1], _Tens) and ch[-1].grouped
         argv = self._scalar_of(ch[-1], meta.start_pos, str(ch[0]))
         out = _dot({"m": 1}, {"n": 1}) if fn is sp.cos and argv == _THETA_SS else fn(argv)
-        return _scalar(_power(out, power, meta.start_pos) if power is not None else out)
+        value = _scalar(_power(out, power, meta.start_pos) if power is not None else out)
+        return dataclasses.replace(value, func=(meta.start_pos, str(ch[0]), grouped))
 
     def _scalar_of(self, v, pos, what):
         v = self._value(v)
@@ -302,6 +327,8 @@ class _Build(Transformer):
 
     def subitem(self, meta, ch):
         t = ch[0]
+        if t.type == "NAME":
+            return _Roman(str(t))       # _{\mathrm{e}}: a label, never an index
         return "'" if t.type == "PRIME" else str(t)
 
     def postfix(self, meta, ch):
@@ -346,12 +373,14 @@ class _Build(Transformer):
                     acc = _mul(acc, _contract_renamed(value, ren, pos), pos)
                 value = acc
             else:
-                value = _scalar(_power(value.scalar_value(), e, pos))
+                value = dataclasses.replace(_scalar(_power(value.scalar_value(), e, pos)), labels=value.labels)
         return value
 
     def _resolve(self, b: _Base, sub, primes: int, label) -> _Tens | _Vec:
         """The value of an atom with its subscript / primes / superscript label (docs/parse.md, "Vectors and
         labels"): symbol table and declared scalars first, then vectors, named tensors, labels."""
+        if b.name in _VARIANTS:             # \varepsilon is \epsilon, \varphi is \phi ...
+            b = dataclasses.replace(b, name=_VARIANTS[b.name])
         name = b.name
         sub_items = sub or []
         sub_text = "".join(sub_items)
@@ -377,6 +406,8 @@ class _Build(Transformer):
         key += prime_text + (str(label) if label else "")
         if key in self.scalars or (name in self.scalars and b.kind != "accent"):
             return _scalar(sp.Symbol(key))
+        if b.kind == "letter" and name + prime_text in self.unit_letters and not sub_items and not label:
+            return _scalar(1)       # bare n next to n_i: the length of the unit vector
         if key in SYMBOL_TABLE and b.kind != "accent":
             return _scalar(SYMBOL_TABLE[key])
         vector = self._vector(b, sub_items, sub_text, primes, label)
@@ -390,7 +421,7 @@ class _Build(Transformer):
             return self._named_tensor(b, [], label)
         if b.name[:1].isupper() and b.kind == "accent" and b.accent in ("tilde", "bar", "hat") and sub_items:
             return self._named_tensor(b, idx_items, label)        # unknown \tilde\Lambda_{ijkl}: error
-        if len(idx_items) > 1 and all(_is_index(s) for s in idx_items) and b.kind != "name" \
+        if len(idx_items) > 1 and all(_is_index(s) or s in _AXES for s in idx_items) and b.kind != "name" \
                 and sub_text not in LABEL_WORDS:
             what = "a trace of " if len(set(idx_items)) < len(idx_items) else ""
             raise _PosError(b.pos, f"{name}_{{{sub_text}}}: {what}an index list on {name}, which is not a known "
@@ -401,13 +432,16 @@ class _Build(Transformer):
             return _scalar(SYMBOL_TABLE[key])
         if b.kind == "name" and name == "d":
             raise _PosError(b.pos, r"differentials (\mathrm{d}) are not part of the index-notation grammar")
+        if len(idx_items) == 1 and _index_item(idx_items[0]):     # \mu_i: a label, unless i is an index nearby
+            return _Tens({(): sp.Symbol(key)}, frozenset(), labels=frozenset({(idx_items[0], b.pos, key, name)}))
         return _scalar(sp.Symbol(key))
 
     def _vector(self, b: _Base, sub_items, sub_text, primes, label):
         """A vector component (p_i, n_1, \\hat r_i, x_i = r n_i, q_i = q qhat_i), a vector without index
         (\\vec r, \\vec p) or None when the atom is not a vector."""
         name = b.name
-        declared = name in self.vectors
+        declared = name in self.vectors or (b.kind == "accent" and b.accent == "vec" and name in _GREEK_NAMES
+                                            and name[:1].islower())     # \vec\mu, \boldsymbol\omega
         if label or b.kind == "name" or (b.kind == "symbol" and not declared):
             return None                    # labels, \mathrm{..} names, Greek letters unless declared vectors
         if b.kind == "accent" and (b.accent not in ("vec", "hat") or (b.accent == "hat" and name[:1].isupper())):
@@ -417,6 +451,11 @@ class _Build(Transformer):
         fixed = _VECTOR_LETTERS.get(name)
         one = len(sub_items) == 1
         component = one and _is_index(sub_items[0])
+        if any(isinstance(s, _Roman) for s in sub_items):
+            return None                    # m_{\mathrm{e}}: a label
+        axis = one and sub_items[0] in _AXES          # p_x, n_y: the components 1, 2, 3
+        if axis:
+            sub_items = [_AXES[sub_items[0]]]
         numeric = one and sub_items[0] in ("1", "2", "3")
         if fixed == "x":                              # x_i = r n_i, \hat x_i = n_i, \vec x = r n; blocks x_s
             if component and primes:
@@ -444,6 +483,9 @@ class _Build(Transformer):
             unit, magnitude = {"q": ("qhat", S.q)}.get(fixed, (fixed, sp.S.One))
             if b.accent == "hat":
                 magnitude = sp.S.One
+                if unit not in S.UNIT_VECTORS:        # \hat e: the unit vector along e, not e itself
+                    unit = unit + "hat"
+                    S.register_vector(unit, unit=True)
             if component or numeric:
                 if component:
                     return _Tens({(("v", unit, sub_items[0]),): magnitude}, frozenset(sub_items))
@@ -462,7 +504,7 @@ class _Build(Transformer):
                 return _Vec({("unit", unit): sp.S.One})
             return None
         # any other letter: p_i = p phat_i (p its magnitude), \hat p_i = phat_i, p'_j a second vector
-        if not (component or (numeric and declared) or (b.kind == "accent" and not sub_items)):
+        if not (component or (numeric and (declared or axis)) or (b.kind == "accent" and not sub_items)):
             return None
         vname = name + "'" * primes
         unit = vname + "hat"
@@ -533,6 +575,8 @@ def _declared(vectors, scalars) -> tuple[frozenset, frozenset]:
             raise InputError(f"{what}= expects a list of names, got the string {names!r} (write [{names!r}])")
         names = tuple(names or ())
         for nm in names:
+            if isinstance(nm, str) and nm.startswith("\\") and re.fullmatch(r"\\[A-Za-z]+", nm):
+                raise InputError(f"{what}=: write {nm[1:]}, not {nm} (names are given without the backslash)")
             if not isinstance(nm, str) or not re.fullmatch(r"[A-Za-z]+(_\{?[A-Za-z0-9]+\}?)?'*", nm):
                 raise InputError(f"{what}=: expected names such as 'p', 'mu' or 'E_int', got {nm!r}")
             if what == "vectors" and nm in _VECTOR_LETTERS:
@@ -554,7 +598,19 @@ def _parse_value(text: str, tensors: Mapping[str, object], offset: int = 0, full
         raise _fail(full, len(text), "expected an expression, found end of input (empty input)", offset)
     try:
         tree = _parser().parse(text)
-        return _Build(tensors, vectors, scalars).transform(tree)
+        units = frozenset(                     # n_i, n'_i, \vec n, \hat n used: bare n (n') is its length 1
+            {m.group(1).replace(" ", "") for m in re.finditer(
+                r"(?<![A-Za-z\\])([nm](?:\s*')*)\s*_\s*(?:[a-rtv-z123]|\{\s*[a-rtv-z123]\s*\})", text)} |
+            {m.group(1) for m in re.finditer(r"\\(?:vec|hat|mathbf|boldsymbol|bm)\s*\{?\s*([nm])(?![A-Za-z])", text)})
+        units = frozenset(u for u in units if u[0] not in vectors and u[0] not in scalars)
+        masked = re.sub(r"\\(?:vec|hat|mathbf|boldsymbol|bm)\s*\{?\s*[A-Za-z]\}?", lambda k: "V" * len(k.group()), text)
+        for u in sorted(x for x in units if "'" not in x):       # r^n next to n_i: the exponent n is not the length 1 of the vector n
+            m = re.search(rf"\^\s*(?:{u}(?![A-Za-z])(?!\s*['_])|"
+                          rf"\{{[^{{}}]*(?<![A-Za-z\\]){u}(?![A-Za-z])(?!\s*['_])[^{{}}]*\}})", masked)
+            if m:
+                raise _PosError(m.start(), f"exponent containing {u} in an expression that uses the unit vector "
+                                f"{u}: is it |{u}| = 1 or a number {u}? Write 1, or name the number differently")
+        return _Build(tensors, vectors, scalars, units).transform(tree)
     except _PosError as e:
         raise _fail(full, e.pos, e.message, offset) from None
     except VisitError as e:
@@ -565,7 +621,7 @@ def _parse_value(text: str, tensors: Mapping[str, object], offset: int = 0, full
             raise ParseError("expression nested too deeply to evaluate") from None
         raise _fail(full, 0, f"cannot evaluate: {inner}", offset) from None
     except UnexpectedCharacters as e:
-        raise _fail(full, e.pos_in_stream, f"unexpected character {text[e.pos_in_stream]!r}", offset) from None
+        raise _fail(full, e.pos_in_stream, f"unexpected character {_quote(text[e.pos_in_stream])}", offset) from None
     except UnexpectedToken as e:
         tok = e.token
         pos = len(text) if tok.type == "$END" else tok.start_pos
@@ -740,7 +796,7 @@ def lhs_info(text: str) -> Lhs:
     s = strip_display(text)
     m = re.match(r"\s*(?:\\Delta\s*)?(?:\\(tilde|bar|hat|vec|widetilde)\s*\{?\s*)?\\?([A-Za-z]+)\}?", s)
     if not m:
-        raise ParseError(f"at position 0 (line 1, col 1): expected a symbol on the left-hand side, found {s[:20]!r}")
+        raise ParseError(f"at position 0 (line 1, col 1): expected a symbol on the left-hand side, found {_quote(s[:20])}")
     acc = m.group(1) or ""
     name = ("Delta " if s.lstrip().startswith("\\Delta") else "") + m.group(2) + \
         ("~" if acc in ("tilde", "bar", "widetilde") else "hat" if acc == "hat" else "")

@@ -42,7 +42,8 @@ from dataclasses import dataclass, field
 import sympy as sp
 from lark import Token
 
-from ._parse_core import _add, _contract_renamed, _describe, _is_index, _pairs_of, _PosError, _settle, _Tens, _tok
+from ._parse_core import (_add, _contract_renamed, _describe, _is_index, _pairs_of, _PosError, _quote, _settle, _Tens,
+                          _tok)
 from .errors import DivergenceError, InputError
 from .indexnotation import IndexExpr, index_string, scalar
 from .symbols import Q, QHAT, N, X, lam, q, r
@@ -286,18 +287,18 @@ def parse_measure(text: str) -> Measure:
     if s.startswith("\\sum"):
         body = s[4:].strip()
         if not body.startswith("_"):
-            raise ParseError(f"at position 4 (line 1, col 5): expected _{{\\vec q ...}} after \\sum in {text!r}")
+            raise ParseError(f"at position 4 (line 1, col 5): expected _{{\\vec q ...}} after \\sum in {_quote(text)}")
         sub = body[1:].strip()
         inner = sub[1:-1] if sub.startswith("{") and sub.endswith("}") else sub
         head, _, rng = inner.partition(",")
         if head.replace(" ", "") not in ("\\vec{q}", "\\vecq", "q", "\\vec{k}", "\\vec k".replace(" ", ""), "k"):
             raise ParseError(f"at position {text.find(head)} (line 1, col {text.find(head) + 1}): expected the "
-                             f"summation vector \\vec q, found {head.strip()!r}")
+                             f"summation vector \\vec q, found {_quote(head.strip())}")
         return Measure("sum", "q", sp.S.One, rng.strip())
     value = _parse_value(s, {})
     if not isinstance(value, _Op) or len(value.steps) != 1 or value.steps[0][0] != "int":
         raise ParseError(f"at position 0 (line 1, col 1): expected \\sum_{{\\vec q}} or \\int d^3q ... as a "
-                         f"measure, found {text[:30]!r}")
+                         f"measure, found {_quote(text[:30])}")
     return Measure("integral", "q", value.steps[0][1])
 
 
@@ -311,10 +312,10 @@ def phase_kind(text: str) -> str:
 
     value = parse_latex(text)
     if isinstance(value, IndexExpr):
-        raise InputError(f"phase {text!r}: expected a scalar, got free indices {index_string(value.indices)}")
+        raise InputError(f"phase {_quote(text)}: expected a scalar, got free indices {index_string(value.indices)}")
     kinds = {_split_phase(t)[0] for t in sp.Add.make_args(sp.expand(value, power_exp=False))}
     if len(kinds) != 1:
-        raise InputError(f"phase {text!r}: a sum of phases {sorted(kinds)}")
+        raise InputError(f"phase {_quote(text)}: a sum of phases {sorted(kinds)}")
     return kinds.pop()
 
 

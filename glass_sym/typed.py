@@ -87,6 +87,18 @@ def form_named_by(lhs: str) -> str | None:
     return lhs_forms().get(head.name.replace(" ", "") + head.label)
 
 
+def _q(text: str) -> str:
+    """LaTeX quoted for a message as typed (no repr escaping of backslashes)."""
+    return f"'{text}'"
+
+
+def _rank_text(v) -> str:
+    from .indexnotation import index_string
+
+    return f"rank {len(v.indices)} (free indices {index_string(v.indices)})" if isinstance(v, IndexExpr) and \
+        v.indices else "rank 0 (a scalar)"
+
+
 def split_typed(text: str) -> tuple[str | None, str]:
     """``(lhs, rhs)`` of a typed equation, ``(None, text)`` for an expression (one top-level ``=`` at most)."""
     from .parse import _top_level_equals, _where
@@ -122,17 +134,17 @@ def declare_tensors(definitions: Sequence[str], *, vectors: Sequence[str] = (), 
     for d in definitions:
         lhs, _ = split_typed(d)
         if lhs is None:
-            raise InputError(f"--tensor {d[:40]!r}: expected a definition NAME_{{ij}} = <LaTeX>")
+            raise InputError(f"--tensor {_q(d[:40])}: expected a definition NAME_{{ij}} = <LaTeX>")
         head = lhs_info(lhs)
         if not head.indices:
-            raise InputError(f"--tensor {d[:40]!r}: the left side must carry the tensor's indices, as T_{{ij}}")
+            raise InputError(f"--tensor {_q(d[:40])}: the left side must carry the tensor's indices, as T_{{ij}}")
         try:
             _, value = parse_equation(d, indices=head.indices, tensors=dict(out) or None, vectors=vectors,
                                       scalars=scalars)
         except ParseError as exc:
-            raise ParseError(f"--tensor {lhs.strip()!r}: {exc}") from None
+            raise ParseError(f"--tensor {_q(lhs.strip())}: {exc}") from None
         if not isinstance(value, IndexExpr) or set(value.indices) != set(head.indices):
-            raise InputError(f"--tensor {lhs.strip()!r}: the right side must carry the free indices "
+            raise InputError(f"--tensor {_q(lhs.strip())}: the right side must carry the free indices "
                              f"{''.join(head.indices)}")
         out[head.name.replace(" ", "") + head.label] = value
     return out
@@ -232,7 +244,7 @@ def audit_typed(latex: str, against: str | None = None, indices: Sequence[str] |
             raise InputError("give the closed form to compare with (--against NAME; `glass-sym show` lists "
                              "them) or a whole equation whose left side names one")
         if named is None:
-            raise InputError(f"left side {lhs.strip()!r} names no registered closed form (known left sides: "
+            raise InputError(f"left side {_q(lhs.strip())} names no registered closed form (known left sides: "
                              f"{', '.join(sorted(lhs_forms()))}); give --against NAME or --against-latex TEX")
         against = named
     elif named is not None and named != against:
@@ -242,9 +254,19 @@ def audit_typed(latex: str, against: str | None = None, indices: Sequence[str] |
     except InputError as exc:
         raise InputError(f"--against: {exc}") from None
     printed = _parse(latex, vectors=vectors, scalars=scalars, tensors=tensors)
+    from .audit import _rank0
+
+    if (len(printed.indices) if isinstance(printed, IndexExpr) else 0) != \
+            (len(_rank0(derived).indices) if isinstance(_rank0(derived), IndexExpr) else 0) and \
+            not (not isinstance(printed, IndexExpr) and printed == 0):
+        raise InputError(f"cannot compare: the typed expression has {_rank_text(printed)}, the closed form "
+                         f"{against!r} has {_rank_text(_rank0(derived))}")
+    if not isinstance(printed, IndexExpr) and printed == 0 and isinstance(_rank0(derived), IndexExpr):
+        printed = IndexExpr.zero(_rank0(derived).indices)
     order = indices or (_lhs_indices(lhs) if isinstance(printed, IndexExpr) and
                         set(_lhs_indices(lhs)) == set(printed.indices) else None) or None
     f = audit_expressions(printed, derived, label=label, version=version, against=against, indices=order)
+    f = decide_functions(f, printed, derived, order)
     if lhs is not None:
         f.details["lhs"] = lhs.strip()
     return f
@@ -288,10 +310,54 @@ def compare_typed(a: str, b: str, *, indices: Sequence[str] | None = None, vecto
     if indices is None and isinstance(va, IndexExpr) and la is not None and \
             set(_lhs_indices(la)) == set(va.indices):
         indices = _lhs_indices(la)
+    ra, rk = (len(v.indices) if isinstance(v, IndexExpr) else 0 for v in (va, vb))
+    if ra != rk:
+        raise InputError(f"cannot compare: the {names[0]} expression has {_rank_text(va)}, the {names[1]} "
+                         f"expression has {_rank_text(vb)}")
     shown = rb.strip() if len(rb.strip()) <= 60 else rb.strip()[:57] + "..."
     f = audit_expressions(va, vb, label=label, version=version, against=f"the expression {shown}",
                           indices=indices)
+    f = decide_functions(f, va, vb, indices)
     f.details["against_latex"] = b
+    return f
+
+
+#: status of a comparison whose difference contains functions and is neither reduced to 0 by exact rewrites
+#: nor proven nonzero at a point (glass_sym.decide); ``glass-sym audit`` exits 3
+UNDECIDED = "undecided"
+
+
+def decide_functions(f, printed, derived, indices=None):
+    r"""A ``differs`` finding whose difference contains non-polynomial functions, decided by
+    :func:`glass_sym.decide.decide_components`: ``match`` when exact rewrites (exp form, trig identities) reach
+    0, ``differs`` kept only when a rational point proves the difference nonzero (50 digits), else
+    :data:`UNDECIDED`.  ``details['functions']`` records how it was decided.  Other findings are returned as
+    they are."""
+    from .audit import _align, _rank0
+    from .decide import PRECISION, decide_components, has_functions
+
+    if f.status != "differs":
+        return f
+    p, d = _rank0(printed), _rank0(derived)
+    coeffs = list(p.terms.values()) + list(d.terms.values()) if isinstance(p, IndexExpr) else [p, d]
+    if not any(has_functions(c) for c in coeffs):
+        return f
+    status, n = decide_components(_align(p, d, indices), d)
+    what = f.details.get("against") or "the derived form"
+    if status == "zero":
+        f.status = "match"
+        f.explanation = (f"equals {what} after exact rewriting of its functions (exp form, trigonometric and "
+                         "hyperbolic identities)")
+        f.details["functions"] = {"decided": "equal", "how": "exact rewrite to 0"}
+    elif status == "nonzero":
+        f.details["functions"] = {"decided": "differs", "how": f"{n} component(s) nonzero at a rational point, "
+                                  f"evaluated to {PRECISION} digits"}
+        f.explanation += f" (proven: the difference is nonzero at a rational point, {PRECISION} digits)"
+    else:
+        f.status = UNDECIDED
+        f.explanation = (f"cannot decide whether it equals {what}: the difference contains functions or roots, exact "
+                         "rewrites do not reduce it to 0 and no evaluation at a point proves it nonzero")
+        f.details["functions"] = {"decided": "undecided", "how": "no exact rewrite to 0, no point proves it nonzero"}
     return f
 
 

@@ -115,7 +115,7 @@ def load_paper(path) -> tuple[list, dict]:
 def _statement(e) -> str:
     """The LaTeX the equation states: prefactor x measure latex phase (a q-integral is computed)."""
     if e.measure and not e.measure.lstrip().startswith("\\int"):
-        raise ParseError(f"measure {e.measure!r}: only \\int d^3q measures are evaluated (a sum over q is not)")
+        raise ParseError(f"measure '{e.measure}': only \\int d^3q measures are evaluated (a sum over q is not)")
     parts = [e.prefactor or "", e.measure or "", "(" + e.latex + ")" if e.measure else e.latex, e.phase or ""]
     return " ".join(p for p in parts if p)
 
@@ -124,7 +124,8 @@ def audit_paper(path) -> list:
     """Audit every equation of the transcription ``path`` (see the module docstring); returns Findings in
     file order.  Raises :class:`InputError` for an unreadable or malformed file."""
     from .audit import Finding, audit_expressions, known_forms, resolve_form
-    from .typed import _parse
+    from .suggest import did_you_mean
+    from .typed import _parse, decide_functions
 
     eqs, decl = load_paper(path)
     forms = set(known_forms())
@@ -149,10 +150,12 @@ def audit_paper(path) -> list:
         else:
             out.append(Finding(e.label, e.version, "not-derived",
                                f"no registered closed form {e.defines!r} and no earlier equation of the file "
-                               "defines it", base))
+                               "defines it" + did_you_mean(e.defines, forms | {x.defines for x in eqs}
+                                                            - {e.defines}), base))
             continue
         try:
             f = audit_expressions(value, target, label=e.label, version=e.version, against=against)
+            f = decide_functions(f, value, target)      # functions: equal, proven different, or undecided
         except InputError as exc:
             out.append(Finding(e.label, e.version, "differs" if check == "derived" else "inconsistent",
                                f"cannot be compared with {against}: {exc}", {**base, "error": str(exc)}))

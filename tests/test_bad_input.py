@@ -100,6 +100,25 @@ CLI_CASES = [
     (["audit", "--paper", "{tmp}/paper-top.toml"], ["unknown top-level key(s) ['settings']"]),
     (["audit", "--paper", "{tmp}/paper-decl.toml"], ["vectors must be a list of strings"]),
     (["audit", "--latex", "n_i", "--paper", "{tmp}/paper-empty.toml"], ["--latex or --paper, not both"]),
+    # review of issue 11: readings that cannot be decided are refused with their position
+    (["eval", "--latex", r"\frac{d}{dr}\frac{1}{r}"], ["at position 0", "derivative written as a fraction"]),
+    (["eval", "--latex", r"\frac{d^2}{dr^2} r^3"], ["at position 0", "derivative written as a fraction"]),
+    (["eval", "--latex", r"\frac{\mathrm{d}f}{\mathrm{d}x}"], ["derivative written as a fraction"]),
+    (["eval", "--latex", r"\sin 2\theta"], ["at position 0", r"\sin takes an argument without brackets"]),
+    (["eval", "--latex", r"a\ln 2r"], ["at position 1", r"\ln(...)"]),
+    (["eval", "--latex", r"\mu_i n_i"], ["at position 0", "--vector mu"]),
+    (["eval", "--latex", r"n^i n_i"], ["at position 2", "superscript i"]),
+    (["eval", "--latex", r"p^{j} n_j"], ["at position 3", "superscript j"]),
+    (["eval", "--latex", r"x^2+y^2+z^2"], ["at position 4", "y next to x"]),
+    (["eval", "--latex", r"\delta_{xy}"], [r"\delta needs two index letters"]),
+    (["eval", "--latex", r"\boldsymbol\omega\times\vec r"], ["cross products"]),
+    (["eval", "--latex", r"\tilde{\vec n}"], [r"\vec inside \tilde"]),
+    (["eval", "--latex", "p_i", "--vector", "\\mu"], ["write mu, not \\mu"]),
+    (["audit", "--latex", r"\Phi = \frac{1}{r}"], ["left side '\\Phi'"]),
+    (["audit", "--latex", "n_i", "--against-latex", "1"],
+     ["the --latex expression has rank 1 (free indices i)", "the --against-latex expression has rank 0"]),
+    (["audit", "--latex", "1", "--against", "f2"], ["the typed expression has rank 0", "'f2' has rank 2"]),
+    (["audit", "--paper", "{tmp}/paper-typo.toml"], ["'sourceline': did you mean 'source_line'?"]),
     # eval / show
     (["eval", "--latex", r"\frac{1}{2"], ["--latex", "expected '}'"]),
     (["eval", "--latex", ""], ["empty input"]),
@@ -169,7 +188,8 @@ def test_cli_bad_input_one_line_error(argv, needles, tmp_path, capsys, monkeypat
                        ("paper-versions.toml", "[[equation]]\n" + eq + "[[equation]]\n" +
                         eq.replace('"mine"', '"other"').replace('label = "1"', 'label = "2"')),
                        ("paper-top.toml", "settings = 1\n[[equation]]\n" + eq),
-                       ("paper-decl.toml", 'vectors = "p"\n[[equation]]\n' + eq)):
+                       ("paper-decl.toml", 'vectors = "p"\n[[equation]]\n' + eq),
+                       ("paper-typo.toml", "[[equation]]\n" + eq.replace("source_line", "sourceline"))):
         (tmp_path / name).write_text(text)
     argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
     _fails(capsys, argv, *needles)

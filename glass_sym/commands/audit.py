@@ -11,7 +11,9 @@
 * ``glass-sym audit --latex A --against-latex B``: are two typed expressions equal (modulo n.n = 1, x = r n)?
 
 Exit status: a single comparison (``--against`` / ``--against-latex`` / a whole equation) exits 0 when equal
-(``match``, or ``match-symmetrized``, which the output names), 1 when it differs, 2 on bad input.  A
+(``match``, or ``match-symmetrized``, which the output names), 1 when it differs, 2 on bad input, 3 when
+it cannot be decided (``undecided``: a difference with functions that exact rewrites do not reduce to 0 and
+no evaluation at a point proves nonzero; glass_sym.decide).  A
 whole-paper audit (both papers or ``--paper``) exits 0 when it ran, whatever it found, unless
 ``--fail-on-differs`` (then 1 if any record is ``differs`` or ``inconsistent``); 2 on bad input.
 """
@@ -161,7 +163,8 @@ def run(args) -> int:
         else:
             print(format_rows(rows))
     if single:
-        return 0 if findings[0].status in EQUAL else 1
+        status = findings[0].status
+        return 0 if status in EQUAL else 3 if status == "undecided" else 1
     if args.fail_on_differs and any(f.status in ("differs", "inconsistent") for f in findings):
         return 1
     return 0

@@ -213,12 +213,18 @@ def _validate(filename: str, kind: str, index: int, entry: Any, version: str,
     where = _where(filename, kind, index, entry)
     if not isinstance(entry, dict):
         raise InputError(f"{where}: expected a table, got {type(entry).__name__}")
+    from ..suggest import did_you_mean
+
     missing = [k for k in required if k not in entry]
-    if missing:
-        raise InputError(f"{where}: missing required field(s) {missing}")
     unknown = sorted(set(entry) - set(required) - set(optional))
+    if missing:
+        typos = "".join(f" ({u!r}: did you mean {k!r}?)" for u in unknown for k in missing
+                        if did_you_mean(u, [k]))
+        raise InputError(f"{where}: missing required field(s) {missing}{typos}")
     if unknown:
-        raise InputError(f"{where}: unknown field(s) {unknown}; allowed: {sorted(required + optional)}")
+        hints = "".join(did_you_mean(u, required + optional).replace(" (did you mean", f" ({u!r}: did you mean")
+                        for u in unknown)
+        raise InputError(f"{where}: unknown field(s) {unknown}{hints}; allowed: {sorted(required + optional)}")
     for k, v in entry.items():
         if k == "source_line":
             if not isinstance(v, int) or isinstance(v, bool) or v < 1:
