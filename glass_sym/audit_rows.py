@@ -24,6 +24,11 @@ Classes (worst first, the row takes the worst class of its checked parts)
 ``rounding``
     a printed number (slope, r, ...) is off beyond half a unit of its last digit, but the computed value
     rounded or truncated to the printed digits gives the printed number (which one is said).
+``quotation``
+    the printed line quotes another work's published form (``quotes`` in the transcription, e.g. Joffrin and
+    Levelut's kernel), it differs from the engine's form, and the difference is one the paper itself states in
+    prose claims that the audit confirms (no claim about the quoted quantity classed ``error``): data, not an
+    error of the paper.
 ``verified``
     equal component by component (modulo n.n = 1), or a number within half a unit of its last printed digit.
 ``unchecked``
@@ -51,7 +56,8 @@ __all__ = ["CLASSES", "SCHEMA_VERSION", "row_id", "part_id", "audit_rows", "rank
 SCHEMA_VERSION = "glass-sym/audit/2"
 
 #: worst first
-CLASSES = ("error", "convention-or-prefactor", "extraction-artefact", "rounding", "verified", "unchecked")
+CLASSES = ("error", "convention-or-prefactor", "extraction-artefact", "rounding", "quotation", "verified",
+           "unchecked")
 
 _CACHE_NAME = "forensics"
 
@@ -145,12 +151,19 @@ def classify_fit(d: dict) -> tuple[str, str]:
             if rnd or tr:
                 how = (v, "rounded" if rnd else "truncated")
                 break
+        box = d.get(f"{q}_interval")
         if how:
             says.append(f"{q} {how[0]:.4f} {how[1]} to {_digits(p)} decimals gives the printed {p}")
             worst = rank_class([worst, "rounding"])
+        elif box and box[0] <= float(p) <= box[1]:
+            says.append(f"{q} {vals[0]:.4f}" + (f" (unrounded ratios {vals[-1]:.4f})" if len(vals) > 1 else "")
+                        + f": the printed {p} lies inside the range {box[0]:.4f} to {box[1]:.4f} that {q} takes "
+                          f"when the table's ratios vary within their printed digits (rounding of the inputs)")
+            worst = rank_class([worst, "rounding"])
         else:
             alt = f" (from the unrounded ratios {vals[-1]:.4f})" if len(vals) > 1 else ""
-            says.append(f"{q} {vals[0]:.4f}{alt} neither rounds nor truncates to the printed {p}")
+            rng = f", nor lies in the range {box[0]:.4f} to {box[1]:.4f} allowed by the inputs' digits" if box else ""
+            says.append(f"{q} {vals[0]:.4f}{alt} neither rounds nor truncates to the printed {p}{rng}")
             worst = "error"
     if not says:
         return "verified", "slope and r within half a unit of their last printed digit"
@@ -324,6 +337,8 @@ def _classify(f: dict, forensic: dict | None) -> tuple[str, str]:
     check = d.get("check")
     if check == "fit":
         return classify_fit(d)
+    if check == "claim" and status == "differs" and d.get("holds_in_combination"):
+        return "convention-or-prefactor", expl + " (caveat: ambiguous wording)"
     if status == "match":
         if d.get("normalization"):
             return "convention-or-prefactor", expl
@@ -414,6 +429,7 @@ def audit_rows(findings: Sequence | None = None, *, forensics: bool = True,
         if check_is_derived(d):
             derived_class[(key, d.get("defines"), d.get("part"))] = (cls, why)
         parts.append((key, part))
+    _quotations(parts)
     for key, part in parts:
         d = part["details"]
         if d.get("check") == "consistency":
@@ -437,6 +453,40 @@ def audit_rows(findings: Sequence | None = None, *, forensics: bool = True,
         row["refs"] = sorted({r for p in row["parts"] for r in p["refs"]})
         out.append({k: row[k] for k in ("id", "label", "version", "class", "explanation", "refs", "parts")})
     return out
+
+
+def _quoted() -> dict[tuple, str]:
+    """(version, label, defines, part) -> the work the printed line quotes (``quotes`` of the transcription)."""
+    from .papers import load_equations
+
+    return {(e.version, e.label, e.defines, e.part): e.quotes for e in load_equations() if e.quotes}
+
+
+def _quotations(parts: list[tuple[tuple, dict]]) -> None:
+    """Re-class differing parts that quote another work: ``quotation`` when the paper's own prose claims about
+    the quoted quantity are confirmed (none ``error``, at least one compared), else they stay as they are."""
+    quoted = _quoted()
+    claims: dict[str, list[dict]] = {}
+    for key, part in parts:
+        d = part["details"]
+        if d.get("check") == "claim" and d.get("theirs"):
+            claims.setdefault(key[0], []).append(part)
+    for key, part in parts:
+        d = part["details"]
+        who = quoted.get((key[0], key[1], d.get("defines"), d.get("part")))
+        if not who or not check_is_derived(d) or part["status"] != "differs":
+            continue
+        base = str(d.get("defines"))
+        mine = [c for c in claims.get(key[0], []) if base.startswith(str(c["details"]["theirs"]))
+                or str(c["details"]["theirs"]).startswith(base)]
+        checked = [c for c in mine if c["class"] != "unchecked"]
+        if not checked or any(c["class"] == "error" for c in checked):
+            continue
+        factors = ", ".join(f"claim {c['details'].get('item')} ({c['details'].get('about')})" for c in checked)
+        part["class"] = "quotation"
+        part["explanation"] = (f"quotes {who}'s published form, which differs from the derived one "
+                               f"({part['explanation']}); the paper states this difference itself, and its "
+                               f"statements are confirmed: {factors}")
 
 
 def check_is_derived(d: dict) -> bool:
