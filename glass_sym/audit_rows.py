@@ -421,6 +421,15 @@ def audit_rows(findings: Sequence | None = None, *, forensics: bool = True,
                 "audit_explanation": physicist_text(f.get("explanation", "")), "details": d}
         if pid in foren:
             part["forensics"] = foren[pid]
+        elif d.get("check") == "fit" and cls == "error":
+            from .fit_forensics import fit_forensics
+
+            part["forensics"] = fit_forensics(d["fit"])
+            fits = part["forensics"]["fits"]
+            part["explanation"] = why = why + ("; " + fits[0]["hypothesis"] if fits else
+                                               "; no hypothesis in the searched space fits")
+        elif f["status"] in ("differs", "inconsistent", "match-symmetrized") or cls in ("error", "rounding"):
+            part["forensics"] = _outside(d, f["status"])
         ref = steps.get(d.get("against") if isinstance(d.get("against"), str) else None)
         refs = [ref] if ref else []
         refs += ["step:" + w for w in _STEP_REF.findall(d.get("compared_in") or "")]
@@ -449,10 +458,36 @@ def audit_rows(findings: Sequence | None = None, *, forensics: bool = True,
             counts[p["class"]] = counts.get(p["class"], 0) + 1
         tally = ", ".join(f"{counts[c]} {c}" for c in CLASSES if c in counts)
         row["class"] = cls
-        row["explanation"] = f"{worst['what']}: {worst['explanation']}" + (f" [{n} parts: {tally}]" if n > 1 else "")
+        row["explanation"] = f"{worst['what']}: {worst['explanation']}" + (f" ({n} parts: {tally})" if n > 1 else "")
+        row["unchecked_parts"] = counts.get("unchecked", 0) if cls != "unchecked" else 0
+        if row["unchecked_parts"] and cls == "verified":
+            row["explanation"] += (f"; caveat: {row['unchecked_parts']} part(s) not compared, so the equation is "
+                                   f"verified only in the parts compared")
         row["refs"] = sorted({r for p in row["parts"] for r in p["refs"]})
-        out.append({k: row[k] for k in ("id", "label", "version", "class", "explanation", "refs", "parts")})
+        out.append({k: row[k] for k in ("id", "label", "version", "class", "explanation", "unchecked_parts", "refs",
+                                        "parts")})
     return out
+
+
+def _outside(d: dict, status: str) -> dict:
+    """The forensic record of a discrepancy the symbolic search does not apply to, saying so and why."""
+    check = d.get("check")
+    if check in ("numeric",) or "printed_value" in d:
+        why = "numeric record: outside the symbolic hypothesis space (the search compares exact closed forms)"
+    elif check == "claim":
+        why = ("a prose statement of a factor: the computed factor is the finding; outside the symbolic "
+               "hypothesis space")
+    elif check == "fit":
+        why = "explained by rounding of the printed digits; no hypothesis search needed"
+    elif check == "consistency":
+        why = "two printed statements of the same quantity compared with each other; each is searched in its own part"
+    elif status == "match-symmetrized":
+        why = "equal as contracted with symmetric stresses: a convention, not searched"
+    else:
+        why = ("the search did not apply (no readable printed form or no derived form to compare with); "
+               "no hypothesis in the searched space fits")
+    return {"fits": [], "conclusion": why, "searched": [], "other_copies": [], "other_copy_agrees": False,
+            "printed_readable": None}
 
 
 def _quoted() -> dict[tuple, str]:

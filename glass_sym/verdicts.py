@@ -145,7 +145,10 @@ def lattice_evidence(data: Sequence[dict] | None) -> tuple[str, str, list[str]]:
     grow = {p: (b[f"C_{p}"] - a[f"C_{p}"]) / ln for p in "lt"}
     pgrow = {p: (b[f"paper_C_{p}"] - a[f"paper_C_{p}"]) / ln for p in "lt"}
     ok = abs(ratio / pratio - 1) <= 0.05 and all(abs(grow[p] / pgrow[p] - 1) <= 0.2 for p in "lt")
-    sentence = (f"exact sums at N0 = {b['n0']} give C_l/C_t = {ratio:.4g} against {pratio:.4g} from (C.23), and "
+    flipped = [p for p in "lt" if (b[f"C_{p}"] > 0) != (b[f"paper_C_{p}"] > 0)]
+    sign = (f"the exact C_{' and C_'.join(flipped)} ha{'ve' if len(flipped) > 1 else 's'} the opposite sign to "
+            f"(C.23); " if flipped else "")
+    sentence = (sign + f"exact sums at N0 = {b['n0']} give C_l/C_t = {ratio:.4g} against {pratio:.4g} from (C.23), and "
                 f"grow by {grow['l']:.3g} (l), {grow['t']:.3g} (t) per unit ln N0 against {pgrow['l']:.3g}, "
                 f"{pgrow['t']:.3g}")
     return ("verified" if ok else "error"), sentence, ["section:lattice"]
@@ -175,14 +178,26 @@ def fixed_point_evidence(rg: Any) -> tuple[str, str, list[str]]:
         ["section:rg"]
 
 
-def figure1_evidence(fig: Mapping | None, version: str, files: Sequence[str] = ()) -> tuple[str, str, list[str]]:
-    """(class, sentence, refs) from the Figure 1 data of the RG section (fits recomputed from the printed columns)."""
+def figure1_evidence(fig: Mapping | None, version: str, files: Sequence[str] = (),
+                     rows: Sequence[dict] = ()) -> tuple[str, str, list[str]]:
+    """(class, sentence, refs) for Figure 1: the fit its caption states (the Table 1 audit part whose fit carries
+    ``figure = "Figure 1"``), else the fits of the RG section's Figure 1 data."""
     from .audit_rows import classify_fit
 
     word = "journal" if version == "jpcm2020" else "preprint"
     figs = [f for f in files if "figure1" in f]
     mine = [f for f in figs if word in f or "fits" in f]
     refs = ["section:rg", *(mine or figs)]
+    caption = [(r, p) for r in rows if r["version"] == version and r["label"] == "Table 1" for p in r["parts"]
+               if (p.get("details") or {}).get("figure") == "Figure 1"]
+    if caption:
+        from .audit_rows import rank_class
+
+        cls = rank_class([p["class"] for _, p in caption])
+        says = "; ".join(f"the caption's fit {p['details'].get('fit')} ({p['details'].get('y')} = "
+                         f"{p['details'].get('printed_slope')} x {p['details'].get('x')}, r = "
+                         f"{p['details'].get('printed_r')}): {p['explanation']}" for _, p in caption)
+        return cls, says, [*(p["id"] for _, p in caption), *refs]
     if not fig:
         return "unchecked", "Figure 1 was not drawn", refs
     prefix = "journal" if version == "jpcm2020" else "preprint"
@@ -240,14 +255,20 @@ def verdicts(rows: Sequence[dict], *, lattice: Sequence[dict] | None = None, rg:
                             item = (p["class"], _part_sentence(row, p, version), [p["id"], *p.get("refs", [])])
                             (evidence if mine else support).append(item)
                         continue
-                    item = (row["class"], _row_sentence(row, version), [row["id"], *row.get("refs", [])])
+                    cls, sentence = row["class"], _row_sentence(row, version)
+                    skipped = [p for p in row["parts"] if p["class"] == "unchecked"]
+                    if cls == "verified" and skipped:  # a part not compared: never fully verified
+                        cls = "caveat"
+                        sentence = (f"({row['label']}) [{_SHORT.get(version, version)}] agrees in the parts "
+                                    f"compared, but {len(skipped)} part(s) not compared ({skipped[0]['what']})")
+                    item = (cls, sentence, [row["id"], *row.get("refs", [])])
                     (evidence if c.is_core(lab) else support).append(item)
             if "lattice" in c.sources:
                 evidence.append(lattice_evidence(lattice))
             if "rg" in c.sources:
                 evidence.append(fixed_point_evidence(rg))
             if "figure1" in c.sources:
-                evidence.append(figure1_evidence(figure1, version, figure_files))
+                evidence.append(figure1_evidence(figure1, version, figure_files, rows))
             if not evidence:
                 evidence.append(("unchecked", f"the claim's own equation ({', '.join(c.core or ())}) is not "
                                               f"transcribed for this version", []))
@@ -260,9 +281,13 @@ def verdicts(rows: Sequence[dict], *, lattice: Sequence[dict] | None = None, rg:
             else:
                 evidence += [(e[0], "supporting " + e[1], e[2]) for e in support]
             verdict = decide(classes, numeric=not exact_error)
+            sentence = readable(_evidence_sentence(verdict, evidence))
+            if c.key.endswith("-smallness") and verdict == "refuted":
+                sentence += ("; whether the smallness (negligibility) still holds with the derived numbers is "
+                             "not assessed")
             out.append({"id": verdict_id(c.key, version), "claim": c.text, "version": version,
                         "labels": list(labels), "verdict": verdict,
-                        "evidence": _evidence_sentence(verdict, evidence),
+                        "evidence": sentence, "evidence_full": _evidence_sentence(verdict, evidence),
                         "refs": sorted({r for e in evidence for r in e[2]}), "classes": classes})
     return out
 
@@ -279,6 +304,30 @@ def _evidence_sentence(verdict: str, evidence: list[tuple[str, str, list[str]]])
     else:
         n = len(evidence)
         return f"all {n} compared item{'s' if n > 1 else ''} agree: " + evidence[0][1]
-    first = pick[0][1]
-    more = len(pick) - 1
-    return first + (f" (+{more} more)" if more else "")
+    return pick[0][1]
+
+
+_SUP = {"2": "²", "3": "³", "4": "⁴"}
+
+
+def readable(text: str) -> str:
+    """A verdict cell in a physicist's words: one sentence, code notation rewritten as readable math.
+
+    >>> readable("printed 688*alpha**2 + 176*alpha + 55 = 10/3 x derived(-2*alpha); the rest")
+    'printed 688α² + 176α + 55 = 10/3 × derived(−2α)'
+    >>> readable("b5_bracket_l [const]: constant part + -0.918939 n0M^2 (4 parts: 4 error)")
+    'constant part − 0.918939 n0M^2'
+    """
+    import re
+
+    t = re.sub(r"\s*\(\d+ parts: [^)]*\)", "", text)
+    t = re.sub(r"\s*\[\d+ parts: [^\]]*\]", "", t)
+    t = re.sub(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+ \[[a-z_0-9]+\]: ", "", t)  # engine name [part]:
+    t = re.sub(r"\(\+\d+ more\)", "", t)
+    t = re.sub(r"\*\*(\d)", lambda m: _SUP.get(m.group(1), "^" + m.group(1)), t)
+    t = re.sub(r"(\d)\*(?=[A-Za-z(])", r"\1", t)
+    t = t.replace("*", "·").replace("+ -", "− ").replace("(-", "(−")
+    t = re.sub(r"\balpha\b", "α", t).replace("alpha", "α")
+    t = re.sub(r"(?<=\d) x (?=\S)", " × ", t)
+    t = t.split("; ")[0].strip().rstrip(".,;:")
+    return t[:240] + ("…" if len(t) > 240 else "")

@@ -153,7 +153,10 @@ def test_verdicts_from_rows_and_numerics(rows):
     assert {v["verdict"] for v in out} <= set(V.VERDICTS)
     for v in out:
         assert set(v) >= {"claim", "labels", "verdict", "evidence", "refs"} and v["evidence"]
-    assert by["verdict:corrected-interaction:preprint"]["verdict"] == "confirmed"
+    # (A15) has a part not compared (v_interaction): a row with an unchecked part is never fully verified
+    assert any(p["class"] == "unchecked" for r in rows if r["id"] == "audit:preprint:A15" for p in r["parts"])
+    assert by["verdict:corrected-interaction:preprint"]["verdict"] == "confirmed-with-caveat"
+    assert "not compared" in by["verdict:corrected-interaction:preprint"]["evidence"]
     assert by["verdict:corrected-interaction:jpcm2020"]["verdict"] == "confirmed-with-caveat"
     assert by["verdict:lattice-sums:jpcm2020"]["verdict"] == "not-reproduced"  # ratio 1.05 vs 2 printed
     # (4.6): the audit's numeric record (the flow's Im chi_l/Im chi_t against the printed c_l^2/c_t^2) differs
@@ -163,10 +166,26 @@ def test_verdicts_from_rows_and_numerics(rows):
         assert by["verdict:fixed-point:jpcm2020"]["verdict"] == want
     assert by["verdict:table1-fits:preprint"]["refs"] == ["audit:preprint:Table_1"]
     # (A.19) factors: the journal's prose claims -1/2 (as contracted with symmetric stresses) and 1/4 hold; the
-    # preprint's claim 4 states 1/2 for part (2), the derived forms give 1/4 (claim parts are the core evidence)
+    # preprint's statements (2)-(4) build on each other (total 1/2, then a sign on part (1), a further 1/2 on
+    # part (2)): composed as worded they give -1/2 (symmetrized) and 1/4, as the journal (preprint lines 3598-3612)
     assert by["verdict:jl-factors:jpcm2020"]["verdict"] == "confirmed-with-caveat"
-    assert by["verdict:jl-factors:preprint"]["verdict"] == "refuted"
+    assert by["verdict:jl-factors:preprint"]["verdict"] == "confirmed-with-caveat"
+    a16 = {p["id"]: p for r in rows if r["id"] == "audit:preprint:A16" for p in r["parts"]}
+    assert a16["audit:preprint:A16/claim-4"]["details"]["composed_factor"] == "1/4"
+    assert a16["audit:preprint:A16/claim-3"]["details"]["composed_factor"] == "-1/2"
+    assert a16["audit:preprint:A16/claim-2"]["details"]["holds_in_combination"] == ["3", "4"]
     assert "audit:preprint:A16/claim-4" in by["verdict:jl-factors:preprint"]["refs"]
+    # Figure 1 rests on the fit its caption states (preprint: 10 materials, y = 1.06x, r = 0.745), verified
+    fig = by["verdict:figure1:preprint"]
+    assert "audit:preprint:Table_1/fit-preprint-10-fig1" in fig["refs"]
+    assert "audit:preprint:Table_1/fit-preprint-13" not in fig["refs"]
+    assert fig["verdict"] == "confirmed"
+    # Table 1 (P): the 13-material r is rounding; the error is the conclusion's inverted relation
+    tp = by["verdict:table1-fits:preprint"]
+    assert tp["verdict"] == "not-reproduced" and "exchanged" in tp["evidence_full"]
+    # cells: no code notation
+    for v in out:
+        assert not re.search(r"\*\*|\(\+\d+ more\)|\[\d+ parts|[a-z]\*[a-z]", v["evidence"]), v["evidence"]
     assert V.lattice_evidence([{**d, "C_l": d["paper_C_l"], "C_t": d["paper_C_t"]} for d in lattice])[0] == "verified"
 
 
@@ -287,3 +306,81 @@ def test_displayed_sides_use_the_same_index_names():
     st = next(s for s in build("appendix-c", use_cache=False).steps if s.name == "minus_lambda_k")
     lhs, rhs = st.latex.split(" = ", 1)
     assert "abcd" in lhs and r"\delta_{bd}" in rhs and not re.search(r"_\{[ijkl]\}", rhs)
+
+
+# ------------------------------------------------------------------------------- reviewer's defects (issue 13b)
+def test_rounding_of_inputs_explains_preprint_13_r(rows):
+    """Preprint lines 1957-1960 print r = 0.261 for 13 materials; the printed ratios give 0.2604, the unrounded
+    0.2762: the range of r over the inputs' rounding contains 0.261 -> rounding (an independent evaluation at
+    the box corners brackets it)."""
+    from glass_sym import table1
+
+    rec = {f["id"]: f for f in table1.check_fits("preprint")}["preprint-13"]
+    lo, hi = rec["r_interval"]
+    assert lo < 0.2604 < 0.261 < 0.2762 < hi
+    parts = {p["id"]: p for r in rows if r["id"] == "audit:preprint:Table_1" for p in r["parts"]}
+    assert parts["audit:preprint:Table_1/fit-preprint-13"]["class"] == "rounding"
+    concl = parts["audit:preprint:Table_1/fit-preprint-conclusion"]
+    assert concl["class"] == "error"
+    assert concl["forensics"]["fits"][0]["family"] == "axes-exchanged"
+    # the journal's r = 0.803 stays outside its range (0.709-0.788): still an error, no hypothesis fits
+    j = {p["id"]: p for r in rows if r["id"] == "audit:jpcm2020:Table_1" for p in r["parts"]}
+    assert j["audit:jpcm2020:Table_1/fit-jpcm2020-9"]["class"] == "error"
+
+
+def test_rounding_interval_is_attained():
+    """The interval's end points are values of r at inputs within the printed digits (an inner interval)."""
+    from glass_sym import table1
+
+    materials, fits = table1.load_table1()
+    fit = {f.id: f for f in fits}["preprint-10"]
+    rows = {m.name: m for m in materials if m.version == "preprint"}
+    lo, hi = table1.rounding_interval(fit, rows, "r")
+    rec = table1.check_fit(fit, materials)
+    assert lo <= rec["r"] <= hi and hi - lo < 0.2
+
+
+def test_joffrin_levelut_quotations_are_not_errors(rows):
+    by = {r["id"]: r for r in rows}
+    for rid in ("audit:jpcm2020:A.1", "audit:preprint:A1"):
+        tilde = [p for p in by[rid]["parts"] if p["details"].get("part") == "tilde"][0]
+        assert tilde["status"] == "differs" and tilde["class"] == "quotation"
+    for rid in ("audit:jpcm2020:A.19", "audit:preprint:A16"):
+        jl = [p for p in by[rid]["parts"] if str(p["details"].get("defines")).startswith("lambda_tilde_jl")]
+        assert jl and all(p["class"] == "quotation" for p in jl)
+        assert by[rid]["class"] != "error"
+
+
+def test_quotation_needs_confirmed_claims():
+    """A quoted line whose stated difference is refuted by the audit stays an error (the class is computed)."""
+    part = {"status": "differs", "class": "error", "explanation": "x",
+            "details": {"check": "derived", "defines": "lambda_tilde_jl_2", "part": None}}
+    claim = {"status": "differs", "class": "error", "explanation": "y",
+             "details": {"check": "claim", "theirs": "lambda_tilde_jl_2", "item": "4", "about": "factor_part_2"}}
+    parts = [(("preprint", "A16"), part), (("preprint", "A16"), claim)]
+    R._quotations(parts)
+    assert part["class"] == "error"
+    claim["class"] = "verified"
+    R._quotations(parts)
+    assert part["class"] == "quotation"
+
+
+def test_split_parts_are_not_self_comparisons(rows):
+    """(A.19)/(A16) print tilde Lambda_JL = part (1) + part (2): the sum of the *printed* parts is compared (it
+    differs from the JL form the engine derives, as (A.1) does), never the engine's parts with their own sum."""
+    by = {p["id"]: p for r in rows for p in r["parts"]}
+    for pid in ("audit:jpcm2020:A.19/lambda_tilde_jl[split]", "audit:preprint:A16/lambda_tilde_jl[split]"):
+        assert by[pid]["status"] == "differs" and by[pid]["class"] != "verified"
+
+
+def test_every_discrepancy_carries_forensics(rows):
+    for r in rows:
+        for p in r["parts"]:
+            if p["status"] in ("differs", "inconsistent") or p["class"] in ("error", "rounding"):
+                f = p.get("forensics")
+                assert f and f["conclusion"], p["id"]
+
+
+def test_unchecked_parts_are_counted_apart(rows):
+    r = [r for r in rows if r["id"] == "audit:preprint:A15"][0]
+    assert r["unchecked_parts"] == 1 and "not compared" in r["explanation"]

@@ -63,7 +63,7 @@ def run(args) -> int:
     report = {"schema_version": SCHEMA_VERSION,
               "ok": all(s.ok for s in sections) and verdict_error is None,
               "verdicts": verdict_list,
-              "sections": [{"key": s.key, "title": s.title, "ok": s.ok, "ran": s.ok,
+              "sections": [{"id": f"section:{s.key}", "key": s.key, "title": s.title, "ok": s.ok, "ran": s.ok,
                             "agrees": _agrees(s.key, verdict_list), "data": s.data} for s in sections]}
     if verdict_error:
         report["verdicts_error"] = verdict_error
