@@ -358,7 +358,8 @@ def _classify(f: dict, forensic: dict | None) -> tuple[str, str]:
     if repair_fits and forensic.get("other_copy_agrees"):
         copies = ", ".join(c["copy"] for c in forensic.get("other_copies", []) if c["equals_derived"])
         return "extraction-artefact", (f"printed = derived once {repair_fits[0]['repair']}; the other version's "
-                                       f"copy {copies} prints the derived form")
+                                       f"copy {copies} prints the derived form (limitation: without the PDF an "
+                                       f"extraction slip and a typo of this version cannot be told apart)")
     pref = [x for x in fits if x["family"] == "sign-or-factor" and x.get("kind") in _DIMENSIONAL]
     if pref:
         return "convention-or-prefactor", pref[0]["hypothesis"] + " (a prefactor the printed line leaves out)"
@@ -428,6 +429,11 @@ def audit_rows(findings: Sequence | None = None, *, forensics: bool = True,
             fits = part["forensics"]["fits"]
             part["explanation"] = why = why + ("; " + fits[0]["hypothesis"] if fits else
                                                "; no hypothesis in the searched space fits")
+        elif d.get("against") == "b5_angular_averages" and f["status"] == "differs" and \
+                (b5 := _b5(f["version"], d)) is not None:
+            part["forensics"] = b5
+            if b5["fits"]:
+                part["explanation"] = why = b5["fits"][0]["hypothesis"]
         elif f["status"] in ("differs", "inconsistent", "match-symmetrized") or cls in ("error", "rounding"):
             part["forensics"] = _outside(d, f["status"])
         ref = steps.get(d.get("against") if isinstance(d.get("against"), str) else None)
@@ -467,6 +473,15 @@ def audit_rows(findings: Sequence | None = None, *, forensics: bool = True,
         out.append({k: row[k] for k in ("id", "label", "version", "class", "explanation", "unchecked_parts", "refs",
                                         "parts")})
     return out
+
+
+def _b5(version: str, d: dict) -> dict | None:
+    from .b5_forensics import b5_forensics
+
+    try:
+        return b5_forensics(version, d)
+    except GlassSymError:
+        return None
 
 
 def _outside(d: dict, status: str) -> dict:

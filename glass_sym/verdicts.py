@@ -44,7 +44,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["VERDICTS", "CLAIMS", "Claim", "decide", "verdicts", "lattice_evidence", "fixed_point_evidence",
+__all__ = ["headline", "readable", "VERDICTS", "CLAIMS", "Claim", "decide", "verdicts", "lattice_evidence", "fixed_point_evidence",
            "figure1_evidence", "verdict_id"]
 
 #: the documented verdict set, in the order of the report
@@ -282,6 +282,8 @@ def verdicts(rows: Sequence[dict], *, lattice: Sequence[dict] | None = None, rg:
                 evidence += [(e[0], "supporting " + e[1], e[2]) for e in support]
             verdict = decide(classes, numeric=not exact_error)
             sentence = readable(_evidence_sentence(verdict, evidence))
+            if c.key == "fixed-point":
+                sentence = _fixed_point_sentence(rows, version) or sentence
             if c.key.endswith("-smallness") and verdict == "refuted":
                 sentence += ("; whether the smallness (negligibility) still holds with the derived numbers is "
                              "not assessed")
@@ -305,6 +307,58 @@ def _evidence_sentence(verdict: str, evidence: list[tuple[str, str, list[str]]])
         n = len(evidence)
         return f"all {n} compared item{'s' if n > 1 else ''} agree: " + evidence[0][1]
     return pick[0][1]
+
+
+def _fixed_point_sentence(rows: Sequence[dict], version: str) -> str | None:
+    """(4.6): the flow's ratio against the printed one, and the flow's own limit (a limit exists elsewhere)."""
+    for r in rows:
+        if r["version"] != version or r["label"] != "4.6":
+            continue
+        for p in r["parts"]:
+            d = p.get("details") or {}
+            if p["class"] == "error" and d.get("value") is not None and d.get("printed") is not None:
+                lim = d.get("flow_limit")
+                tail = (f"; the flow's own limit is {lim:.3g}: the flow has a limit, but not at the printed value"
+                        if lim is not None else "")
+                return (f"the flow gives Im χ̃_l/Im χ̃_t = {d['value']:.3g} against the printed c_l²/c_t² = "
+                        f"{d['printed']:.3g}{tail}")
+    return None
+
+
+def headline(rg: Any, rows: Sequence[dict] = ()) -> list[str]:
+    """The most important physics findings, computed from the RG section's flow records (full and thermal
+    Kramers-Kronig parts): the sign of K, how many flows diverge or have a fixed point, the size of the second
+    term of (4.3) relative to the first.  Empty when the flows did not run."""
+    if not isinstance(rg, list) or not rg:
+        return []
+    out = []
+    for part, words in (("full", "With the full Kramers-Kronig transform (C.25)"),
+                        ("thermal", "With its thermal part only")):
+        recs = [r for r in rg if r.get("part") == part]
+        if not recs:
+            continue
+        ks = sorted({round(r["K_l"], 6) for r in recs})
+        div = sum(r.get("status") == "divergent" for r in recs)
+        fp = sum(r.get("fixed_point_ratio") is not None for r in recs)
+        ratios = [t["second_over_first"] for r in recs for t in (r.get("eq_4_3_terms") or {}).values()]
+        k = ", ".join(f"{x:+.3g}" for x in ks)
+        sign = "> 0" if all(x > 0 for x in ks) else "< 0" if all(x < 0 for x in ks) else "of both signs"
+        text = f"{words}, K = {k} {sign}: "
+        if div == len(recs):
+            text += f"every material's flow diverges ({div} of {len(recs)}), no fixed point"
+        else:
+            text += (f"{fp} of {len(recs)} flows have a fixed point, {div} diverge, "
+                     f"{sum(bool(r.get('converged')) for r in recs)} converge in the computed range")
+        if ratios:
+            big = min(ratios) > 10
+            text += (f"; the second term of (4.3) is {min(ratios):.2g} to {max(ratios):.2g} times the first "
+                     f"({'>> 1 as the paper assumes' if big else 'not >> 1 as the paper assumes'})")
+        out.append(text + ".")
+    if len(out) == 2 and "no fixed point" in out[0] and "< 0" in out[1]:
+        out[1] = out[1].replace("With its thermal part only", "The paper's sign argument survives only for the "
+                                "thermal part", 1).replace("even there", "")
+        out[1] = out[1].replace("; the second term", "; even there the second term", 1)
+    return out
 
 
 _SUP = {"2": "²", "3": "³", "4": "⁴"}

@@ -384,3 +384,37 @@ def test_every_discrepancy_carries_forensics(rows):
 def test_unchecked_parts_are_counted_apart(rows):
     r = [r for r in rows if r["id"] == "audit:preprint:A15"][0]
     assert r["unchecked_parts"] == 1 and "not compared" in r["explanation"]
+
+
+def test_headline_states_the_sign_of_K_and_the_43_ratio():
+    """Synthetic flow records: full part K > 0 and divergent, thermal part K < 0 with fixed points, (4.3)
+    second/first well below 1 -> the headline says so (numbers from the records, not written down)."""
+    full = [{"part": "full", "K_l": 17.8, "status": "divergent", "fixed_point_ratio": None, "converged": False,
+             "eq_4_3_terms": {"l": {"second_over_first": 0.05}, "t": {"second_over_first": 0.1}}} for _ in range(3)]
+    th = [{"part": "thermal", "K_l": -6.25, "status": "not_converged", "fixed_point_ratio": 1.5, "converged": False,
+           "eq_4_3_terms": {"l": {"second_over_first": 0.02}, "t": {"second_over_first": 0.07}}} for _ in range(3)]
+    lines = V.headline(full + th)
+    assert "K = +17.8 > 0" in lines[0] and "every material's flow diverges" in lines[0]
+    assert "survives only for the thermal part" in lines[1] and "0.02 to 0.07" in lines[1]
+    assert "not >> 1" in lines[1]
+    assert V.headline(None) == []
+
+
+def test_b5_is_the_jl_kernel_used_downstream(rows):
+    """Family (v) for (B.5): the whole (B.5) chain rebuilt with the printed, symmetrized (A.1) kernel gives
+    averages of which every printed polynomial of (B.5) is the same multiple (5/6), exactly."""
+    from glass_sym.audit_averages import _printed_number
+    from glass_sym.b5_forensics import b5_jl_hypothesis
+    from glass_sym.papers import load_equations
+
+    printed = {(e.defines.rsplit("_", 1)[1], e.part): _printed_number(e.latex)
+               for e in load_equations("jpcm2020") if e.defines.startswith("b5_bracket_")}
+    h = b5_jl_hypothesis(printed)
+    assert h["holds"] and h["c"] == "5/6" and len(h["per_polynomial"]) == 4
+    # a perturbed print (one coefficient changed) is not reproduced: the check can fail
+    bad = dict(printed)
+    bad[("l", "const")] = bad[("l", "const")] + 1
+    assert not b5_jl_hypothesis(bad)["holds"]
+    b5 = [p for r in rows if r["id"] == "audit:jpcm2020:B.5" for p in r["parts"]]
+    assert b5 and all(p["forensics"]["fits"][0]["family"] == "related-form" for p in b5)
+    assert all("Joffrin-Levelut" in p["explanation"] for p in b5)
