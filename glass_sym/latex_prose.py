@@ -167,7 +167,8 @@ _SHORTHAND: tuple[tuple[str, str], ...] = (
     (r"\bd([A-Z])/d\b", r"$\\mathrm{d}\1/\\mathrm{d}$"),
     (r"\bd/dx_([a-z])\b", r"$\\mathrm{d}/\\mathrm{d}x_{\1}$"),
     (r"\bd\^3([a-z])\b", r"$\\mathrm{d}^{3}\1$"),
-    (r"(?<![\w.])oo\b", r"$\\infty$"),
+    (r"(?<=[_^])oo\b", r"{\\infty}"),
+    (r"(?<![\w.^_])oo\b", r"$\\infty$"),
 )
 
 

@@ -201,6 +201,14 @@ def test_latex_document_has_no_placeholders_and_one_tag_per_equation(tmp_path):
     assert not re.search(r"\b([a-z])\1_\{\d\}", body)  # pp_{1}: a prime rendered as a doubled letter
     tags = re.findall(r"\\tag\{([^}]*)\}", body)
     assert len(tags) == len(set(tags)) and "A.19a" in tags
+    # no overlong display line (a 2629-character matrix overflowed page 10), no ASCII shorthand in the prose
+    assert max(len(line) for line in body.splitlines()) < 1200
+    prose = "\n".join(line for line in body.splitlines() if line.startswith((r"\paragraph", r"\emph")))
+    for token in ("conj(", "sqrt N", "e_{mu}", r"\mathrm{dG}", "IndexExpr", "(khat.n)",
+                  "(Ahat.grad)", "d^{3y}", "p.grad", "fourier_transform", "$$"):
+        assert token not in prose, token
+    for pattern in (r"(?<!\\)nabla", r"(?<![\\\w])oo\b", r"(?<!\\)\bDelta Lambda\b", r"(?<!\\)sqrt"):
+        assert not re.search(pattern, prose), pattern
     for line in body.splitlines():  # prose: no escaped underscores or carets (math in math mode)
         if line.startswith((r"\paragraph", r"\emph")):
             assert r"\_" not in re.sub(r"\\texttt\{[^}]*\}", "", line), line
