@@ -354,7 +354,7 @@ def _value_chunks(value: Any) -> _Chunks:
             for j in range(value.cols):
                 entry = sp.expand(value[i, j])
                 body = _rechunk(_latex(entry))
-                head = (r"	ext{entry }(" + f"{i + 1},{j + 1}" + r")\colon\ ")
+                head = (r"\text{entry }(" + f"{i + 1},{j + 1}" + r")\colon\ ")
                 sep = "" if not out else r";\quad "
                 out.extend(_wrap(sep + head, body, ""))
         return out

@@ -202,7 +202,7 @@ def test_latex_document_has_no_placeholders_and_one_tag_per_equation(tmp_path):
     tags = re.findall(r"\\tag\{([^}]*)\}", body)
     assert len(tags) == len(set(tags)) and "A.19a" in tags
     # no overlong display line (a 2629-character matrix overflowed page 10), no ASCII shorthand in the prose
-    assert max(len(line) for line in body.splitlines()) < 1200
+    assert max(len(line) for line in body.splitlines()) < 1200 and "\t" not in body
     prose = "\n".join(line for line in body.splitlines() if line.startswith((r"\paragraph", r"\emph")))
     for token in ("conj(", "sqrt N", "e_{mu}", r"\mathrm{dG}", "IndexExpr", "(khat.n)",
                   "(Ahat.grad)", "d^{3y}", "p.grad", "fourier_transform", "$$"):
