@@ -53,7 +53,7 @@ __all__ = ["CLASSES", "SCHEMA_VERSION", "row_id", "part_id", "audit_rows", "rank
            "investigate", "physicist_text", "step_id", "user_forensics"]
 
 #: audit JSON schema (docs/json.md)
-SCHEMA_VERSION = "glass-sym/audit/2"
+SCHEMA_VERSION = "glass-sym/audit/3"
 
 #: worst first
 CLASSES = ("error", "convention-or-prefactor", "extraction-artefact", "rounding", "quotation", "verified",

@@ -254,7 +254,7 @@ def test_reproduce_exits_0_with_a_refuted_claim_and_leads_with_verdicts(tmp_path
     printed = capsys.readouterr().out
     assert str(out / "report.md") in printed and str(out / "report.json") in printed  # says what it wrote
     data = json.loads((out / "report.json").read_text())
-    assert data["schema_version"] == "glass-sym/report/2" and data["ok"] is True
+    assert data["schema_version"] == "glass-sym/report/3" and data["ok"] is True
     v = {x["id"]: x for x in data["verdicts"]}["verdict:corrected-interaction:jpcm2020"]
     assert v["verdict"] == "refuted" and v["refs"] == ["audit:jpcm2020:A.18"]
     md = (out / "report.md").read_text()
@@ -426,3 +426,22 @@ def test_b5_is_the_jl_kernel_used_downstream(rows):
     b5 = [p for r in rows if r["id"] == "audit:jpcm2020:B.5" for p in r["parts"]]
     assert b5 and all(p["forensics"]["fits"][0]["family"] == "related-form" for p in b5)
     assert all("Joffrin-Levelut" in p["explanation"] for p in b5)
+
+
+def test_verdict_refs_resolve_to_ids_report_json_carries(rows):
+    """Every ``step:`` and ``section:`` ref of a verdict names a step record id / section id that report.json
+    writes (the derivations section gives each step ``id = step:<chain>/<name>``, each section ``section:<key>``)."""
+    from glass_sym.audit_rows import step_id
+    from glass_sym.derivation import build, chains
+    from glass_sym.report import SECTIONS
+
+    steps = {step_id(c, r["name"]) for c in chains() for r in build(c).as_dicts()}
+    sections = {"section:" + m.rsplit(".", 1)[-1] for m in SECTIONS}
+    out = V.verdicts(rows, lattice=None, rg=None, figure1=None)
+    refs = {r for v in out for r in v["refs"]}
+    assert any(r.startswith("step:") for r in refs) and any(r.startswith("section:") for r in refs)
+    for r in refs:
+        if r.startswith("step:"):
+            assert r in steps, r
+        elif r.startswith("section:"):
+            assert r in sections, r
