@@ -411,6 +411,10 @@ class AuditContext:
             printed = self.printed(e, derived_refs=e.part != "split", equations=eqs)
         except ParseError as exc:
             msg = str(exc)
+            if e.part == "split" and "unknown tensor" in msg:
+                return Finding(e.label, e.version, "not-derived",
+                               "the sum of the printed parts cannot be formed: a part as printed is not readable "
+                               "(its own part of this row says why)", {**base, "against": against})
             if "different free indices" in msg or "occurs" in msg and "times in one product" in msg:
                 return Finding(e.label, e.version, "differs",
                                f"not a well-formed tensor as printed: {msg}", {**base, "parse_error": msg})

@@ -533,10 +533,16 @@ def _quotations(parts: list[tuple[tuple, dict]]) -> None:
         if not checked or any(c["class"] == "error" for c in checked):
             continue
         factors = ", ".join(f"claim {c['details'].get('item')} ({c['details'].get('about')})" for c in checked)
+        from .quote_forensics import part_factors
+
+        pf = part_factors(key[0], key[1], str(d.get("defines")), d.get("part"))
+        how = pf["text"] if pf else part["explanation"]
+        if pf and isinstance(part.get("forensics"), dict):
+            part["forensics"] = {**part["forensics"], "part_factors": pf,
+                                 "conclusion": pf["text"] + "; " + str(part["forensics"].get("conclusion", ""))}
         part["class"] = "quotation"
-        part["explanation"] = (f"quotes {who}'s published form, which differs from the derived one "
-                               f"({part['explanation']}); the paper states this difference itself, and its "
-                               f"statements are confirmed: {factors}")
+        part["explanation"] = (f"quotes {who}'s published form, which differs from the derived one ({how}); the "
+                               f"paper states this difference itself, and its statements are confirmed: {factors}")
 
 
 def check_is_derived(d: dict) -> bool:

@@ -353,6 +353,8 @@ def test_joffrin_levelut_quotations_are_not_errors(rows):
     for rid in ("audit:jpcm2020:A.1", "audit:preprint:A1"):
         tilde = [p for p in by[rid]["parts"] if p["details"].get("part") == "tilde"][0]
         assert tilde["status"] == "differs" and tilde["class"] == "quotation"
+        # the exact decomposition into the paper's parts, not "-2 x (derived with alpha -> -2 alpha)"
+        assert "-2 × part (1) + 4 × part (2)" in tilde["explanation"]
     for rid in ("audit:jpcm2020:A.19", "audit:preprint:A16"):
         jl = [p for p in by[rid]["parts"] if str(p["details"].get("defines")).startswith("lambda_tilde_jl")]
         assert jl and all(p["class"] == "quotation" for p in jl)
