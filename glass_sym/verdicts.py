@@ -368,7 +368,7 @@ def readable(text: str) -> str:
     """A verdict cell in a physicist's words: one sentence, code notation rewritten as readable math.
 
     >>> readable("printed 688*alpha**2 + 176*alpha + 55 = 10/3 x derived(-2*alpha); the rest")
-    'printed 688α² + 176α + 55 = 10/3 × derived(−2α)'
+    'printed 688α² + 176α + 55 = 10/3 × derived(−2α); the rest'
     >>> readable("b5_bracket_l [const]: constant part + -0.918939 n0M^2 (4 parts: 4 error)")
     'constant part − 0.918939 n0M^2'
     """
@@ -376,12 +376,26 @@ def readable(text: str) -> str:
 
     t = re.sub(r"\s*\(\d+ parts: [^)]*\)", "", text)
     t = re.sub(r"\s*\[\d+ parts: [^\]]*\]", "", t)
-    t = re.sub(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+ \[[a-z_0-9]+\]: ", "", t)  # engine name [part]:
+    t = re.sub(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+ \[[a-z_0-9+]+\]: ", "", t)  # engine name [part]:
+    t = re.sub(r" \([a-z]+(?:_[a-z0-9]+)+\)", "", t)  # (factor_part_1)
+    t = re.sub(r"\b([a-z]+)_([a-z]{3,}) \[([a-z_0-9+]+)\]", lambda m: f"the printed {m.group(2)}", t)
     t = re.sub(r"\(\+\d+ more\)", "", t)
+    t = t.replace("velocity_ratio", "c_l/c_t").replace("gamma_ratio", "γ_l/γ_t")
+    t = re.sub(r"\bon lambda_tilde_(\d)\b", r"on part (\1)", t)
+    t = re.sub(r"\*\*\((-?\d+)\)", lambda m: "^(" + m.group(1) + ")", t)
     t = re.sub(r"\*\*(\d)", lambda m: _SUP.get(m.group(1), "^" + m.group(1)), t)
     t = re.sub(r"(\d)\*(?=[A-Za-z(])", r"\1", t)
     t = t.replace("*", "·").replace("+ -", "− ").replace("(-", "(−")
     t = re.sub(r"\balpha\b", "α", t).replace("alpha", "α")
     t = re.sub(r"(?<=\d) x (?=\S)", " × ", t)
-    t = t.split("; ")[0].strip().rstrip(".,;:")
-    return t[:240] + ("…" if len(t) > 240 else "")
+    # one sentence: the clauses that carry the finding (a hypothesis, a negative) first, others while short
+    clauses = [c.strip() for c in t.split("; ") if c.strip()]
+    key = re.compile(r"neither|\bno\b|\bnot\b|exchanged|inverted|printed =|opposite sign|limit|Joffrin|"
+                     r"reproduce|smallness")
+    keep = {i for i, c in enumerate(clauses) if key.search(c)} or {0}
+    keep.add(0)
+    for i, c in enumerate(clauses):
+        if sum(len(clauses[j]) for j in keep) + len(c) <= 300:
+            keep.add(i)
+    t = "; ".join(clauses[i] for i in sorted(keep)).rstrip(".,;:")
+    return t[:420] + ("…" if len(t) > 420 else "")
