@@ -447,3 +447,19 @@ def test_verdict_refs_resolve_to_ids_report_json_carries(rows):
             assert r in steps, r
         elif r.startswith("section:"):
             assert r in sections, r
+
+
+def test_audit_json_is_byte_identical_cold_and_warm(tmp_path):
+    """`glass-sym audit --json` with an empty cache, then with the cache it filled: the same bytes (the
+    forensics loaded from the cache serialize with the same key order)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "GLASS_SYM_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("GLASS_SYM_NO_CACHE", None)
+    cmd = [sys.executable, "-m", "glass_sym", "audit", "--json"]
+    cold = subprocess.run(cmd, env=env, capture_output=True, timeout=900)
+    warm = subprocess.run(cmd, env=env, capture_output=True, timeout=900)
+    assert cold.returncode == 0 and warm.returncode == 0, cold.stderr[-500:]
+    assert cold.stdout == warm.stdout and len(cold.stdout) > 10000
