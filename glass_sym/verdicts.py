@@ -305,7 +305,7 @@ def _evidence_sentence(verdict: str, evidence: list[tuple[str, str, list[str]]])
         return "not compared: " + evidence[0][1]
     else:
         n = len(evidence)
-        return f"all {n} compared item{'s' if n > 1 else ''} agree: " + evidence[0][1]
+        return (f"all {n} compared items agree: " if n > 1 else "the compared item agrees: ") + evidence[0][1]
     return pick[0][1]
 
 
