@@ -24,6 +24,11 @@ Classes (worst first, the row takes the worst class of its checked parts)
 ``rounding``
     a printed number (slope, r, ...) is off beyond half a unit of its last digit, but the computed value
     rounded or truncated to the printed digits gives the printed number (which one is said).
+``quotation``
+    the printed line quotes another work's published form (``quotes`` in the transcription, e.g. Joffrin and
+    Levelut's kernel), it differs from the engine's form, and the difference is one the paper itself states in
+    prose claims that the audit confirms (no claim about the quoted quantity classed ``error``): data, not an
+    error of the paper.
 ``verified``
     equal component by component (modulo n.n = 1), or a number within half a unit of its last printed digit.
 ``unchecked``
@@ -48,10 +53,11 @@ __all__ = ["CLASSES", "SCHEMA_VERSION", "row_id", "part_id", "audit_rows", "rank
            "investigate", "physicist_text", "step_id", "user_forensics"]
 
 #: audit JSON schema (docs/json.md)
-SCHEMA_VERSION = "glass-sym/audit/2"
+SCHEMA_VERSION = "glass-sym/audit/3"
 
 #: worst first
-CLASSES = ("error", "convention-or-prefactor", "extraction-artefact", "rounding", "verified", "unchecked")
+CLASSES = ("error", "convention-or-prefactor", "extraction-artefact", "rounding", "quotation", "verified",
+           "unchecked")
 
 _CACHE_NAME = "forensics"
 
@@ -145,12 +151,19 @@ def classify_fit(d: dict) -> tuple[str, str]:
             if rnd or tr:
                 how = (v, "rounded" if rnd else "truncated")
                 break
+        box = d.get(f"{q}_interval")
         if how:
             says.append(f"{q} {how[0]:.4f} {how[1]} to {_digits(p)} decimals gives the printed {p}")
             worst = rank_class([worst, "rounding"])
+        elif box and box[0] <= float(p) <= box[1]:
+            says.append(f"{q} {vals[0]:.4f}" + (f" (unrounded ratios {vals[-1]:.4f})" if len(vals) > 1 else "")
+                        + f": the printed {p} lies inside the range {box[0]:.4f} to {box[1]:.4f} that {q} takes "
+                          f"when the table's ratios vary within their printed digits (rounding of the inputs)")
+            worst = rank_class([worst, "rounding"])
         else:
             alt = f" (from the unrounded ratios {vals[-1]:.4f})" if len(vals) > 1 else ""
-            says.append(f"{q} {vals[0]:.4f}{alt} neither rounds nor truncates to the printed {p}")
+            rng = f", nor lies in the range {box[0]:.4f} to {box[1]:.4f} allowed by the inputs' digits" if box else ""
+            says.append(f"{q} {vals[0]:.4f}{alt} neither rounds nor truncates to the printed {p}{rng}")
             worst = "error"
     if not says:
         return "verified", "slope and r within half a unit of their last printed digit"
@@ -324,6 +337,8 @@ def _classify(f: dict, forensic: dict | None) -> tuple[str, str]:
     check = d.get("check")
     if check == "fit":
         return classify_fit(d)
+    if check == "claim" and status == "differs" and d.get("holds_in_combination"):
+        return "convention-or-prefactor", expl + " (caveat: ambiguous wording)"
     if status == "match":
         if d.get("normalization"):
             return "convention-or-prefactor", expl
@@ -343,7 +358,8 @@ def _classify(f: dict, forensic: dict | None) -> tuple[str, str]:
     if repair_fits and forensic.get("other_copy_agrees"):
         copies = ", ".join(c["copy"] for c in forensic.get("other_copies", []) if c["equals_derived"])
         return "extraction-artefact", (f"printed = derived once {repair_fits[0]['repair']}; the other version's "
-                                       f"copy {copies} prints the derived form")
+                                       f"copy {copies} prints the derived form (limitation: without the PDF an "
+                                       f"extraction slip and a typo of this version cannot be told apart)")
     pref = [x for x in fits if x["family"] == "sign-or-factor" and x.get("kind") in _DIMENSIONAL]
     if pref:
         return "convention-or-prefactor", pref[0]["hypothesis"] + " (a prefactor the printed line leaves out)"
@@ -406,6 +422,20 @@ def audit_rows(findings: Sequence | None = None, *, forensics: bool = True,
                 "audit_explanation": physicist_text(f.get("explanation", "")), "details": d}
         if pid in foren:
             part["forensics"] = foren[pid]
+        elif d.get("check") == "fit" and cls == "error":
+            from .fit_forensics import fit_forensics
+
+            part["forensics"] = fit_forensics(d["fit"])
+            fits = part["forensics"]["fits"]
+            part["explanation"] = why = why + ("; " + fits[0]["hypothesis"] if fits else
+                                               "; no hypothesis in the searched space fits")
+        elif d.get("against") == "b5_angular_averages" and f["status"] == "differs" and \
+                (b5 := _b5(f["version"], d)) is not None:
+            part["forensics"] = b5
+            if b5["fits"]:
+                part["explanation"] = why = b5["fits"][0]["hypothesis"]
+        elif f["status"] in ("differs", "inconsistent", "match-symmetrized") or cls in ("error", "rounding"):
+            part["forensics"] = _outside(d, f["status"])
         ref = steps.get(d.get("against") if isinstance(d.get("against"), str) else None)
         refs = [ref] if ref else []
         refs += ["step:" + w for w in _STEP_REF.findall(d.get("compared_in") or "")]
@@ -414,6 +444,7 @@ def audit_rows(findings: Sequence | None = None, *, forensics: bool = True,
         if check_is_derived(d):
             derived_class[(key, d.get("defines"), d.get("part"))] = (cls, why)
         parts.append((key, part))
+    _quotations(parts)
     for key, part in parts:
         d = part["details"]
         if d.get("check") == "consistency":
@@ -433,10 +464,85 @@ def audit_rows(findings: Sequence | None = None, *, forensics: bool = True,
             counts[p["class"]] = counts.get(p["class"], 0) + 1
         tally = ", ".join(f"{counts[c]} {c}" for c in CLASSES if c in counts)
         row["class"] = cls
-        row["explanation"] = f"{worst['what']}: {worst['explanation']}" + (f" [{n} parts: {tally}]" if n > 1 else "")
+        row["explanation"] = f"{worst['what']}: {worst['explanation']}" + (f" ({n} parts: {tally})" if n > 1 else "")
+        row["unchecked_parts"] = counts.get("unchecked", 0) if cls != "unchecked" else 0
+        if row["unchecked_parts"] and cls == "verified":
+            row["explanation"] += (f"; caveat: {row['unchecked_parts']} part(s) not compared, so the equation is "
+                                   f"verified only in the parts compared")
         row["refs"] = sorted({r for p in row["parts"] for r in p["refs"]})
-        out.append({k: row[k] for k in ("id", "label", "version", "class", "explanation", "refs", "parts")})
+        out.append({k: row[k] for k in ("id", "label", "version", "class", "explanation", "unchecked_parts", "refs",
+                                        "parts")})
     return out
+
+
+def _b5(version: str, d: dict) -> dict | None:
+    from .b5_forensics import b5_forensics
+
+    try:
+        return b5_forensics(version, d)
+    except GlassSymError:
+        return None
+
+
+def _outside(d: dict, status: str) -> dict:
+    """The forensic record of a discrepancy the symbolic search does not apply to, saying so and why."""
+    check = d.get("check")
+    if check in ("numeric",) or "printed_value" in d:
+        why = "numeric record: outside the symbolic hypothesis space (the search compares exact closed forms)"
+    elif check == "claim":
+        why = ("a prose statement of a factor: the computed factor is the finding; outside the symbolic "
+               "hypothesis space")
+    elif check == "fit":
+        why = "explained by rounding of the printed digits; no hypothesis search needed"
+    elif check == "consistency":
+        why = "two printed statements of the same quantity compared with each other; each is searched in its own part"
+    elif status == "match-symmetrized":
+        why = "equal as contracted with symmetric stresses: a convention, not searched"
+    else:
+        why = ("the search did not apply (no readable printed form or no derived form to compare with); "
+               "no hypothesis in the searched space fits")
+    return {"fits": [], "conclusion": why, "searched": [], "other_copies": [], "other_copy_agrees": False,
+            "printed_readable": None}
+
+
+def _quoted() -> dict[tuple, str]:
+    """(version, label, defines, part) -> the work the printed line quotes (``quotes`` of the transcription)."""
+    from .papers import load_equations
+
+    return {(e.version, e.label, e.defines, e.part): e.quotes for e in load_equations() if e.quotes}
+
+
+def _quotations(parts: list[tuple[tuple, dict]]) -> None:
+    """Re-class differing parts that quote another work: ``quotation`` when the paper's own prose claims about
+    the quoted quantity are confirmed (none ``error``, at least one compared), else they stay as they are."""
+    quoted = _quoted()
+    claims: dict[str, list[dict]] = {}
+    for key, part in parts:
+        d = part["details"]
+        if d.get("check") == "claim" and d.get("theirs"):
+            claims.setdefault(key[0], []).append(part)
+    for key, part in parts:
+        d = part["details"]
+        who = quoted.get((key[0], key[1], d.get("defines"), d.get("part")))
+        if not who or not check_is_derived(d) or part["status"] != "differs":
+            continue
+        base = str(d.get("defines"))
+        mine = [c for c in claims.get(key[0], []) if base.startswith(str(c["details"]["theirs"]))
+                or str(c["details"]["theirs"]).startswith(base)]
+        checked = [c for c in mine if c["class"] != "unchecked"]
+        if not checked or any(c["class"] == "error" for c in checked):
+            continue
+        factors = ", ".join(f"claim {c['details'].get('item')} ({c['details'].get('about')})" for c in checked)
+        from .quote_forensics import part_factors
+
+        pf = part_factors(key[0], key[1], str(d.get("defines")), d.get("part"))
+        how = pf["text"] if pf else part["explanation"]
+        if pf and isinstance(part.get("forensics"), dict):
+            part["forensics"] = {**part["forensics"], "part_factors": pf,
+                                 "conclusion": pf["text"] + "; " + str(part["forensics"].get("conclusion", ""))}
+        part["class"] = "quotation"
+        part["explanation"] = (f"quotes {who}'s published form, which differs from the derived one ({how}); the "
+                               f"paper states this difference itself, and its statements are confirmed: {factors}")
 
 
 def check_is_derived(d: dict) -> bool:

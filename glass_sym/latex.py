@@ -345,7 +345,19 @@ def _value_chunks(value: Any) -> _Chunks:
             out.extend(part if n == 0 else _wrap(r",\quad ", part, ""))
         return out or [r"\text{(empty)}"]
     if isinstance(value, sp.MatrixBase):
-        return [_matrix_latex(value)]
+        text = _matrix_latex(value)
+        if _width(text) <= LINE_WIDTH:
+            return [text]
+        # too wide for one line: one entry after the other, each expanded into a sum the line breaker can split
+        out: _Chunks = []
+        for i in range(value.rows):
+            for j in range(value.cols):
+                entry = sp.expand(value[i, j])
+                body = _rechunk(_latex(entry))
+                head = (r"\text{entry }(" + f"{i + 1},{j + 1}" + r")\colon\ ")
+                sep = "" if not out else r";\quad "
+                out.extend(_wrap(sep + head, body, ""))
+        return out
     if isinstance(value, (sp.Basic, int, bool)):
         return [scalar_latex(value)]
     return [r"\text{(" + _escape_text(type(value).__name__) + ")}"]

@@ -146,16 +146,60 @@ _UNI = {"α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilo
         "→": "->", "≤": "<=", "≥": ">=", "≠": "!=", "≈": "~=", "²": "^2", "³": "^3", "⁴": "^4", "·": "."}
 
 
+#: ASCII shorthand of the step records rewritten before tokenizing (each result a ``$...$`` span or plain words)
+_SHORTHAND: tuple[tuple[str, str], ...] = (
+    (r"\(IndexExpr\.diff\)", "(index-calculus derivative)"),
+    (r"\bfourier_transform\([^()]*(?:\([^()]*\)[^()]*)*\)", "the Fourier transform"),
+    (r"\(([A-Za-z])hat\.grad\)", r"$(\\hat{\1}\\cdot\\nabla)$"),
+    (r"\(([A-Za-z])hat\.([a-z])\)", r"$(\\hat{\1}\\cdot \2)$"),
+    (r"\(([a-z])\.grad\)", r"$(\1\\cdot\\nabla)$"),
+    (r"(?<![\w.])([a-z])\.grad\b", r"$\1\\cdot\\nabla$"),
+    (r"(?<![\w.])([a-z])\.([a-z])(?![\w.])", r"$\1\\cdot \2$"),
+    (r"\be\^\{(-?)i ?([a-z])\.([a-z])(_[a-z0-9])?\}", r"$e^{\1 i \2\\cdot \3\4}$"),
+    (r"\bnabla\^2\b", r"$\\nabla^{2}$"),
+    (r"\bnabla\b", r"$\\nabla$"),
+    (r"\bgrad ([a-z])\b", r"$\\nabla \1$"),
+    (r"\bconj\(([A-Za-z])\)", r"$\1^{*}$"),
+    (r"\bsqrt ([A-Za-z0-9])\b", r"$\\sqrt{\1}$"),
+    (r"\bsqrt\(([^()]*)\)", r"$\\sqrt{\1}$"),
+    (r"\be_mu,([a-z])\b", r"$e_{\\mu,\1}$"),
+    (r"\bd([A-Z])_(\w+)/d\(lambda\^2\)", r"$\\mathrm{d}\1_{\2}/\\mathrm{d}(\\lambda^{2})$"),
+    (r"\bd([A-Z])/d\b", r"$\\mathrm{d}\1/\\mathrm{d}$"),
+    (r"\bd/dx_([a-z])\b", r"$\\mathrm{d}/\\mathrm{d}x_{\1}$"),
+    (r"\bd\^3([a-z])\b", r"$\\mathrm{d}^{3}\1$"),
+    (r"(?<=[_^])oo\b", r"{\\infty}"),
+    (r"(?<![\w.^_])oo\b", r"$\\infty$"),
+)
+
+
+def _shorthand(text: str) -> str:
+    """Apply :data:`_SHORTHAND` outside existing ``$...$`` spans.
+
+    >>> _shorthand("r -> oo and p.grad, conj(a)")
+    'r -> $\\\\infty$ and $p\\\\cdot\\\\nabla$, $a^{*}$'
+    """
+    if text.count("$") % 2:
+        return text
+    for pat, rep in _SHORTHAND:  # each rule sees only the text outside the spans made so far
+        parts = text.split("$")
+        for n in range(0, len(parts), 2):
+            parts[n] = re.sub(pat, rep, parts[n])
+        text = "$".join(parts)
+    return text
+
+
 def prose_latex(text: str) -> str:
     """ASCII physics prose -> LaTeX (text escaped, formulas in ``$...$``); ``$...$`` spans kept as they are.
 
     Greek letters and arrows typed as Unicode are read as their ASCII names; any other non-ASCII character
     is printed as ``[U+XXXX]``.
     """
-    text = "".join(_UNI.get(ch, ch) for ch in " ".join(str(text).split()))
+    text = _shorthand("".join(_UNI.get(ch, ch) for ch in " ".join(str(text).split())))
     if text.count("$") % 2 == 0 and "$" in text:
         parts = text.split("$")
-        return "".join(prose_latex(p) if n % 2 == 0 else "$" + p + "$" for n, p in enumerate(parts))
+        pieces = [prose_latex(p).strip() if n % 2 == 0 else "$" + p + "$" for n, p in enumerate(parts)]
+        out = " ".join(x for x in pieces if x)  # never "$$" (display math) between two spans
+        return re.sub(r" (?=[,;:.)\]](?:\s|$))", "", out)
     text = text.replace("$", "")
     tokens = text.split(" ") if text else []
     out: list[str] = []

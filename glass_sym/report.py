@@ -12,7 +12,7 @@ from typing import Any
 __all__ = ["Section", "SECTIONS", "SCHEMA_VERSION", "DEFAULT_OUTDIR"]
 
 #: report.json schema (docs/json.md)
-SCHEMA_VERSION = "glass-sym/report/2"
+SCHEMA_VERSION = "glass-sym/report/3"
 #: default output directory of ``glass-sym reproduce`` (not ``build/``, which setuptools fills)
 DEFAULT_OUTDIR = "glass-sym-report"
 

@@ -117,6 +117,8 @@ class Fit:
     source_lines: tuple[int, ...]
     printed_r: str | None = None
     comment: str | None = None
+    #: the figure whose caption states this fit ("Figure 1"), a fact about the text
+    figure: str | None = None
 
 
 # ------------------------------------------------------------------------------------------------
@@ -178,6 +180,8 @@ def _fit(i: int, entry: Any, source: str, names: dict[str, set[str]]) -> Fit:
     _number(where, "printed_slope", entry["printed_slope"], positive=False)
     if "printed_r" in entry:
         _number(where, "printed_r", entry["printed_r"], positive=False)
+    if "figure" in entry and not isinstance(entry["figure"], str):
+        raise InputError(f"{where}: figure must be a string such as 'Figure 1', got {entry['figure']!r}")
     mats = entry["materials"]
     if not isinstance(mats, list) or len(mats) < 3 or len(set(mats)) != len(mats):
         raise InputError(f"{where}: materials must be a list of at least 3 distinct names, got {mats!r}")
@@ -506,6 +510,60 @@ def _series(fit: Fit, rows: dict[str, Material], rounded: bool) -> tuple[list[fl
     return [col(rows[n], fit.x) for n in fit.materials], [col(rows[n], fit.y) for n in fit.materials]
 
 
+def _column_box(m: Material, quantity: str) -> tuple[float, float]:
+    """The interval of the true ratio allowed by the printed digits: the printed ratio +- half a unit of its last
+    digit, intersected with the quotient interval of its printed inputs (each +- half a unit); the printed
+    ratio's interval alone if the two do not overlap."""
+    num, den = _RATIO_INPUTS[quantity]
+    raw = {k: getattr(m, k) for k in (quantity, num, den)}
+    boxes = []
+    if raw[quantity] is not None:
+        v, h = Fraction(Decimal(raw[quantity])), half_unit(raw[quantity])
+        boxes.append((v - h, v + h))
+    if raw[num] is not None and raw[den] is not None:
+        n, hn = Fraction(Decimal(raw[num])), half_unit(raw[num])
+        d, hd = Fraction(Decimal(raw[den])), half_unit(raw[den])
+        if d - hd > 0:
+            boxes.append(((n - hn) / (d + hd), (n + hn) / (d - hd)))
+    lo, hi = max(b[0] for b in boxes), min(b[1] for b in boxes)
+    if lo > hi:
+        lo, hi = boxes[0]
+    return float(lo), float(hi)
+
+
+def rounding_interval(fit: Fit, rows: dict[str, Material], quantity: str) -> tuple[float, float]:
+    """The range of the fitted ``quantity`` ("slope" or "r") attained when every ratio of the fit moves within
+    the interval its printed digits allow (:func:`_column_box`).
+
+    The fitted quantity is smooth and the box is small: its gradient at the box centre (central differences)
+    picks the two corners where the linearization is extreme, and the quantity is evaluated exactly there.
+    Both values are attained by inputs consistent with the printed digits, so by continuity every value
+    between them is too: a printed number inside the returned interval is explained by the rounding of the
+    inputs (the interval is inner, never wider than the true range).
+    """
+    import numpy as np
+
+    boxes = [_column_box(rows[n], c) for c in (fit.x, fit.y) for n in fit.materials]
+    lo = np.array([b[0] for b in boxes])
+    hi = np.array([b[1] for b in boxes])
+    k = len(fit.materials)
+
+    def f(v):
+        x, y = list(v[:k]), list(v[k:])
+        return origin_slope(x, y) if quantity == "slope" else pearson_r(x, y)
+
+    c = (lo + hi) / 2
+    grad = np.zeros_like(c)
+    for i in range(len(c)):
+        e = np.zeros_like(c)
+        e[i] = (hi[i] - lo[i]) / 2 or 1e-9
+        grad[i] = f(c + e) - f(c - e)
+    up = np.where(grad >= 0, hi, lo)
+    down = np.where(grad >= 0, lo, hi)
+    vals = [f(c), f(up), f(down)]
+    return min(vals), max(vals)
+
+
 def check_fit(fit: Fit, materials: list[Material] | None = None) -> dict[str, Any]:
     """Recompute one stated fit and compare with the printed slope and r.
 
@@ -543,6 +601,7 @@ def check_fit(fit: Fit, materials: list[Material] | None = None) -> dict[str, An
         tol_r = float(half_unit(fit.printed_r))
         flag_r = abs(r - pr) > tol_r and abs(r_u - pr) > tol_r
         reproduced["r"] = [k for k, v in r_variants.items() if abs(v - pr) <= tol_r]
+    interval = {q: rounding_interval(fit, rows, q) for q in ("slope", "r")}
     parts = [f"slope {slope:.4f} (unrounded ratios {slope_u:.4f}) vs printed {fit.printed_slope}"]
     if pr is not None:
         parts.append(f"r {r:.4f} (unrounded {r_u:.4f}) vs printed {fit.printed_r}")
@@ -566,6 +625,9 @@ def check_fit(fit: Fit, materials: list[Material] | None = None) -> dict[str, An
         "r_variants": {k: _f(v) for k, v in r_variants.items()},
         "reproduced_by": reproduced,
         "truncation": truncation,
+        "slope_interval": [_f(v) for v in interval["slope"]],
+        "r_interval": [_f(v) for v in interval["r"]],
+        "figure": fit.figure,
         "source_lines": list(fit.source_lines),
         "explanation": explanation,
     }

@@ -44,7 +44,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["VERDICTS", "CLAIMS", "Claim", "decide", "verdicts", "lattice_evidence", "fixed_point_evidence",
+__all__ = ["headline", "readable", "VERDICTS", "CLAIMS", "Claim", "decide", "verdicts", "lattice_evidence", "fixed_point_evidence",
            "figure1_evidence", "verdict_id"]
 
 #: the documented verdict set, in the order of the report
@@ -145,7 +145,10 @@ def lattice_evidence(data: Sequence[dict] | None) -> tuple[str, str, list[str]]:
     grow = {p: (b[f"C_{p}"] - a[f"C_{p}"]) / ln for p in "lt"}
     pgrow = {p: (b[f"paper_C_{p}"] - a[f"paper_C_{p}"]) / ln for p in "lt"}
     ok = abs(ratio / pratio - 1) <= 0.05 and all(abs(grow[p] / pgrow[p] - 1) <= 0.2 for p in "lt")
-    sentence = (f"exact sums at N0 = {b['n0']} give C_l/C_t = {ratio:.4g} against {pratio:.4g} from (C.23), and "
+    flipped = [p for p in "lt" if (b[f"C_{p}"] > 0) != (b[f"paper_C_{p}"] > 0)]
+    sign = (f"the exact C_{' and C_'.join(flipped)} ha{'ve' if len(flipped) > 1 else 's'} the opposite sign to "
+            f"(C.23); " if flipped else "")
+    sentence = (sign + f"exact sums at N0 = {b['n0']} give C_l/C_t = {ratio:.4g} against {pratio:.4g} from (C.23), and "
                 f"grow by {grow['l']:.3g} (l), {grow['t']:.3g} (t) per unit ln N0 against {pgrow['l']:.3g}, "
                 f"{pgrow['t']:.3g}")
     return ("verified" if ok else "error"), sentence, ["section:lattice"]
@@ -175,14 +178,26 @@ def fixed_point_evidence(rg: Any) -> tuple[str, str, list[str]]:
         ["section:rg"]
 
 
-def figure1_evidence(fig: Mapping | None, version: str, files: Sequence[str] = ()) -> tuple[str, str, list[str]]:
-    """(class, sentence, refs) from the Figure 1 data of the RG section (fits recomputed from the printed columns)."""
+def figure1_evidence(fig: Mapping | None, version: str, files: Sequence[str] = (),
+                     rows: Sequence[dict] = ()) -> tuple[str, str, list[str]]:
+    """(class, sentence, refs) for Figure 1: the fit its caption states (the Table 1 audit part whose fit carries
+    ``figure = "Figure 1"``), else the fits of the RG section's Figure 1 data."""
     from .audit_rows import classify_fit
 
     word = "journal" if version == "jpcm2020" else "preprint"
     figs = [f for f in files if "figure1" in f]
     mine = [f for f in figs if word in f or "fits" in f]
     refs = ["section:rg", *(mine or figs)]
+    caption = [(r, p) for r in rows if r["version"] == version and r["label"] == "Table 1" for p in r["parts"]
+               if (p.get("details") or {}).get("figure") == "Figure 1"]
+    if caption:
+        from .audit_rows import rank_class
+
+        cls = rank_class([p["class"] for _, p in caption])
+        says = "; ".join(f"the caption's fit {p['details'].get('fit')} ({p['details'].get('y')} = "
+                         f"{p['details'].get('printed_slope')} x {p['details'].get('x')}, r = "
+                         f"{p['details'].get('printed_r')}): {p['explanation']}" for _, p in caption)
+        return cls, says, [*(p["id"] for _, p in caption), *refs]
     if not fig:
         return "unchecked", "Figure 1 was not drawn", refs
     prefix = "journal" if version == "jpcm2020" else "preprint"
@@ -240,14 +255,20 @@ def verdicts(rows: Sequence[dict], *, lattice: Sequence[dict] | None = None, rg:
                             item = (p["class"], _part_sentence(row, p, version), [p["id"], *p.get("refs", [])])
                             (evidence if mine else support).append(item)
                         continue
-                    item = (row["class"], _row_sentence(row, version), [row["id"], *row.get("refs", [])])
+                    cls, sentence = row["class"], _row_sentence(row, version)
+                    skipped = [p for p in row["parts"] if p["class"] == "unchecked"]
+                    if cls == "verified" and skipped:  # a part not compared: never fully verified
+                        cls = "caveat"
+                        sentence = (f"({row['label']}) [{_SHORT.get(version, version)}] agrees in the parts "
+                                    f"compared, but {len(skipped)} part(s) not compared ({skipped[0]['what']})")
+                    item = (cls, sentence, [row["id"], *row.get("refs", [])])
                     (evidence if c.is_core(lab) else support).append(item)
             if "lattice" in c.sources:
                 evidence.append(lattice_evidence(lattice))
             if "rg" in c.sources:
                 evidence.append(fixed_point_evidence(rg))
             if "figure1" in c.sources:
-                evidence.append(figure1_evidence(figure1, version, figure_files))
+                evidence.append(figure1_evidence(figure1, version, figure_files, rows))
             if not evidence:
                 evidence.append(("unchecked", f"the claim's own equation ({', '.join(c.core or ())}) is not "
                                               f"transcribed for this version", []))
@@ -260,9 +281,15 @@ def verdicts(rows: Sequence[dict], *, lattice: Sequence[dict] | None = None, rg:
             else:
                 evidence += [(e[0], "supporting " + e[1], e[2]) for e in support]
             verdict = decide(classes, numeric=not exact_error)
+            sentence = readable(_evidence_sentence(verdict, evidence))
+            if c.key == "fixed-point":
+                sentence = _fixed_point_sentence(rows, version) or sentence
+            if c.key.endswith("-smallness") and verdict == "refuted":
+                sentence += ("; whether the smallness (negligibility) still holds with the derived numbers is "
+                             "not assessed")
             out.append({"id": verdict_id(c.key, version), "claim": c.text, "version": version,
                         "labels": list(labels), "verdict": verdict,
-                        "evidence": _evidence_sentence(verdict, evidence),
+                        "evidence": sentence, "evidence_full": _evidence_sentence(verdict, evidence),
                         "refs": sorted({r for e in evidence for r in e[2]}), "classes": classes})
     return out
 
@@ -278,7 +305,97 @@ def _evidence_sentence(verdict: str, evidence: list[tuple[str, str, list[str]]])
         return "not compared: " + evidence[0][1]
     else:
         n = len(evidence)
-        return f"all {n} compared item{'s' if n > 1 else ''} agree: " + evidence[0][1]
-    first = pick[0][1]
-    more = len(pick) - 1
-    return first + (f" (+{more} more)" if more else "")
+        return (f"all {n} compared items agree: " if n > 1 else "the compared item agrees: ") + evidence[0][1]
+    return pick[0][1]
+
+
+def _fixed_point_sentence(rows: Sequence[dict], version: str) -> str | None:
+    """(4.6): the flow's ratio against the printed one, and the flow's own limit (a limit exists elsewhere)."""
+    for r in rows:
+        if r["version"] != version or r["label"] != "4.6":
+            continue
+        for p in r["parts"]:
+            d = p.get("details") or {}
+            if p["class"] == "error" and d.get("value") is not None and d.get("printed") is not None:
+                lim = d.get("flow_limit")
+                tail = (f"; the flow's own limit is {lim:.3g}: the flow has a limit, but not at the printed value"
+                        if lim is not None else "")
+                return (f"the flow gives Im χ̃_l/Im χ̃_t = {d['value']:.3g} against the printed c_l²/c_t² = "
+                        f"{d['printed']:.3g}{tail}")
+    return None
+
+
+def headline(rg: Any, rows: Sequence[dict] = ()) -> list[str]:
+    """The most important physics findings, computed from the RG section's flow records (full and thermal
+    Kramers-Kronig parts): the sign of K, how many flows diverge or have a fixed point, the size of the second
+    term of (4.3) relative to the first.  Empty when the flows did not run."""
+    if not isinstance(rg, list) or not rg:
+        return []
+    out = []
+    for part, words in (("full", "With the full Kramers-Kronig transform (C.25)"),
+                        ("thermal", "With its thermal part only")):
+        recs = [r for r in rg if r.get("part") == part]
+        if not recs:
+            continue
+        ks = sorted({round(r["K_l"], 6) for r in recs})
+        div = sum(r.get("status") == "divergent" for r in recs)
+        fp = sum(r.get("fixed_point_ratio") is not None for r in recs)
+        ratios = [t["second_over_first"] for r in recs for t in (r.get("eq_4_3_terms") or {}).values()]
+        k = ", ".join(f"{x:+.3g}" for x in ks)
+        sign = "> 0" if all(x > 0 for x in ks) else "< 0" if all(x < 0 for x in ks) else "of both signs"
+        text = f"{words}, K = {k} {sign}: "
+        if div == len(recs):
+            text += f"every material's flow diverges ({div} of {len(recs)}), no fixed point"
+        else:
+            text += (f"{fp} of {len(recs)} flows have a fixed point, {div} diverge, "
+                     f"{sum(bool(r.get('converged')) for r in recs)} converge in the computed range")
+        if ratios:
+            big = min(ratios) > 10
+            text += (f"; the second term of (4.3) is {min(ratios):.2g} to {max(ratios):.2g} times the first "
+                     f"({'>> 1 as the paper assumes' if big else 'not >> 1 as the paper assumes'})")
+        out.append(text + ".")
+    if len(out) == 2 and "no fixed point" in out[0] and "< 0" in out[1]:
+        out[1] = out[1].replace("With its thermal part only", "The paper's sign argument survives only for the "
+                                "thermal part", 1).replace("even there", "")
+        out[1] = out[1].replace("; the second term", "; even there the second term", 1)
+    return out
+
+
+_SUP = {"2": "²", "3": "³", "4": "⁴"}
+
+
+def readable(text: str) -> str:
+    """A verdict cell in a physicist's words: one sentence, code notation rewritten as readable math.
+
+    >>> readable("printed 688*alpha**2 + 176*alpha + 55 = 10/3 x derived(-2*alpha); the rest")
+    'printed 688α² + 176α + 55 = 10/3 × derived(−2α); the rest'
+    >>> readable("b5_bracket_l [const]: constant part + -0.918939 n0M^2 (4 parts: 4 error)")
+    'constant part − 0.918939 n0M^2'
+    """
+    import re
+
+    t = re.sub(r"\s*\(\d+ parts: [^)]*\)", "", text)
+    t = re.sub(r"\s*\[\d+ parts: [^\]]*\]", "", t)
+    t = re.sub(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+ \[[a-z_0-9+]+\]: ", "", t)  # engine name [part]:
+    t = re.sub(r" \([a-z]+(?:_[a-z0-9]+)+\)", "", t)  # (factor_part_1)
+    t = re.sub(r"\b([a-z]+)_([a-z]{3,}) \[([a-z_0-9+]+)\]", lambda m: f"the printed {m.group(2)}", t)
+    t = re.sub(r"\(\+\d+ more\)", "", t)
+    t = t.replace("velocity_ratio", "c_l/c_t").replace("gamma_ratio", "γ_l/γ_t")
+    t = re.sub(r"\bon lambda_tilde_(\d)\b", r"on part (\1)", t)
+    t = re.sub(r"\*\*\((-?\d+)\)", lambda m: "^(" + m.group(1) + ")", t)
+    t = re.sub(r"\*\*(\d)", lambda m: _SUP.get(m.group(1), "^" + m.group(1)), t)
+    t = re.sub(r"(\d)\*(?=[A-Za-z(])", r"\1", t)
+    t = t.replace("*", "·").replace("+ -", "− ").replace("(-", "(−")
+    t = re.sub(r"\balpha\b", "α", t).replace("alpha", "α")
+    t = re.sub(r"(?<=\d) x (?=\S)", " × ", t)
+    # one sentence: the clauses that carry the finding (a hypothesis, a negative) first, others while short
+    clauses = [c.strip() for c in t.split("; ") if c.strip()]
+    key = re.compile(r"neither|\bno\b|\bnot\b|exchanged|inverted|printed =|opposite sign|limit|Joffrin|"
+                     r"reproduce|smallness")
+    keep = {i for i, c in enumerate(clauses) if key.search(c)} or {0}
+    keep.add(0)
+    for i, c in enumerate(clauses):
+        if sum(len(clauses[j]) for j in keep) + len(c) <= 300:
+            keep.add(i)
+    t = "; ".join(clauses[i] for i in sorted(keep)).rstrip(".,;:")
+    return t[:420] + ("…" if len(t) > 420 else "")

@@ -246,7 +246,14 @@ def test_preprint_A11_A13_match(preprint, label, defines, against):
 def test_preprint_A16_split_line_parsed(preprint):
     """Preprint (A16): (tilde Lambda)_JL = (tilde Lambda^(1))_JL + (tilde Lambda^(2))_JL, subscript on a bracket."""
     f, = [f for f in _derived(preprint, "A16", "lambda_tilde_jl") if f.details["part"] == "split"]
-    assert f.status == "match"
+    # the split is the sum of the *printed* parts (not the engine's parts, which would compare the engine's sum
+    # with itself): read, and different from the engine's JL form exactly as the quoted (A1) is
+    assert f.status == "differs"
+    from glass_sym.quote_forensics import part_factors
+
+    for args in (("preprint", "A16", "lambda_tilde_jl", "split"), ("preprint", "A1", "lambda_tilde_jl", "tilde")):
+        pf = part_factors(*args)
+        assert pf is not None and (pf["a"], pf["b"]) == ("-2", "4")  # (A16) text: -1/2 and 1/4 inverted
 
 
 def test_preprint_A9_A10_with_the_stated_relation(preprint):

@@ -153,7 +153,10 @@ def test_verdicts_from_rows_and_numerics(rows):
     assert {v["verdict"] for v in out} <= set(V.VERDICTS)
     for v in out:
         assert set(v) >= {"claim", "labels", "verdict", "evidence", "refs"} and v["evidence"]
-    assert by["verdict:corrected-interaction:preprint"]["verdict"] == "confirmed"
+    # (A15) has a part not compared (v_interaction): a row with an unchecked part is never fully verified
+    assert any(p["class"] == "unchecked" for r in rows if r["id"] == "audit:preprint:A15" for p in r["parts"])
+    assert by["verdict:corrected-interaction:preprint"]["verdict"] == "confirmed-with-caveat"
+    assert "not compared" in by["verdict:corrected-interaction:preprint"]["evidence"]
     assert by["verdict:corrected-interaction:jpcm2020"]["verdict"] == "confirmed-with-caveat"
     assert by["verdict:lattice-sums:jpcm2020"]["verdict"] == "not-reproduced"  # ratio 1.05 vs 2 printed
     # (4.6): the audit's numeric record (the flow's Im chi_l/Im chi_t against the printed c_l^2/c_t^2) differs
@@ -163,10 +166,26 @@ def test_verdicts_from_rows_and_numerics(rows):
         assert by["verdict:fixed-point:jpcm2020"]["verdict"] == want
     assert by["verdict:table1-fits:preprint"]["refs"] == ["audit:preprint:Table_1"]
     # (A.19) factors: the journal's prose claims -1/2 (as contracted with symmetric stresses) and 1/4 hold; the
-    # preprint's claim 4 states 1/2 for part (2), the derived forms give 1/4 (claim parts are the core evidence)
+    # preprint's statements (2)-(4) build on each other (total 1/2, then a sign on part (1), a further 1/2 on
+    # part (2)): composed as worded they give -1/2 (symmetrized) and 1/4, as the journal (preprint lines 3598-3612)
     assert by["verdict:jl-factors:jpcm2020"]["verdict"] == "confirmed-with-caveat"
-    assert by["verdict:jl-factors:preprint"]["verdict"] == "refuted"
+    assert by["verdict:jl-factors:preprint"]["verdict"] == "confirmed-with-caveat"
+    a16 = {p["id"]: p for r in rows if r["id"] == "audit:preprint:A16" for p in r["parts"]}
+    assert a16["audit:preprint:A16/claim-4"]["details"]["composed_factor"] == "1/4"
+    assert a16["audit:preprint:A16/claim-3"]["details"]["composed_factor"] == "-1/2"
+    assert a16["audit:preprint:A16/claim-2"]["details"]["holds_in_combination"] == ["3", "4"]
     assert "audit:preprint:A16/claim-4" in by["verdict:jl-factors:preprint"]["refs"]
+    # Figure 1 rests on the fit its caption states (preprint: 10 materials, y = 1.06x, r = 0.745), verified
+    fig = by["verdict:figure1:preprint"]
+    assert "audit:preprint:Table_1/fit-preprint-10-fig1" in fig["refs"]
+    assert "audit:preprint:Table_1/fit-preprint-13" not in fig["refs"]
+    assert fig["verdict"] == "confirmed"
+    # Table 1 (P): the 13-material r is rounding; the error is the conclusion's inverted relation
+    tp = by["verdict:table1-fits:preprint"]
+    assert tp["verdict"] == "not-reproduced" and "exchanged" in tp["evidence_full"]
+    # cells: no code notation
+    for v in out:
+        assert not re.search(r"\*\*|\(\+\d+ more\)|\[\d+ parts|[a-z]\*[a-z]", v["evidence"]), v["evidence"]
     assert V.lattice_evidence([{**d, "C_l": d["paper_C_l"], "C_t": d["paper_C_t"]} for d in lattice])[0] == "verified"
 
 
@@ -182,6 +201,14 @@ def test_latex_document_has_no_placeholders_and_one_tag_per_equation(tmp_path):
     assert not re.search(r"\b([a-z])\1_\{\d\}", body)  # pp_{1}: a prime rendered as a doubled letter
     tags = re.findall(r"\\tag\{([^}]*)\}", body)
     assert len(tags) == len(set(tags)) and "A.19a" in tags
+    # no overlong display line (a 2629-character matrix overflowed page 10), no ASCII shorthand in the prose
+    assert max(len(line) for line in body.splitlines()) < 1200 and "\t" not in body
+    prose = "\n".join(line for line in body.splitlines() if line.startswith((r"\paragraph", r"\emph")))
+    for token in ("conj(", "sqrt N", "e_{mu}", r"\mathrm{dG}", "IndexExpr", "(khat.n)",
+                  "(Ahat.grad)", "d^{3y}", "p.grad", "fourier_transform", "$$"):
+        assert token not in prose, token
+    for pattern in (r"(?<!\\)nabla", r"(?<![\\\w])oo\b", r"(?<!\\)\bDelta Lambda\b", r"(?<!\\)sqrt"):
+        assert not re.search(pattern, prose), pattern
     for line in body.splitlines():  # prose: no escaped underscores or carets (math in math mode)
         if line.startswith((r"\paragraph", r"\emph")):
             assert r"\_" not in re.sub(r"\\texttt\{[^}]*\}", "", line), line
@@ -227,7 +254,7 @@ def test_reproduce_exits_0_with_a_refuted_claim_and_leads_with_verdicts(tmp_path
     printed = capsys.readouterr().out
     assert str(out / "report.md") in printed and str(out / "report.json") in printed  # says what it wrote
     data = json.loads((out / "report.json").read_text())
-    assert data["schema_version"] == "glass-sym/report/2" and data["ok"] is True
+    assert data["schema_version"] == "glass-sym/report/3" and data["ok"] is True
     v = {x["id"]: x for x in data["verdicts"]}["verdict:corrected-interaction:jpcm2020"]
     assert v["verdict"] == "refuted" and v["refs"] == ["audit:jpcm2020:A.18"]
     md = (out / "report.md").read_text()
@@ -287,3 +314,152 @@ def test_displayed_sides_use_the_same_index_names():
     st = next(s for s in build("appendix-c", use_cache=False).steps if s.name == "minus_lambda_k")
     lhs, rhs = st.latex.split(" = ", 1)
     assert "abcd" in lhs and r"\delta_{bd}" in rhs and not re.search(r"_\{[ijkl]\}", rhs)
+
+
+# ------------------------------------------------------------------------------- reviewer's defects (issue 13b)
+def test_rounding_of_inputs_explains_preprint_13_r(rows):
+    """Preprint lines 1957-1960 print r = 0.261 for 13 materials; the printed ratios give 0.2604, the unrounded
+    0.2762: the range of r over the inputs' rounding contains 0.261 -> rounding (an independent evaluation at
+    the box corners brackets it)."""
+    from glass_sym import table1
+
+    rec = {f["id"]: f for f in table1.check_fits("preprint")}["preprint-13"]
+    lo, hi = rec["r_interval"]
+    assert lo < 0.2604 < 0.261 < 0.2762 < hi
+    parts = {p["id"]: p for r in rows if r["id"] == "audit:preprint:Table_1" for p in r["parts"]}
+    assert parts["audit:preprint:Table_1/fit-preprint-13"]["class"] == "rounding"
+    concl = parts["audit:preprint:Table_1/fit-preprint-conclusion"]
+    assert concl["class"] == "error"
+    assert concl["forensics"]["fits"][0]["family"] == "axes-exchanged"
+    # the journal's r = 0.803 stays outside its range (0.709-0.788): still an error, no hypothesis fits
+    j = {p["id"]: p for r in rows if r["id"] == "audit:jpcm2020:Table_1" for p in r["parts"]}
+    assert j["audit:jpcm2020:Table_1/fit-jpcm2020-9"]["class"] == "error"
+
+
+def test_rounding_interval_is_attained():
+    """The interval's end points are values of r at inputs within the printed digits (an inner interval)."""
+    from glass_sym import table1
+
+    materials, fits = table1.load_table1()
+    fit = {f.id: f for f in fits}["preprint-10"]
+    rows = {m.name: m for m in materials if m.version == "preprint"}
+    lo, hi = table1.rounding_interval(fit, rows, "r")
+    rec = table1.check_fit(fit, materials)
+    assert lo <= rec["r"] <= hi and hi - lo < 0.2
+
+
+def test_joffrin_levelut_quotations_are_not_errors(rows):
+    by = {r["id"]: r for r in rows}
+    for rid in ("audit:jpcm2020:A.1", "audit:preprint:A1"):
+        tilde = [p for p in by[rid]["parts"] if p["details"].get("part") == "tilde"][0]
+        assert tilde["status"] == "differs" and tilde["class"] == "quotation"
+        # the exact decomposition into the paper's parts, not "-2 x (derived with alpha -> -2 alpha)"
+        assert "-2 × part (1) + 4 × part (2)" in tilde["explanation"]
+    for rid in ("audit:jpcm2020:A.19", "audit:preprint:A16"):
+        jl = [p for p in by[rid]["parts"] if str(p["details"].get("defines")).startswith("lambda_tilde_jl")]
+        assert jl and all(p["class"] == "quotation" for p in jl)
+        assert by[rid]["class"] != "error"
+
+
+def test_quotation_needs_confirmed_claims():
+    """A quoted line whose stated difference is refuted by the audit stays an error (the class is computed)."""
+    part = {"status": "differs", "class": "error", "explanation": "x",
+            "details": {"check": "derived", "defines": "lambda_tilde_jl_2", "part": None}}
+    claim = {"status": "differs", "class": "error", "explanation": "y",
+             "details": {"check": "claim", "theirs": "lambda_tilde_jl_2", "item": "4", "about": "factor_part_2"}}
+    parts = [(("preprint", "A16"), part), (("preprint", "A16"), claim)]
+    R._quotations(parts)
+    assert part["class"] == "error"
+    claim["class"] = "verified"
+    R._quotations(parts)
+    assert part["class"] == "quotation"
+
+
+def test_split_parts_are_not_self_comparisons(rows):
+    """(A.19)/(A16) print tilde Lambda_JL = part (1) + part (2): the sum of the *printed* parts is compared (it
+    differs from the JL form the engine derives, as (A.1) does), never the engine's parts with their own sum."""
+    by = {p["id"]: p for r in rows for p in r["parts"]}
+    for pid in ("audit:jpcm2020:A.19/lambda_tilde_jl[split]", "audit:preprint:A16/lambda_tilde_jl[split]"):
+        assert by[pid]["status"] == "differs" and by[pid]["class"] != "verified"
+
+
+def test_every_discrepancy_carries_forensics(rows):
+    for r in rows:
+        for p in r["parts"]:
+            if p["status"] in ("differs", "inconsistent") or p["class"] in ("error", "rounding"):
+                f = p.get("forensics")
+                assert f and f["conclusion"], p["id"]
+
+
+def test_unchecked_parts_are_counted_apart(rows):
+    r = [r for r in rows if r["id"] == "audit:preprint:A15"][0]
+    assert r["unchecked_parts"] == 1 and "not compared" in r["explanation"]
+
+
+def test_headline_states_the_sign_of_K_and_the_43_ratio():
+    """Synthetic flow records: full part K > 0 and divergent, thermal part K < 0 with fixed points, (4.3)
+    second/first well below 1 -> the headline says so (numbers from the records, not written down)."""
+    full = [{"part": "full", "K_l": 17.8, "status": "divergent", "fixed_point_ratio": None, "converged": False,
+             "eq_4_3_terms": {"l": {"second_over_first": 0.05}, "t": {"second_over_first": 0.1}}} for _ in range(3)]
+    th = [{"part": "thermal", "K_l": -6.25, "status": "not_converged", "fixed_point_ratio": 1.5, "converged": False,
+           "eq_4_3_terms": {"l": {"second_over_first": 0.02}, "t": {"second_over_first": 0.07}}} for _ in range(3)]
+    lines = V.headline(full + th)
+    assert "K = +17.8 > 0" in lines[0] and "every material's flow diverges" in lines[0]
+    assert "survives only for the thermal part" in lines[1] and "0.02 to 0.07" in lines[1]
+    assert "not >> 1" in lines[1]
+    assert V.headline(None) == []
+
+
+def test_b5_is_the_jl_kernel_used_downstream(rows):
+    """Family (v) for (B.5): the whole (B.5) chain rebuilt with the printed, symmetrized (A.1) kernel gives
+    averages of which every printed polynomial of (B.5) is the same multiple (5/6), exactly."""
+    from glass_sym.audit_averages import _printed_number
+    from glass_sym.b5_forensics import b5_jl_hypothesis
+    from glass_sym.papers import load_equations
+
+    printed = {(e.defines.rsplit("_", 1)[1], e.part): _printed_number(e.latex)
+               for e in load_equations("jpcm2020") if e.defines.startswith("b5_bracket_")}
+    h = b5_jl_hypothesis(printed)
+    assert h["holds"] and h["c"] == "5/6" and len(h["per_polynomial"]) == 4
+    # a perturbed print (one coefficient changed) is not reproduced: the check can fail
+    bad = dict(printed)
+    bad[("l", "const")] = bad[("l", "const")] + 1
+    assert not b5_jl_hypothesis(bad)["holds"]
+    b5 = [p for r in rows if r["id"] == "audit:jpcm2020:B.5" for p in r["parts"]]
+    assert b5 and all(p["forensics"]["fits"][0]["family"] == "related-form" for p in b5)
+    assert all("Joffrin-Levelut" in p["explanation"] for p in b5)
+
+
+def test_verdict_refs_resolve_to_ids_report_json_carries(rows):
+    """Every ``step:`` and ``section:`` ref of a verdict names a step record id / section id that report.json
+    writes (the derivations section gives each step ``id = step:<chain>/<name>``, each section ``section:<key>``)."""
+    from glass_sym.audit_rows import step_id
+    from glass_sym.derivation import build, chains
+    from glass_sym.report import SECTIONS
+
+    steps = {step_id(c, r["name"]) for c in chains() for r in build(c).as_dicts()}
+    sections = {"section:" + m.rsplit(".", 1)[-1] for m in SECTIONS}
+    out = V.verdicts(rows, lattice=None, rg=None, figure1=None)
+    refs = {r for v in out for r in v["refs"]}
+    assert any(r.startswith("step:") for r in refs) and any(r.startswith("section:") for r in refs)
+    for r in refs:
+        if r.startswith("step:"):
+            assert r in steps, r
+        elif r.startswith("section:"):
+            assert r in sections, r
+
+
+def test_audit_json_is_byte_identical_cold_and_warm(tmp_path):
+    """`glass-sym audit --json` with an empty cache, then with the cache it filled: the same bytes (the
+    forensics loaded from the cache serialize with the same key order)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "GLASS_SYM_CACHE_DIR": str(tmp_path / "cache")}
+    env.pop("GLASS_SYM_NO_CACHE", None)
+    cmd = [sys.executable, "-m", "glass_sym", "audit", "--json"]
+    cold = subprocess.run(cmd, env=env, capture_output=True, timeout=900)
+    warm = subprocess.run(cmd, env=env, capture_output=True, timeout=900)
+    assert cold.returncode == 0 and warm.returncode == 0, cold.stderr[-500:]
+    assert cold.stdout == warm.stdout and len(cold.stdout) > 10000

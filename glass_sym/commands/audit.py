@@ -138,7 +138,7 @@ def run(args) -> int:
         findings = audit_all(versions, claims=not args.no_claims, fits=not args.no_fits)
     if single:  # one typed comparison: its record, and when it differs the forensic search
         if args.json:
-            json.dump([f.as_dict() for f in findings], sys.stdout, indent=1, sort_keys=False)
+            json.dump([f.as_dict() for f in findings], sys.stdout, indent=1, sort_keys=True)
             sys.stdout.write("\n")
         else:
             print(format_table(findings))
@@ -149,7 +149,7 @@ def run(args) -> int:
                     print(f"forensics: {res['conclusion']}")
     elif args.paper:  # a user's transcription: its records as they are (docs/json.md)
         if args.json:
-            json.dump([f.as_dict() for f in findings], sys.stdout, indent=1, sort_keys=False)
+            json.dump([f.as_dict() for f in findings], sys.stdout, indent=1, sort_keys=True)
             sys.stdout.write("\n")
         else:
             print(format_table(findings))
@@ -158,7 +158,7 @@ def run(args) -> int:
 
         rows = audit_rows(findings)
         if args.json:
-            json.dump({"schema_version": SCHEMA_VERSION, "rows": rows}, sys.stdout, indent=1, sort_keys=False)
+            json.dump({"schema_version": SCHEMA_VERSION, "rows": rows}, sys.stdout, indent=1, sort_keys=True)
             sys.stdout.write("\n")
         else:
             print(format_rows(rows))

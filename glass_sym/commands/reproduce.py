@@ -36,7 +36,7 @@ def _atomic_text(path: Path, text: str) -> None:
 
 def run(args) -> int:
     from ..report import SCHEMA_VERSION, SECTIONS, Section
-    from ..verdicts import VERDICTS
+    from ..verdicts import VERDICTS, headline
 
     apply_cache_flag(args)
     outdir = Path(args.outdir)
@@ -60,10 +60,14 @@ def run(args) -> int:
         print(f"[{'ran' if sec.ok else 'FAILED':6s}] {sec.title}")
     verdict_list, verdict_error = _verdicts(sections)
     md = _markdown(sections, verdict_list, verdict_error)
+    from ..verdicts import headline
+
+    rg = next((s.data for s in sections if s.key == "rg" and s.ok and isinstance(s.data, dict)), {})
     report = {"schema_version": SCHEMA_VERSION,
               "ok": all(s.ok for s in sections) and verdict_error is None,
+              "headline": headline(rg.get("rg")),
               "verdicts": verdict_list,
-              "sections": [{"key": s.key, "title": s.title, "ok": s.ok, "ran": s.ok,
+              "sections": [{"id": f"section:{s.key}", "key": s.key, "title": s.title, "ok": s.ok, "ran": s.ok,
                             "agrees": _agrees(s.key, verdict_list), "data": s.data} for s in sections]}
     if verdict_error:
         report["verdicts_error"] = verdict_error
@@ -125,7 +129,7 @@ def _labels(labels) -> str:
 
 
 def _markdown(sections, verdict_list, verdict_error) -> str:
-    from ..verdicts import VERDICTS
+    from ..verdicts import VERDICTS, headline
 
     md = ["# glass-sym report", "",
           "D. Zhou, *Universal ratio of TTLS-phonon coupling constants in low-temperature amorphous solids*, "
@@ -135,6 +139,10 @@ def _markdown(sections, verdict_list, verdict_error) -> str:
         md += [f"**Verdicts could not be computed:** {verdict_error}", ""]
     counts = {v: sum(1 for x in verdict_list if x["verdict"] == v) for v in VERDICTS}
     md += [", ".join(f"{n} {v}" for v, n in counts.items() if n) + ".", ""]
+    rg = next((s.data for s in sections if s.key == "rg" and s.ok and isinstance(s.data, dict)), {})
+    lines = headline(rg.get("rg"))
+    if lines:
+        md += ["**Key physics finding (RG flow, Kramers-Kronig):** " + " ".join(lines), ""]
     for verdict in VERDICTS:  # the first screen: which claims hold, which do not
         names: dict[str, list[str]] = {}
         for x in verdict_list:

@@ -48,9 +48,9 @@ __all__ = [
 VERSIONS: dict[str, str] = {"jpcm2020": "jpcm2020.toml", "preprint": "preprint.toml"}
 
 _EQ_REQUIRED = ("label", "version", "defines", "lhs", "latex", "source_line")
-_EQ_OPTIONAL = ("part", "comment", "prefactor", "measure", "phase", "tail")
+_EQ_OPTIONAL = ("part", "comment", "prefactor", "measure", "phase", "tail", "quotes")
 _CLAIM_REQUIRED = ("label", "item", "version", "about", "text", "source_line")
-_CLAIM_OPTIONAL = ("factor", "ours", "theirs", "comment")
+_CLAIM_OPTIONAL = ("factor", "ours", "theirs", "comment", "builds_on")
 _REL_REQUIRED = ("label", "version", "latex", "source_line")
 _REL_OPTIONAL = ("text", "comment")
 _LABEL_RE = re.compile(r"^[A-D]?\.?[0-9]+(\.[0-9]+)?$")
@@ -85,6 +85,8 @@ class Equation:
         phase factor (``\\cos(\\vec{q}\\cdot\\vec{x})`` or ``e^{i\\vec{q}\\cdot\\vec{x}}``).
     tail : str or None
         Printed continuation after the right-hand side (e.g. ``"< 0"``).
+    quotes : str or None
+        The other work whose published form the line quotes (``"Joffrin-Levelut"``), or None.
 
     Examples
     --------
@@ -105,6 +107,8 @@ class Equation:
     measure: str | None = None
     phase: str | None = None
     tail: str | None = None
+    #: the work whose published form this line quotes ("Joffrin-Levelut"): a fact about the text, not a verdict
+    quotes: str | None = None
 
     @property
     def key(self) -> tuple[str, str | None, str]:
@@ -140,6 +144,9 @@ class Claim:
     ours: str | None = None
     theirs: str | None = None
     comment: str | None = None
+    #: the item of the same label this statement builds on, as worded ("a further 1/2" after "a total 1/2"):
+    #: its factor multiplies this one's (how the statements compose, a fact about the text)
+    builds_on: str | None = None
 
     @property
     def factor_value(self) -> Fraction | None:

@@ -32,11 +32,13 @@ def section(outdir: Path) -> Section:
     counts = Counter(r["class"] for r in rows)
     summary = ", ".join(f"{counts[c]} {c}" for c in CLASSES if counts[c])
     nparts = sum(len(r["parts"]) for r in rows)
-    lines = [f"{len(rows)} printed equations ({nparts} compared parts): {summary}.", "",
+    nun = sum(p["class"] == "unchecked" for r in rows for p in r["parts"])
+    lines = [f"{len(rows)} printed equations ({nparts - nun} compared parts, {nun} not compared): {summary}.", "",
              "Classes (computed, rule in docs/forensics.md): `error` (differs; the fitting hypothesis, or none, is "
              "named), `convention-or-prefactor`, `extraction-artefact` (a text-extraction repair fits and the other "
-             "version's copy prints the derived form), `rounding` (printed digits explain it), `verified`, "
-             "`unchecked` (not compared yet). Parts and forensics: report.json, section `audit`.", "",
+             "version's copy prints the derived form), `rounding` (printed digits explain it), `quotation` (quotes another "
+             "work's form; the paper states the difference and the audit confirms it), `verified` (every part "
+             "compared agrees; a row with a part not compared says so), `unchecked` (not compared yet). Parts and forensics: report.json, section `audit`.", "",
              "| id | class | explanation |", "|---|---|---|"]
     for r in rows:
         lines.append(f"| `{r['id']}` | {r['class']} | {_cell(r['explanation'])} |")

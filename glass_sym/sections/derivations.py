@@ -12,6 +12,7 @@ __all__ = ["section"]
 
 
 def section(outdir: Path) -> Section:
+    from ..audit_rows import step_id
     from ..derivation import build, chains
     from ..errors import OutputError
     from ..latex import compile_pdf, write_tex
@@ -24,7 +25,9 @@ def section(outdir: Path) -> Section:
     for d in built:
         recs = d.as_dicts()
         data.append({"derivation": d.name, "title": d.title, "ok": d.ok,
-                     "steps": [{k: r[k] for k in ("label", "name", "title", "verified", "residual")} for r in recs]})
+                     "steps": [{"id": step_id(d.name, r["name"]),
+                                **{k: r[k] for k in ("label", "name", "title", "verified", "residual")}}
+                               for r in recs]})
         for r in recs:
             res = r["residual"] if len(r["residual"]) < 60 else r["residual"][:57] + "..."
             lines.append(f"| {d.name} | {r['label'] or ''} | {r['name']} | {'yes' if r['verified'] else 'NO'} | "
