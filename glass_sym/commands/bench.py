@@ -7,7 +7,7 @@ import json
 
 from ..errors import InputError
 
-HELP = "run benchmarks (baseline, derive, lattice, kernels, rg) and print their figures"
+HELP = "run benchmarks (baseline, derive, lattice, kernels, rg, audit, reproduce) and print their figures"
 
 
 def add_arguments(p) -> None:
