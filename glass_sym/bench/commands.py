@@ -12,7 +12,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
+
+from .derive import _time
 
 __all__ = ["run_command", "format_command", "summary_command", "GOALS"]
 
@@ -21,15 +22,6 @@ GOALS = {
     "audit": (["audit", "--json"], 8.0, 2.0),
     "reproduce": (["reproduce", "-o", "{tmp}/report"], 12.0, 4.0),
 }
-
-
-def _time(cmd: list[str], env: dict, repeat: int) -> list[float]:
-    out = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        out.append(time.perf_counter() - t0)
-    return out
 
 
 def run_command(name: str, repeat: int = 1) -> dict:
@@ -45,9 +37,9 @@ def run_command(name: str, repeat: int = 1) -> dict:
         cmd = [sys.executable, "-m", "glass_sym", *[a.format(tmp=tmp) for a in argv]]
         base = dict(os.environ, GLASS_SYM_CACHE_DIR=os.path.join(tmp, "cache"), MPLBACKEND="Agg")
         base.pop("GLASS_SYM_NO_CACHE", None)
-        cold = _time(cmd, dict(base, GLASS_SYM_NO_CACHE="1"), repeat)
+        cold = _time(cmd, dict(base, GLASS_SYM_NO_CACHE="1"), repeat, quiet=True)
         subprocess.run(cmd, env=base, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        warm = _time(cmd, base, repeat)
+        warm = _time(cmd, base, repeat, quiet=True)
     return {"command": "glass-sym " + " ".join(argv).replace("{tmp}", "TMP"), "repeat": repeat,
             "cold_s": [round(x, 3) for x in cold], "warm_s": [round(x, 3) for x in warm],
             "cold_median_s": round(statistics.median(cold), 3), "warm_median_s": round(statistics.median(warm), 3),

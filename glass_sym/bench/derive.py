@@ -20,11 +20,13 @@ COLD_TARGET_S = 5.0
 CACHED_TARGET_S = 0.6
 
 
-def _time(cmd: list[str], env: dict, repeat: int) -> list[float]:
+def _time(cmd: list[str], env: dict, repeat: int, *, quiet: bool = False) -> list[float]:
+    """Wall times (s) of ``repeat`` runs of ``cmd`` in new processes (stdout discarded; stderr too if quiet)."""
     out = []
     for _ in range(repeat):
         t0 = time.perf_counter()
-        subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL if quiet else None)
         out.append(time.perf_counter() - t0)
     return out
 
