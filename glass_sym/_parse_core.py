@@ -34,12 +34,10 @@ _RAW = ("MACRO", "CTRL", "BAR", "AMP", "EQ", "DOLLAR", "TILDE")
 
 # ---------------------------------------------------------------------------------------------- symbol table
 #: |Delta x_{ss'}|, the length of the relative displacement (B.2), (B.3); its direction is m
-DELTA_X = sp.Symbol("Delta_x", positive=True)
-_pos = dict(positive=True)
+DELTA_X = S.DELTA_X
 _FRESH = {
-    "hbar": sp.Symbol("hbar", **_pos), "omega": sp.Symbol("omega", **_pos), "Omega": sp.Symbol("Omega", **_pos),
-    "beta": sp.Symbol("beta", **_pos), "T": sp.Symbol("T", **_pos), "k_B": sp.Symbol("k_B", **_pos),
-    "theta": sp.Symbol("theta", real=True), "phi": sp.Symbol("phi", real=True),
+    "hbar": S.hbar, "omega": S.omega, "Omega": S.Omega, "beta": S.beta, "T": S.T, "k_B": S.k_B,
+    "theta": S.theta, "phi": S.phi,
 }
 #: LaTeX name -> SymPy object for the symbols with a fixed meaning (everything else: ``Symbol(name)``)
 SYMBOL_TABLE: dict[str, sp.Expr] = {
