@@ -20,7 +20,7 @@ import sympy as sp
 __all__ = [
     "N", "M", "QHAT", "X", "Q", "E",
     "alpha", "rho", "c_l", "c_t", "r", "lam", "q", "epsilon",
-    "chi_l", "chi_t", "omega", "Omega", "hbar", "beta", "T", "k_B", "DELTA_X", "theta", "phi",
+    "chi_l", "chi_t", "omega", "Omega", "hbar", "beta", "T", "k_B", "DELTA_X", "theta", "phi", "N0",
     "UNIT_VECTORS", "VECTOR_SYMBOLS", "SCALAR_SYMBOLS", "symbol_by_name", "register_vector",
 ]
 
@@ -56,6 +56,8 @@ DELTA_X = sp.Symbol("Delta_x", positive=True)
 #: polar and azimuthal angles of a direction (real; limits are given where they are integrated)
 theta = sp.Symbol("theta", real=True)
 phi = sp.Symbol("phi", real=True)
+#: N_0, blocks per edge of the super block (C.20)-(C.23); no assumptions, as the parser reads a typed N_0
+N0 = sp.Symbol("N_0")
 
 #: vectors by the letter used in index notation
 VECTOR_SYMBOLS: dict[str, tuple[sp.Symbol, sp.Symbol, sp.Symbol]] = {
