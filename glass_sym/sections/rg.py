@@ -55,12 +55,12 @@ def figure1_data() -> dict:
              "k3": m.k3} for m in ms.values()]
     out = []
     for fit in fits():
-        x = [ms[n].ratio_exp for n in fit.members]
-        slope_p, r_p = fit_through_origin(x, [ms[n].ratio_theo_printed for n in fit.members])
-        slope_c, r_c = fit_through_origin(x, [ms[n].c_l / ms[n].c_t for n in fit.members])
-        out.append({"name": fit.name, "n": len(fit.members), "members": list(fit.members),
-                    "slope_printed": fit.slope_printed,
-                    "r_printed": fit.r_printed, "slope_from_printed_column": round(slope_p, 4),
+        x = [ms[n].ratio_exp for n in fit.materials]
+        slope_p, r_p = fit_through_origin(x, [ms[n].ratio_theo_printed for n in fit.materials])
+        slope_c, r_c = fit_through_origin(x, [ms[n].c_l / ms[n].c_t for n in fit.materials])
+        out.append({"name": fit.id, "n": len(fit.materials), "members": list(fit.materials),
+                    "slope_printed": float(fit.printed_slope),
+                    "r_printed": float(fit.printed_r), "slope_from_printed_column": round(slope_p, 4),
                     "r_from_printed_column": round(r_p, 4), "slope_from_velocities": round(slope_c, 4),
                     "r_from_velocities": round(r_c, 4), "source": fit.source})
     return {"rows": rows, "fits": out}
@@ -246,7 +246,7 @@ def section(outdir: pathlib.Path, progress: Optional[object] = None):
            f"| {f['r_from_printed_column']} |" for f in data["figure1"]["fits"]]
     md += ["", "Figures 1 as printed: `figure1_journal` (nine materials, PMMA marked as the outlier, printed y = 1.06x, "
            "r = 0.803, dashed theory line y = x) and `figure1_preprint` (ten materials, y = 1.06x, r = 0.745); "
-           "`figure1_fits` shows all 13 materials with the three printed fits recomputed (journal-9: slope 1.069, "
+           "`figure1_fits` shows all 13 materials with the three printed fits recomputed (jpcm2020-9: slope 1.069, "
            "r = 0.754, not the printed 0.803).", ""]
     md += ["", "### RG flow (4.1) per material, f = 1 MHz, T = 1 K, L1 = 50 A, N0 = 2, ratio0 = 1, max_step = 0.1", "",
            "Coefficient: J1 + ... + J6 (`absorption_coefficient_total_l/t`), normalization 1 relative to the printed "
