@@ -32,7 +32,7 @@ that provides a name on first use (memoized), so consumers never rebuild what ex
 from __future__ import annotations
 
 import importlib
-import sys
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -388,7 +388,7 @@ def build(name: str, use_cache: bool | None = None) -> Derivation:
             try:
                 cache.store(name, _to_payload(d))
             except GlassSymError as exc:  # a value the serializer does not support: no cache entry
-                print(f"glass-sym: not caching {name}: {exc}", file=sys.stderr)
+                logging.getLogger(__name__).warning(f"not caching {name}: {exc}")
     _BUILT[name] = d
     registry.update(d.closed_forms)
     return d
