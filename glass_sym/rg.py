@@ -38,7 +38,7 @@ from .errors import DerivationError, InputError
 from .materials import Material, defaults, get_material
 
 __all__ = [
-    "COEFFICIENT_NAMES", "Coefficients", "coefficient_functions", "coefficients", "registered",
+    "COEFFICIENT_NAMES", "Coefficients", "coefficient_functions", "coefficients",
     "iterate_map", "closed_form_43", "fixed_point_ratio", "steps_to", "FlowResult", "flow",
     "sensitivity", "sweep", "STATUSES", "strength", "flow_limit_ratio",
 ]
@@ -47,24 +47,12 @@ COEFFICIENT_NAMES = {"l": "absorption_coefficient_total_l", "t": "absorption_coe
 
 
 # ----------------------------------------------------------------------------- registered coefficients
-def registered() -> bool:
-    """True when both absorption coefficients are in the registry (issue 5 has landed)."""
-    from .derivation import get
-
-    try:
-        for name in COEFFICIENT_NAMES.values():
-            get(name)
-    except InputError:
-        return False
-    return True
-
-
 @functools.lru_cache(maxsize=1)
 def coefficient_functions() -> dict:
     """Lambdified registered coefficients {alpha: (f(rho, c_l, c_t, chi_l, chi_t), sympy expr, rho degree)}.
 
-    Raises :class:`InputError` when a coefficient is not registered yet and :class:`DerivationError` when it
-    is not a quadratic form in (chi_l, chi_t) or uses other symbols.
+    Raises :class:`DerivationError` when a registered coefficient is not a quadratic form in (chi_l, chi_t) or
+    depends on arguments other than rho, c_l, c_t, chi_l, chi_t (taken from the closed form's arguments).
     """
     import sympy as sp
 
@@ -77,11 +65,7 @@ def coefficient_functions() -> dict:
     chis = params[3:]
     out = {}
     for alpha, name in COEFFICIENT_NAMES.items():
-        try:
-            form = get(name)
-        except InputError:
-            raise InputError(f"{name} is not registered yet (Appendix C, issue 5); the RG coefficient is taken "
-                             f"only from the registry") from None
+        form = get(name)  # the appendix-c chain registers both
         expr = form.value
         if not isinstance(expr, sp.Expr):
             raise DerivationError(f"{name} is not a SymPy expression: {type(expr).__name__}")
