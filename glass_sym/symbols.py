@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import sympy as sp
 
+from ._typing import Vector3
+
 __all__ = [
     "N", "M", "QHAT", "X", "Q", "E",
     "alpha", "rho", "c_l", "c_t", "r", "lam", "q", "epsilon",
@@ -60,7 +62,7 @@ phi = sp.Symbol("phi", real=True)
 N0 = sp.Symbol("N_0")
 
 #: vectors by the letter used in index notation
-VECTOR_SYMBOLS: dict[str, tuple[sp.Symbol, sp.Symbol, sp.Symbol]] = {
+VECTOR_SYMBOLS: dict[str, Vector3] = {
     "n": N, "m": M, "qhat": QHAT, "x": X, "q": Q, "e": E,
 }
 #: vectors constrained to unit length (canonical forms reduce modulo v.v = 1); a list, so that the unit
@@ -87,7 +89,7 @@ def symbol_by_name(name: str) -> sp.Symbol:
     raise KeyError(f"unknown symbol {name!r}")
 
 
-def register_vector(name: str, *, unit: bool = False) -> tuple[sp.Symbol, sp.Symbol, sp.Symbol]:
+def register_vector(name: str, *, unit: bool = False) -> Vector3:
     """The components of vector ``name`` (``name1``, ``name2``, ``name3``, real), registered on first use.
 
     The parser registers a vector for every letter it reads as one (``p_i``, ``p'_j``, ``\\hat p_i``);
