@@ -145,9 +145,9 @@ def _paper_function():
     """
     import sympy as sp
 
+    from .closed_form import arguments_of
     from .papers import find_equation
     from .parse import parse_latex
-    from .closed_form import arguments_of
     from .symbols import N0, QHAT, Q, c_t, q, rho
     from .symbols import alpha as S_alpha
 
