@@ -20,6 +20,7 @@ import sympy as sp
 from lark import Token
 
 from . import symbols as S
+from .errors import IllFormedTensorError, ParseError
 
 __all__: list[str] = []
 
@@ -34,12 +35,10 @@ _RAW = ("MACRO", "CTRL", "BAR", "AMP", "EQ", "DOLLAR", "TILDE")
 
 # ---------------------------------------------------------------------------------------------- symbol table
 #: |Delta x_{ss'}|, the length of the relative displacement (B.2), (B.3); its direction is m
-DELTA_X = sp.Symbol("Delta_x", positive=True)
-_pos = dict(positive=True)
+DELTA_X = S.DELTA_X
 _FRESH = {
-    "hbar": sp.Symbol("hbar", **_pos), "omega": sp.Symbol("omega", **_pos), "Omega": sp.Symbol("Omega", **_pos),
-    "beta": sp.Symbol("beta", **_pos), "T": sp.Symbol("T", **_pos), "k_B": sp.Symbol("k_B", **_pos),
-    "theta": sp.Symbol("theta", real=True), "phi": sp.Symbol("phi", real=True),
+    "hbar": S.hbar, "omega": S.omega, "Omega": S.Omega, "beta": S.beta, "T": S.T, "k_B": S.k_B,
+    "theta": S.theta, "phi": S.phi,
 }
 #: LaTeX name -> SymPy object for the symbols with a fixed meaning (everything else: ``Symbol(name)``)
 SYMBOL_TABLE: dict[str, sp.Expr] = {
@@ -88,12 +87,14 @@ _ENDS_OPERAND = {"LETTER", "NUMBER", "SYMBOL", "NAME", "ACCENTED", "RPAR", "RBRA
 
 
 class _PosError(Exception):
-    """Internal: an error at a position of the text (converted to ParseError with line:col)."""
+    """Internal: an error at a position of the text (converted to ``cls``, a :class:`ParseError` subclass, with
+    line:col)."""
 
-    def __init__(self, pos: int, message: str):
+    def __init__(self, pos: int, message: str, cls: type = ParseError):
         super().__init__(message)
         self.pos = pos
         self.message = message
+        self.cls = cls
 
 
 def _where(text: str, pos: int) -> str:
@@ -505,7 +506,8 @@ def _contract(factors: list, pos: int) -> tuple[sp.Expr, tuple]:
             counts[a] = counts.get(a, 0) + 1
     bad = sorted(a for a, c in counts.items() if c > 2)
     if bad:
-        raise _PosError(pos, f"index {bad[0]!r} occurs {counts[bad[0]]} times in one product (at most twice)")
+        raise _PosError(pos, f"index {bad[0]!r} occurs {counts[bad[0]]} times in one product (at most twice)",
+                        IllFormedTensorError)
     changed = True
     while changed:
         changed = False
@@ -650,7 +652,7 @@ def _add(x: _Tens, y: _Tens, pos: int, sign: int = 1) -> _Tens:
         note = "".join(f" (index {', '.join(sorted(d))} repeated, hence summed, {w})"
                        for d, w in ((y.dummies, "in the added term"), (x.dummies - y.dummies, "before it")) if d)
         raise _PosError(pos, f"terms of a sum carry different free indices: {''.join(sorted(x.free)) or 'none'} "
-                        f"and {''.join(sorted(y.free)) or 'none'}{note}")
+                        f"and {''.join(sorted(y.free)) or 'none'}{note}", IllFormedTensorError)
     terms = dict(x.terms)
     for m, c in y.terms.items():
         terms[m] = terms.get(m, sp.S.Zero) + sign * c

@@ -31,7 +31,7 @@ import sympy as sp
 
 from .errors import InputError
 from .indexnotation import IndexExpr, delta
-from .symbols import M, N, QHAT, alpha, c_l, c_t
+from .symbols import M, N, QHAT, Omega, alpha, c_l, c_t, chi_l, chi_t, omega
 from .tensor import Tensor, canonical
 
 __all__ = [
@@ -44,11 +44,8 @@ __all__ = [
     "B5Result", "b5_kernel", "b5_angular", "D6Result", "d6_kernel", "d6_angular", "relate_polynomials",
 ]
 
-#: isotropic susceptibility components (C.24), (2.17): the RG code lambdifies closed forms in these
-chi_l = sp.Symbol("chi_l", real=True)
-chi_t = sp.Symbol("chi_t", real=True)
-omega = sp.Symbol("omega", positive=True)
-Omega = sp.Symbol("Omega", positive=True)
+#: isotropic susceptibility components chi_l, chi_t (C.24), (2.17) and the frequencies omega, Omega are the
+#: shared symbols of :mod:`glass_sym.symbols`, re-exported here (``absorption.chi_l`` stays valid)
 
 POLARIZATIONS = ("l", "t")
 

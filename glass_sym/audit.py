@@ -35,7 +35,8 @@ from typing import Any
 import sympy as sp
 
 from .audit_averages import AVERAGE_FORMS, audit_average
-from .errors import GlassSymError, InputError, ParseError
+from .errors import (DivergentExpressionError, GlassSymError, IllFormedTensorError, InputError, ParseError,
+                     UnknownTensorError)
 from .indexnotation import IndexExpr, index_string
 from .structures import (decompose_index, diff_structures, differing_components, expand_alpha, pretty,
                          same_decomposition, symmetrize_index)
@@ -409,16 +410,16 @@ class AuditContext:
             # a split (part 1 + part 2) sums the *printed* parts: with the engine's parts it would compare the
             # engine's sum with itself, a check that cannot fail
             printed = self.printed(e, derived_refs=e.part != "split", equations=eqs)
-        except ParseError as exc:
+        except ParseError as exc:  # classified by type (glass_sym.errors), never by message text
             msg = str(exc)
-            if e.part == "split" and "unknown tensor" in msg:
+            if e.part == "split" and isinstance(exc, UnknownTensorError):
                 return Finding(e.label, e.version, "not-derived",
                                "the sum of the printed parts cannot be formed: a part as printed is not readable "
                                "(its own part of this row says why)", {**base, "against": against})
-            if "different free indices" in msg or "occurs" in msg and "times in one product" in msg:
+            if isinstance(exc, IllFormedTensorError):
                 return Finding(e.label, e.version, "differs",
                                f"not a well-formed tensor as printed: {msg}", {**base, "parse_error": msg})
-            if " diverges: " in msg:
+            if isinstance(exc, DivergentExpressionError):
                 return Finding(e.label, e.version, "differs", f"not finite as printed: {msg}",
                                {**base, "against": against, "parse_error": msg})
             return Finding(e.label, e.version, "unparsed", f"printed LaTeX not readable: {msg}",

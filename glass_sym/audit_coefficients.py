@@ -80,12 +80,12 @@ def printed_recursion_coefficient(version: str = "jpcm2020") -> sp.Expr:
 def engine_recursion_coefficient() -> dict:
     """c of the engine's recursion per channel: 2 rho c_alpha^2 B_alpha(1, 1) from the registered totals."""
     from .derivation import get
-    from .symbols import c_l, c_t, rho
+    from .symbols import c_l, c_t, chi_l, chi_t, rho
 
     out = {}
     for pol, c in (("l", c_l), ("t", c_t)):
         expr = get(f"absorption_coefficient_total_{pol}").value
-        chi = sp.Symbol(f"chi_{pol}", real=True)
+        chi = {"l": chi_l, "t": chi_t}[pol]
         out[pol] = sp.simplify(2 * rho * c**2 * expr.coeff(chi, 2))
     return out
 
@@ -94,14 +94,14 @@ def records(version: str = "jpcm2020") -> list:
     """Audit findings for (C.24), (C.25) (both parts), (3.4) and (4.1) of the journal."""
     from .audit import Finding
     from .derivation import get
-    from .symbols import c_l, c_t
+    from .symbols import c_l, c_t, chi_l
 
     if version != "jpcm2020":
         return []
     coef = {}
     for key, name in (("j34", "absorption_coefficient_l"), ("total", "absorption_coefficient_total_l")):
         expr = get(name).value
-        coef[key] = sp.simplify(expr.coeff(sp.Symbol("chi_l", real=True), 2) * c_l**2)  # 1/(2 rho), 1/rho
+        coef[key] = sp.simplify(expr.coeff(chi_l, 2) * c_l**2)  # 1/(2 rho), 1/rho
     items = (("C.24", "contracted", "j34", "absorption_coefficient_l/t (J3 + J4)"),
              ("C.25", "kk_integral", "total", "absorption_coefficient_total_l/t (J1 + ... + J6)"),
              ("C.25", "re_chi", "total", "absorption_coefficient_total_l/t (J1 + ... + J6)"),

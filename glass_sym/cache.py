@@ -21,8 +21,8 @@ import hashlib
 import hmac
 import json
 import os
+import logging
 import secrets
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -100,8 +100,13 @@ def _entry(name: str) -> Path:
     return cache_dir() / f"{safe}.json"
 
 
+_log = logging.getLogger(__name__)
+
+
 def _warn(msg: str) -> None:
-    print(f"glass-sym: {msg}", file=sys.stderr)
+    """A cache problem the run recovers from: a warning on the ``glass_sym.cache`` logger (the CLI shows it on
+    stderr as ``glass-sym: msg``)."""
+    _log.warning(msg)
 
 
 def load(name: str) -> dict | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import os
 import sys
 
@@ -82,7 +83,22 @@ def _join_latex_values(argv: list[str]) -> list[str]:
     return out
 
 
+class _StderrHandler(logging.Handler):
+    """Library warnings (logger ``glass_sym``: cache rebuilt, a chain not cached) as ``glass-sym: msg`` lines on
+    the stderr of the moment (so that a redirected or captured stderr gets them)."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(f"glass-sym: {record.getMessage()}", file=sys.stderr)
+
+
+def _show_library_warnings() -> None:
+    logger = logging.getLogger("glass_sym")
+    if not any(isinstance(h, _StderrHandler) for h in logger.handlers):
+        logger.addHandler(_StderrHandler(logging.WARNING))
+
+
 def main(argv: list[str] | None = None) -> int:
+    _show_library_warnings()
     parser = build_parser()
     argv = _join_latex_values(list(sys.argv[1:] if argv is None else argv))
     args, extra = parser.parse_known_args(argv)

@@ -32,7 +32,7 @@ that provides a name on first use (memoized), so consumers never rebuild what ex
 from __future__ import annotations
 
 import importlib
-import sys
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -175,13 +175,71 @@ class Step:
 
 @dataclass
 class ClosedForm:
-    """A registered closed form; remembers the derivation and step it came from."""
+    """A registered closed form; remembers the derivation and step it came from, and carries its arguments.
+
+    ``value`` is an :class:`~glass_sym.indexnotation.IndexExpr` (free indices :attr:`indices`) or a SymPy
+    scalar; :attr:`arguments` lists the symbols it depends on with units and ranges
+    (:mod:`glass_sym.closed_form`), and :meth:`numeric` turns it into a NumPy function of those arguments.
+
+    >>> cf = get("lambda_tilde")
+    >>> cf.label, cf.indices, [a.name for a in cf.arguments]
+    ('A.18', 'ijkl', ['n', 'alpha'])
+    """
 
     name: str
     value: Any
     derivation: str
     step: Step
     description: str = ""
+
+    @property
+    def expression(self) -> Any:
+        """The closed form itself (IndexExpr or SymPy scalar); same as ``value``."""
+        return self.value
+
+    @property
+    def label(self) -> str | None:
+        """The paper's equation label of the step that provides the form (e.g. ``'A.18'``), or None."""
+        return self.step.label
+
+    @property
+    def indices(self) -> str:
+        """Free indices, e.g. ``'ijkl'`` ('' for a scalar)."""
+        from .closed_form import free_indices
+
+        return free_indices(self.value)
+
+    @property
+    def arguments(self) -> tuple:
+        """The arguments (:class:`glass_sym.closed_form.Argument`: name, symbols, unit, range), in order."""
+        from .closed_form import arguments_of
+
+        return arguments_of(self.value)
+
+    @property
+    def symbols(self) -> tuple:
+        """Every argument symbol (vector components expanded), in argument order."""
+        return tuple(s for a in self.arguments for s in a.symbols)
+
+    def argument(self, symbol) -> Any:
+        """The :class:`~glass_sym.closed_form.Argument` holding ``symbol`` (a SymPy symbol); KeyError if the
+        form does not depend on it."""
+        for a in self.arguments:
+            if symbol in a.symbols:
+                return a
+        raise KeyError(f"closed form {self.name!r} does not depend on {symbol}")
+
+    def components(self) -> tuple:
+        """The explicit components (3^rank SymPy expressions in index order; one for a scalar)."""
+        from .closed_form import components_of
+
+        return components_of(self.value)
+
+    def numeric(self):
+        """The form as a :class:`glass_sym.numeric.NumericFunction` of its named arguments."""
+        from .numeric import numeric_function
+
+        return numeric_function(self.value, name=self.name)
 
 
 @dataclass
@@ -330,7 +388,7 @@ def build(name: str, use_cache: bool | None = None) -> Derivation:
             try:
                 cache.store(name, _to_payload(d))
             except GlassSymError as exc:  # a value the serializer does not support: no cache entry
-                print(f"glass-sym: not caching {name}: {exc}", file=sys.stderr)
+                logging.getLogger(__name__).warning(f"not caching {name}: {exc}")
     _BUILT[name] = d
     registry.update(d.closed_forms)
     return d

@@ -27,12 +27,11 @@ import sympy as sp
 
 from .errors import InputError
 from .indexnotation import IndexExpr
-from .symbols import M, N, r
+from .symbols import DELTA_X, M, N, r
 
 __all__ = ["DELTA_X", "cos_theta", "contract_vector", "first_order_change", "explicit_first_order_change"]
 
-#: |Delta x_{ss'}| = |u(x_s) - u(x_s')|, the length of the relative displacement (same symbol as the parser's)
-DELTA_X = sp.Symbol("Delta_x", positive=True)
+#: |Delta x_{ss'}| = |u(x_s) - u(x_s')|: :data:`glass_sym.symbols.DELTA_X` (the parser's symbol), re-exported here
 
 _FRESH = "p"
 

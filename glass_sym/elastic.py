@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from . import symbols as _S
 from .indexnotation import IndexExpr, delta, vec
 from .symbols import QHAT, Q, alpha, c_l, c_t, rho
 
@@ -50,7 +51,8 @@ IDX = ("i", "j", "k", "l")
 # symbols of the single-mode problem
 u, ubar = sp.symbols("u ubar")  # u_mu(q) and its conjugate, independent variables
 a, abar = sp.symbols("a abar")  # coefficient of the linear coupling and its conjugate
-mass, omega, Nblocks = sp.symbols("m omega N", positive=True)
+mass, Nblocks = sp.symbols("m N", positive=True)
+omega = _S.omega  # the shared phonon frequency
 # two-block problem: S_s = B:T^(s) and phases phi_s = q.x_s (real)
 S1, S2 = sp.symbols("S1 S2", real=True)
 ph1, ph2 = sp.symbols("phi1 phi2", real=True)

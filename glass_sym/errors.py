@@ -10,6 +10,9 @@ __all__ = [
     "GlassSymError",
     "InputError",
     "ParseError",
+    "UnknownTensorError",
+    "IllFormedTensorError",
+    "DivergentExpressionError",
     "DivergenceError",
     "DerivationError",
     "CacheError",
@@ -27,6 +30,20 @@ class InputError(GlassSymError, ValueError):
 
 class ParseError(GlassSymError, ValueError):
     """LaTeX text could not be parsed; the message names the position and what was expected."""
+
+
+class UnknownTensorError(ParseError):
+    """The text uses a tensor with indices (``\\chi_{ijkl}``) whose value was not supplied (``tensors=``)."""
+
+
+class IllFormedTensorError(ParseError):
+    """The text is not a well-formed tensor expression: terms of a sum carry different free indices, or an
+    index occurs more than twice in one product."""
+
+
+class DivergentExpressionError(ParseError):
+    """An integral, derivative or limit written in the text diverges (its regulated value has no finite
+    lambda -> 0 limit); the message quotes the :class:`DivergenceError` of the engine."""
 
 
 class DivergenceError(GlassSymError, ArithmeticError):

@@ -56,6 +56,7 @@ from .errors import GlassSymError, InputError
 from .indexnotation import IndexExpr
 from .structures import decompose_index, expand_alpha, pretty, same_decomposition, structure_name
 from .symbols import alpha, c_l, c_t
+from .symbols import beta as _beta, hbar as _hbar, omega as _omega
 
 __all__ = ["FAMILIES", "ALPHA_SCALES", "REDUCTION_FACTORS", "SCHEMA", "search", "text_repairs", "equal_exactly",
            "overall_factor", "search_pieces", "conclusion", "NO_FIT"]
@@ -76,7 +77,6 @@ FAMILIES: dict[str, tuple[str, str]] = {
 #: alpha -> g alpha tried by the symbol-swap family
 ALPHA_SCALES = tuple(sp.Rational(g) for g in ("-4", "-3", "-2", "-1", "-1/2", "1/2", "2", "3", "4"))
 
-_beta, _hbar, _omega = sp.symbols("beta hbar omega", positive=True)
 #: name -> factor f tried by the reduced family (printed = derived * f and derived / f)
 REDUCTION_FACTORS: dict[str, sp.Expr] = {"1 - e^{-beta hbar omega}": 1 - sp.exp(-_beta * _hbar * _omega),
                                          "1 - e^{-beta omega}": 1 - sp.exp(-_beta * _omega)}

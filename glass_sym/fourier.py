@@ -37,18 +37,15 @@ __all__ = ["ScalarKernel", "FourierResult", "scalar_kernel", "fourier_transform"
 #: largest power p of 1/(q^2)^p that fourier_transform computes (the cost of the regulated route grows with p)
 MAX_POWER = 16
 
-_theta = sp.Symbol("theta", positive=True)
 
 
 @functools.lru_cache(maxsize=None)
 def angular_integral() -> sp.Expr:
-    """int dOmega e^{i q r cos(theta)} = 4 pi sin(q r)/(q r), computed by SymPy."""
-    integrand = 2 * sp.pi * sp.sin(_theta) * sp.exp(sp.I * q * r * sp.cos(_theta))
+    """int dOmega e^{i q r cos(theta)} = 2 pi int_{-1}^{1} du e^{i q r u} = 4 pi sin(q r)/(q r) (u = cos theta,
+    dOmega = sin(theta) dtheta dphi), computed by SymPy."""
     u = sp.Symbol("u", real=True)  # u = cos(theta)
     val = sp.integrate(2 * sp.pi * sp.exp(sp.I * q * r * u), (u, -1, 1), risch=False, meijerg=False)
-    val = sp.factor(sp.expand(val.rewrite(sp.sin)))
-    del integrand
-    return val
+    return sp.factor(sp.expand(val.rewrite(sp.sin)))
 
 
 @dataclass(frozen=True)

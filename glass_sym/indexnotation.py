@@ -23,18 +23,15 @@ chain rule), the LaTeX printer groups, and the parser produces.  Explicit compon
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from typing import Union
 
 import sympy as sp
 
+from ._typing import Factor, Monomial, Scalar  # re-exported: indexnotation.Factor etc. stay valid
 from .errors import InputError
 from .symbols import VECTOR_SYMBOLS
 
 __all__ = ["IndexExpr", "Factor", "Monomial", "delta", "vec", "scalar", "radial_derivative", "index_string"]
 
-Factor = tuple  # ("d", a, b) with a <= b, or ("v", name, a)
-Monomial = tuple  # sorted tuple of factors
-Scalar = Union[int, sp.Expr]
 
 
 def index_string(indices) -> str:

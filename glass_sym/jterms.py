@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import sympy as sp
 from sympy.polys.domains import QQ_I
 
+from . import symbols as _S
 from .errors import InputError
 
 __all__ = ["TwoBlockModel", "default_model", "j_terms", "ROUTES", "G", "BETA"]
@@ -39,7 +40,7 @@ __all__ = ["TwoBlockModel", "default_model", "j_terms", "ROUTES", "G", "BETA"]
 ROUTES = ("loops", "states")
 #: the delta function delta(omega - E_l + E_n) of (C.10), kept as an undefined real function of E_l - E_n
 G = sp.Function("g", real=True)
-BETA = sp.Symbol("beta", positive=True)
+BETA = _S.beta  # 1/(k_B T), the shared symbol
 
 
 @dataclass(frozen=True)

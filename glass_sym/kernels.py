@@ -230,6 +230,13 @@ def _alpha_definition():
     return 1 - c_t**2 / c_l**2  # DESIGN.md, physics conventions: alpha = 1 - c_t^2/c_l^2
 
 
+def _parameters() -> dict:
+    from .symbols import alpha, c_l, c_t, r, rho
+
+    #: closed form -> the scalar arguments its kernels take after the direction n (in this order)
+    return {"lambda_tilde": (alpha,), "lambda_x": (r, rho, c_l, c_t)}
+
+
 @functools.lru_cache(maxsize=None)
 def kernel(name: str) -> Kernel:
     """Build (once per process) the kernel ``name`` from the registry; see :data:`KERNEL_NAMES`.
@@ -239,39 +246,41 @@ def kernel(name: str) -> Kernel:
     """
     import sympy as sp
 
+    from .closed_form import arguments_of
     from .derivation import get
     from .errors import DerivationError
-    from .symbols import N, alpha, c_l, c_t, r, rho
+    from .symbols import N, alpha, r
     from .tensor import Tensor
 
     if name not in KERNEL_NAMES:
         raise InputError(f"unknown kernel {name!r}; expected one of {', '.join(KERNEL_NAMES)} (any registered "
                          "closed form, e.g. 'f1': glass_sym.numeric.numeric_function)")
     base = "lambda_tilde" if name.startswith("lambda_tilde") else "lambda_x"
-    t = get(base).value.to_tensor()
+    form = get(base)
+    t = form.value.to_tensor()
     if base == "lambda_x":
         t = t.xreplace({alpha: _alpha_definition()})
-        args = ("n1", "n2", "n3", "r", "rho", "c_l", "c_t")
-        allowed = set(N) | {r, rho, c_l, c_t}
-    else:
-        args = ("n1", "n2", "n3", "alpha")
-        allowed = set(N) | {alpha}
     if name.endswith("_contraction"):
         es = _strain_symbols()
         strain = Tensor(2, es)
         exprs = [sp.expand(t.contract_with(strain, strain))]
-        args = args + tuple(s.name for s in es)
-        allowed |= set(es)
     else:
         bad = _symmetry_defect(t)
         if bad:
             raise DerivationError(f"registered {base} lacks the pair symmetries: {bad[:3]}")
         exprs = [sp.expand(t[idx]) for idx in INDEPENDENT]
-    extra = set().union(*(e.free_symbols for e in exprs)) - allowed
-    if extra:
-        raise DerivationError(f"registered {base} depends on unexpected symbols {sorted(map(str, extra))}")
-    n_params = 3 if base == "lambda_x" else 1
-    return _compile(name, args, exprs, base == "lambda_x", n_params, name.endswith("_contraction"))
+        es = []
+    # the kernel's arguments are those of the closed form (alpha eliminated for lambda_x), in the form's
+    # argument order; the wrappers pass the direction, then the parameters of _parameters()[base], then strains
+    arguments = arguments_of(tuple(exprs))
+    syms = [s for a in arguments for s in a.symbols if s not in es]
+    params = _parameters()[base]
+    if tuple(syms) != tuple(N) + params:
+        raise DerivationError(f"registered {base} ({form.label}) has arguments {[a.name for a in arguments]}; "
+                              f"the kernel passes n, {', '.join(s.name for s in params)}")
+    args = tuple(s.name for s in syms + es)
+    with_r = r in params  # the loop computes r = |x| itself and passes n = x/r
+    return _compile(name, args, exprs, with_r, len(params) - with_r, name.endswith("_contraction"))
 
 
 # ---------------------------------------------------------------------- input checking

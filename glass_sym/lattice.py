@@ -42,7 +42,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import InputError
+from .errors import DerivationError, InputError
 
 __all__ = [
     "SHAPES", "MAX_N0", "DEFAULT_MATERIAL", "LatticeResult", "progress_bar", "resolve_material", "strain_modes",
@@ -145,14 +145,20 @@ def _paper_function():
     """
     import sympy as sp
 
+    from .closed_form import arguments_of
     from .papers import find_equation
     from .parse import parse_latex
-    from .symbols import QHAT, Q, c_t, q, rho
+    from .symbols import N0, QHAT, Q, c_t, q, rho
+    from .symbols import alpha as S_alpha
 
     printed = parse_latex(find_equation("C.23", "jpcm2020", defines="minus_lambda_lattice_sum").latex,
                           indices=("a", "b", "c", "d"))
-    n0 = next(s for s in set().union(*(c.free_symbols for c in printed.coefficients())) if s.name == "N_0")
-    alpha = next(s for s in set().union(*(c.free_symbols for c in printed.coefficients())) if s.name == "alpha")
+    # the printed form's arguments, as the shared symbols (the parser reads N_0 and alpha as these objects)
+    arguments = {s for a in arguments_of(printed) for s in a.symbols}
+    n0, alpha = N0, S_alpha
+    if not {n0, alpha} <= arguments:
+        raise DerivationError(f"transcribed (C.23) does not depend on N_0 and alpha: arguments "
+                              f"{sorted(map(str, arguments))}")
     k = sp.symbols("k1:4", real=True)
     comps, comps_before = [], []
     for c in printed.to_tensor().components:

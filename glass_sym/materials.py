@@ -18,6 +18,7 @@ from importlib import resources
 from typing import Optional, Sequence
 
 from .errors import InputError
+from .table1 import Fit  # the one Fit type (a fit printed by one paper version), re-exported here
 
 __all__ = ["Material", "Fit", "materials", "get_material", "fits", "defaults", "fit_through_origin"]
 
@@ -44,18 +45,6 @@ class Material:
     def velocity_ratio(self) -> float:
         """c_l / c_t, the paper's prediction (4.6) for gamma_l / gamma_t."""
         return self.c_l / self.c_t
-
-
-@dataclass(frozen=True)
-class Fit:
-    """A least-squares line y = slope x printed by one paper version, with the materials it uses."""
-
-    name: str
-    version: str
-    members: tuple[str, ...]
-    slope_printed: float
-    r_printed: float
-    source: str
 
 
 @functools.lru_cache(maxsize=1)
@@ -133,24 +122,30 @@ def _fold(name: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def fits() -> tuple[Fit, ...]:
-    """The fits printed by the journal (9 materials) and the preprint (13 and 10 materials).
+    """The fits the RG report recomputes: the journal's (9 materials) and the preprint's (13 and 10 materials).
 
-    Subsets, printed slopes and r come from the fits of the Table 1 transcription; materials.toml names them.
+    The fits of the Table 1 transcription (:func:`glass_sym.table1.load_fits`), in the order materials.toml
+    lists them, with its prose ``source``; ``materials`` are in table order.
 
-    >>> [f.name for f in fits()]
-    ['journal-9', 'preprint-13', 'preprint-10']
+    >>> [f.id for f in fits()]
+    ['jpcm2020-9', 'preprint-13', 'preprint-10']
     """
+    import dataclasses
+
     from .table1 import load_fits
 
     stated = {f.id: f for f in load_fits()}
     names = list(materials())
     out = []
     for row in _data()["fit"]:
-        f = stated.get(row["table1"])
+        f = stated.get(row["id"])
         if f is None:
-            raise InputError(f"materials.toml: fit {row['name']!r} points to unknown table1 fit {row['table1']!r}")
+            raise InputError(f"materials.toml: fit {row['id']!r} is not a fit of table1.toml")
+        unknown = sorted(set(f.materials) - set(names))
+        if unknown:
+            raise InputError(f"materials.toml: fit {row['id']!r} uses materials without both sound speeds {unknown}")
         members = tuple(n for n in names if n in set(f.materials))
-        out.append(Fit(row["name"], f.version, members, float(f.printed_slope), float(f.printed_r), row["source"]))
+        out.append(dataclasses.replace(f, materials=members, source=row["source"]))
     return tuple(out)
 
 

@@ -34,6 +34,7 @@ from typing import Any
 
 import sympy as sp
 
+from ._typing import Mutant
 from .indexnotation import IndexExpr, delta, scalar, vec
 from .symbols import UNIT_VECTORS, VECTOR_SYMBOLS
 from .tensor import Tensor, compare, canonical
@@ -42,7 +43,6 @@ __all__ = ["MutationResult", "value_mutants", "differs", "as_tensor", "mutation_
            "PAIR_SYMMETRIES", "break_pair_symmetries",
            "break_parity", "break_covariance", "break_trace", "break_x_independence"]
 
-Mutant = tuple[str, Any]
 
 #: the factor of the scaled mutant
 SCALE = sp.Rational(7, 3)

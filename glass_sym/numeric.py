@@ -58,16 +58,6 @@ def to_array(value) -> sp.Array:
     raise InputError(f"to_array needs an IndexExpr or a SymPy scalar, got {type(value).__name__}")
 
 
-def _vector_of(sym: sp.Symbol):
-    """(vector name, component 0..2) of a vector-component symbol, or None."""
-    from .symbols import VECTOR_SYMBOLS
-
-    for name, comps in VECTOR_SYMBOLS.items():
-        if sym in comps:
-            return name, comps.index(sym)
-    return None
-
-
 @dataclass(frozen=True, eq=False)
 class NumericFunction:
     """A closed form as a NumPy function of named arguments.
@@ -225,6 +215,8 @@ def numeric_function(form, *, name: str | None = None) -> NumericFunction:
     >>> g.args, round(float(g(r=1.0, **{"lambda": 0.0}).real * 4 * 3.141592653589793), 12)
     (('lambda', 'r'), 1.0)
     """
+    from .closed_form import arguments_of, components_of, free_indices
+    from .symbols import VECTOR_SYMBOLS
     from .typed import Evaluation
 
     if isinstance(form, str):
@@ -239,23 +231,11 @@ def numeric_function(form, *, name: str | None = None) -> NumericFunction:
         raise InputError(f"numeric_function needs a closed-form name, an IndexExpr or a SymPy scalar, "
                          f"got {type(form).__name__}")
     label = name or label
-    if isinstance(value, IndexExpr):
-        t = value.to_tensor()
-        rank = len(value.indices)
-        exprs = tuple(sp.sympify(t[idx]) for idx in np.ndindex(*(3,) * rank)) if rank else (sp.sympify(t[()]),)
-        indices = "".join(value.indices)
-    else:
-        exprs, rank, indices = (sp.sympify(value),), 0, ""
-    syms = sorted(set().union(*[e.free_symbols for e in exprs]), key=lambda s: s.name)
-    scalars, vectors, args = [], [], []
-    for s in syms:
-        v = _vector_of(s)
-        if v is None:
-            scalars.append(s)
-        elif v[0] not in vectors:
-            vectors.append(v[0])
-    from .symbols import VECTOR_SYMBOLS
-
+    exprs, indices = components_of(value), free_indices(value)
+    rank = len(indices)
+    arguments = arguments_of(exprs)
+    scalars = sorted((a.symbol for a in arguments if not a.vector), key=lambda s: s.name)
+    vectors = [a.name for a in sorted((a for a in arguments if a.vector), key=lambda a: a.symbols[0].name)]
     dummies = {s: sp.Dummy(f"a{k}") for k, s in enumerate(scalars)}
     args = [dummies[s] for s in scalars]
     for vname in vectors:

@@ -38,7 +38,7 @@ from ._parse_core import (_GREEK as _GREEK_NAMES, _BLOCK_LABELS, _FUNCS, _THETA_
                           SYMBOL_TABLE, _contract_renamed, _dot_tens, _settle,
                           _add, _describe, _dot, _is_index, _LatexPostLex, _mul, _PosError, _power, _scalar,
                           _Tens, _Vec, _vec_resolve, _where)
-from .errors import InputError, ParseError
+from .errors import InputError, ParseError, UnknownTensorError
 from .indexnotation import IndexExpr, index_string
 from .parse_calculus import _Op, _Open, apply_op
 from ._parse_core import _AXES, _quote
@@ -536,7 +536,7 @@ class _Build(Transformer):
         key = prefix + self._key(b, label)
         if key not in self.tensors:
             raise _PosError(b.pos, f"unknown tensor {key!r} with indices {''.join(idx)}; pass its value in "
-                            f"tensors={{{key!r}: ...}}")
+                            f"tensors={{{key!r}: ...}}", UnknownTensorError)
         value = self.tensors[key]
         if not isinstance(value, IndexExpr):
             if idx:
@@ -563,8 +563,9 @@ def _number(text: str) -> sp.Rational:
 
 
 # ---------------------------------------------------------------------------------------------- public API
-def _fail(text: str, pos: int, message: str, offset: int = 0) -> ParseError:
-    return ParseError(f"{_where(text, pos + offset)}: {message}")
+def _fail(text: str, pos: int, message: str, offset: int = 0, cls: type = ParseError) -> ParseError:
+    """A ``cls`` (ParseError or a subclass) whose message starts with the position in ``text``."""
+    return cls(f"{_where(text, pos + offset)}: {message}")
 
 
 def _declared(vectors, scalars) -> tuple[frozenset, frozenset]:
@@ -612,14 +613,15 @@ def _parse_value(text: str, tensors: Mapping[str, object], offset: int = 0, full
                                 f"{u}: is it |{u}| = 1 or a number {u}? Write 1, or name the number differently")
         return _Build(tensors, vectors, scalars, units).transform(tree)
     except _PosError as e:
-        raise _fail(full, e.pos, e.message, offset) from None
+        raise _fail(full, e.pos, e.message, offset, e.cls) from None
     except VisitError as e:
         inner = e.orig_exc
         if isinstance(inner, _PosError):
-            raise _fail(full, inner.pos, inner.message, offset) from None
+            raise _fail(full, inner.pos, inner.message, offset, inner.cls) from None
         if isinstance(inner, RecursionError):
             raise ParseError("expression nested too deeply to evaluate") from None
-        raise _fail(full, 0, f"cannot evaluate: {inner}", offset) from None
+        raise _fail(full, 0, f"cannot evaluate: {inner}", offset,
+                    type(inner) if isinstance(inner, ParseError) else ParseError) from None
     except UnexpectedCharacters as e:
         raise _fail(full, e.pos_in_stream, f"unexpected character {_quote(text[e.pos_in_stream])}", offset) from None
     except UnexpectedToken as e:
@@ -706,7 +708,7 @@ def _finish(value, indices, text):
         try:
             comps = _vec_resolve(value, 0)
         except _PosError as e:
-            raise _fail(text, e.pos, e.message) from None
+            raise _fail(text, e.pos, e.message, cls=e.cls) from None
         value = _Tens({(("v", k, letter),): c for k, c in comps.items()}, frozenset({letter}))
         if not value.terms:
             value = _Tens({}, frozenset({letter}))

@@ -44,7 +44,7 @@ from lark import Token
 
 from ._parse_core import (_add, _contract_renamed, _describe, _is_index, _pairs_of, _PosError, _quote, _settle, _Tens,
                           _tok)
-from .errors import DivergenceError, InputError
+from .errors import DivergenceError, DivergentExpressionError, InputError
 from .indexnotation import IndexExpr, index_string, scalar
 from .symbols import Q, QHAT, N, X, lam, q, r
 
@@ -414,7 +414,7 @@ def apply_op(op: _Op, value, pos: int) -> _Tens:
             value = _settle(value)
             e = limit_lambda_to_zero(_to_index(value))
         except DivergenceError as exc:
-            raise _PosError(where, f"{_WHAT[kind]} diverges: {exc}") from None
+            raise _PosError(where, f"{_WHAT[kind]} diverges: {exc}", DivergentExpressionError) from None
         except InputError as exc:
             raise _PosError(where, f"{_WHAT[kind]}: {exc}") from None
         value = _Tens({m: c for m, c in e.terms.items() if c != 0}, frozenset(e.indices), value.dummies)

@@ -38,62 +38,47 @@ from .errors import DerivationError, InputError
 from .materials import Material, defaults, get_material
 
 __all__ = [
-    "COEFFICIENT_NAMES", "Coefficients", "coefficient_functions", "coefficients", "registered",
+    "COEFFICIENT_NAMES", "Coefficients", "coefficient_functions", "coefficients",
     "iterate_map", "closed_form_43", "fixed_point_ratio", "steps_to", "FlowResult", "flow",
     "sensitivity", "sweep", "STATUSES", "strength", "flow_limit_ratio",
 ]
 
 COEFFICIENT_NAMES = {"l": "absorption_coefficient_total_l", "t": "absorption_coefficient_total_t"}
-_ARGS = ("rho", "c_l", "c_t", "chi_l", "chi_t")
 
 
 # ----------------------------------------------------------------------------- registered coefficients
-def registered() -> bool:
-    """True when both absorption coefficients are in the registry (issue 5 has landed)."""
-    from .derivation import get
-
-    try:
-        for name in COEFFICIENT_NAMES.values():
-            get(name)
-    except InputError:
-        return False
-    return True
-
-
 @functools.lru_cache(maxsize=1)
 def coefficient_functions() -> dict:
     """Lambdified registered coefficients {alpha: (f(rho, c_l, c_t, chi_l, chi_t), sympy expr, rho degree)}.
 
-    Raises :class:`InputError` when a coefficient is not registered yet and :class:`DerivationError` when it
-    is not a quadratic form in (chi_l, chi_t) or uses other symbols.
+    Raises :class:`DerivationError` when a registered coefficient is not a quadratic form in (chi_l, chi_t) or
+    depends on arguments other than rho, c_l, c_t, chi_l, chi_t (taken from the closed form's arguments).
     """
     import sympy as sp
 
     from .derivation import get
 
+    from . import symbols as S
+
+    # the lambdified argument order: (rho, c_l, c_t, chi_l, chi_t), as Symbols of glass_sym.symbols
+    params = (S.rho, S.c_l, S.c_t, S.chi_l, S.chi_t)
+    chis = params[3:]
     out = {}
     for alpha, name in COEFFICIENT_NAMES.items():
-        try:
-            expr = get(name).value
-        except InputError:
-            raise InputError(f"{name} is not registered yet (Appendix C, issue 5); the RG coefficient is taken "
-                             f"only from the registry") from None
+        form = get(name)  # the appendix-c chain registers both
+        expr = form.value
         if not isinstance(expr, sp.Expr):
             raise DerivationError(f"{name} is not a SymPy expression: {type(expr).__name__}")
-        syms = {s.name: s for s in expr.free_symbols}
-        extra = sorted(set(syms) - set(_ARGS))
+        extra = sorted(a.name for a in form.arguments if not set(a.symbols) <= set(params))
         if extra:
-            raise DerivationError(f"{name} uses symbols {extra} beyond {_ARGS}")
-        args = [syms.get(n, sp.Symbol(n)) for n in _ARGS]
-        chis = args[3:]
+            raise DerivationError(f"{name} uses symbols {extra} beyond {tuple(p.name for p in params)}")
         poly = sp.Poly(sp.expand(expr), *chis)
         if not (poly.is_homogeneous and poly.total_degree() == 2):
             raise DerivationError(f"{name} is not a quadratic form in chi_l, chi_t: {expr}")
-        rho = args[0]
-        lam = sp.Symbol("lambda_scale", positive=True)
-        ratio = sp.simplify(expr.subs(rho, lam * rho) / expr)
-        rho_degree = next((d for d in (-1, 0) if sp.simplify(ratio - lam**d) == 0), None)
-        out[alpha] = (sp.lambdify(args, expr, modules="numpy"), expr, rho_degree)
+        scale = sp.Dummy("lambda_scale", positive=True)
+        ratio = sp.simplify(expr.subs(S.rho, scale * S.rho) / expr)
+        rho_degree = next((d for d in (-1, 0) if sp.simplify(ratio - scale**d) == 0), None)
+        out[alpha] = (sp.lambdify(params, expr, modules="numpy"), expr, rho_degree)
     return out
 
 

@@ -111,7 +111,7 @@ def strength_for_target(res: rg.FlowResult, target: float, *, grid: Optional[np.
     open_top = k == len(pts) - 1
     hi = float(pts[k]) if open_top else _edge(res, coef, target, pts[k], pts[k + 1])
     more = bool(good[k + 1:].any())
-    d_lo, _, g_lo = _dist(res, [lo], coef)
+    _, _, g_lo = _dist(res, [lo], coef)
     mod = res.rho * res.c_l ** 2 if not res.rho_note.startswith("rho cancels") else None
     window = (f"C0 = n0M^2/(rho c_l^2) from {lo:.4g} to {hi:.4g}" + (" (the largest C0 tried)" if open_top else "")
               + f" ({lo / res.C0:.3g} to {hi / res.C0:.3g} times the input)")

@@ -38,7 +38,7 @@ from .errors import InputError
 from .papers import VERSIONS, read_data_file
 
 __all__ = [
-    "Material",
+    "Table1Row",
     "Fit",
     "COLUMNS",
     "DEVIATION_DEFINITIONS",
@@ -75,8 +75,11 @@ DEVIATION_DEFINITIONS: dict[str, str] = {
 
 
 @dataclass(frozen=True)
-class Material:
-    """One row of Table 1 of one paper version; numbers are the printed strings (None = empty cell).
+class Table1Row:
+    """One row of Table 1 as one paper version prints it; numbers are the printed strings (None = empty cell).
+
+    The material itself (SI numbers, density, TTLS strength) is :class:`glass_sym.materials.Material`, built
+    from the journal's rows.
 
     >>> m = [m for m in load_materials("jpcm2020") if m.name == "BK7"][0]
     >>> m.gamma_ratio, m.value("c_l"), m.source_line
@@ -119,6 +122,9 @@ class Fit:
     comment: str | None = None
     #: the figure whose caption states this fit ("Figure 1"), a fact about the text
     figure: str | None = None
+    #: where the fit is printed, in words (set by :func:`glass_sym.materials.fits` from materials.toml for the
+    #: fits the RG report recomputes; not a transcription key)
+    source: str = ""
 
 
 # ------------------------------------------------------------------------------------------------
@@ -136,11 +142,11 @@ def _number(where: str, key: str, text: Any, *, positive: bool) -> None:
         raise InputError(f"{where}: {key} must be a finite{' positive' if positive else ''} number, got {text!r}")
 
 
-def _material(i: int, entry: Any, source: str) -> Material:
+def _material(i: int, entry: Any, source: str) -> Table1Row:
     where = f"{source}, [[material]] #{i + 1}" + (f" ({entry.get('name')!r})" if isinstance(entry, dict) else "")
     if not isinstance(entry, dict):
         raise InputError(f"{where}: expected a table, got {type(entry).__name__}")
-    allowed = {f.name for f in fields(Material)}
+    allowed = {f.name for f in fields(Table1Row)}
     unknown = sorted(set(entry) - allowed)
     if unknown:
         raise InputError(f"{where}: unknown field(s) {unknown}; allowed: {sorted(allowed)}")
@@ -154,14 +160,14 @@ def _material(i: int, entry: Any, source: str) -> Material:
     for k in COLUMNS:
         if k in entry:
             _number(where, k, entry[k], positive=(k != "deviation"))
-    return Material(**entry)
+    return Table1Row(**entry)
 
 
 def _fit(i: int, entry: Any, source: str, names: dict[str, set[str]]) -> Fit:
     where = f"{source}, [[fit]] #{i + 1}" + (f" ({entry.get('id')!r})" if isinstance(entry, dict) else "")
     if not isinstance(entry, dict):
         raise InputError(f"{where}: expected a table, got {type(entry).__name__}")
-    allowed = {f.name for f in fields(Fit)}
+    allowed = {f.name for f in fields(Fit)} - {"source"}  # source: set by materials.fits(), not transcribed
     unknown = sorted(set(entry) - allowed)
     if unknown:
         raise InputError(f"{where}: unknown field(s) {unknown}; allowed: {sorted(allowed)}")
@@ -194,7 +200,7 @@ def _fit(i: int, entry: Any, source: str, names: dict[str, set[str]]) -> Fit:
     return Fit(**{**entry, "materials": tuple(mats), "source_lines": tuple(lines)})
 
 
-def load_table1(path: str | Path | None = None) -> tuple[list[Material], list[Fit]]:
+def load_table1(path: str | Path | None = None) -> tuple[list[Table1Row], list[Fit]]:
     """Read and validate the Table 1 data file (the packaged one unless ``path`` is given).
 
     Raises
@@ -236,7 +242,7 @@ def _versions(version: str | None) -> list[str]:
     return [version]
 
 
-def load_materials(version: str | None = None) -> list[Material]:
+def load_materials(version: str | None = None) -> list[Table1Row]:
     """Table rows of one version (or both), in file order."""
     vs = _versions(version)
     return [m for m in load_table1()[0] if m.version in vs]
@@ -291,7 +297,7 @@ def truncate(value: Fraction, like: str) -> Fraction:
     return -(k * unit) if value < 0 else k * unit
 
 
-def _rel_half(m: Material, *columns: str) -> Fraction:
+def _rel_half(m: Table1Row, *columns: str) -> Fraction:
     """Sum of relative half units of the printed inputs (first-order error propagation)."""
     return sum((half_unit(getattr(m, c)) / m.value(c) for c in columns), Fraction(0))
 
@@ -304,7 +310,7 @@ def _f(x: Fraction | float | None) -> float | None:
 # rows: ratios and deviation
 # ------------------------------------------------------------------------------------------------
 
-def deviation_candidates(m: Material) -> dict[str, dict[str, Any]]:
+def deviation_candidates(m: Table1Row) -> dict[str, dict[str, Any]]:
     """All candidate deviation values (percent) for one row, with their rounding tolerance.
 
     Each entry: ``value`` (float), ``tolerance`` (half a unit of the printed deviation plus the propagated
@@ -346,7 +352,7 @@ def deviation_candidates(m: Material) -> dict[str, dict[str, Any]]:
     return out
 
 
-def deviation_definition(materials: list[Material] | None = None) -> dict[str, Any]:
+def deviation_definition(materials: list[Table1Row] | None = None) -> dict[str, Any]:
     """Which candidate definition reproduces the printed deviation column (rows of both versions).
 
     Counts, per candidate, the rows whose printed deviation equals the candidate rounded to the printed
@@ -371,7 +377,7 @@ def deviation_definition(materials: list[Material] | None = None) -> dict[str, A
             "reproduced_rows": counts}
 
 
-def _ratio_record(m: Material, quantity: str) -> dict[str, Any] | None:
+def _ratio_record(m: Table1Row, quantity: str) -> dict[str, Any] | None:
     num, den = _RATIO_INPUTS[quantity]
     if any(getattr(m, c) is None for c in (quantity, num, den)):
         return None
@@ -394,7 +400,7 @@ def _ratio_record(m: Material, quantity: str) -> dict[str, Any] | None:
     }
 
 
-def check_material(m: Material, definition: str = "printed_ratios") -> list[dict[str, Any]]:
+def check_material(m: Table1Row, definition: str = "printed_ratios") -> list[dict[str, Any]]:
     """Printed versus recomputed for one row: both ratios and the deviation (under ``definition``).
 
     One record per quantity present in the row, with fields ``material``, ``version``, ``quantity``,
@@ -444,7 +450,7 @@ def check_material(m: Material, definition: str = "printed_ratios") -> list[dict
     return out
 
 
-def check_materials(version: str | None = None, materials: list[Material] | None = None,
+def check_materials(version: str | None = None, materials: list[Table1Row] | None = None,
                     definition: str | None = None) -> list[dict[str, Any]]:
     """:func:`check_material` for all rows of one version (or both); each row's records are merged
     into one dict per row: ``material``, ``version``, ``source_line``, ``checks`` (list), ``flag`` (any).
@@ -495,8 +501,8 @@ def pearson_r(x: list[float], y: list[float], *, centered: bool = True) -> float
     return float(np.dot(xa, ya) / den)
 
 
-def _series(fit: Fit, rows: dict[str, Material], rounded: bool) -> tuple[list[float], list[float]]:
-    def col(m: Material, quantity: str) -> float:
+def _series(fit: Fit, rows: dict[str, Table1Row], rounded: bool) -> tuple[list[float], list[float]]:
+    def col(m: Table1Row, quantity: str) -> float:
         if rounded:
             v = m.value(quantity)
         else:
@@ -510,7 +516,7 @@ def _series(fit: Fit, rows: dict[str, Material], rounded: bool) -> tuple[list[fl
     return [col(rows[n], fit.x) for n in fit.materials], [col(rows[n], fit.y) for n in fit.materials]
 
 
-def _column_box(m: Material, quantity: str) -> tuple[float, float]:
+def _column_box(m: Table1Row, quantity: str) -> tuple[float, float]:
     """The interval of the true ratio allowed by the printed digits: the printed ratio +- half a unit of its last
     digit, intersected with the quotient interval of its printed inputs (each +- half a unit); the printed
     ratio's interval alone if the two do not overlap."""
@@ -531,7 +537,7 @@ def _column_box(m: Material, quantity: str) -> tuple[float, float]:
     return float(lo), float(hi)
 
 
-def rounding_interval(fit: Fit, rows: dict[str, Material], quantity: str) -> tuple[float, float]:
+def rounding_interval(fit: Fit, rows: dict[str, Table1Row], quantity: str) -> tuple[float, float]:
     """The range of the fitted ``quantity`` ("slope" or "r") attained when every ratio of the fit moves within
     the interval its printed digits allow (:func:`_column_box`).
 
@@ -564,7 +570,7 @@ def rounding_interval(fit: Fit, rows: dict[str, Material], quantity: str) -> tup
     return min(vals), max(vals)
 
 
-def check_fit(fit: Fit, materials: list[Material] | None = None) -> dict[str, Any]:
+def check_fit(fit: Fit, materials: list[Table1Row] | None = None) -> dict[str, Any]:
     """Recompute one stated fit and compare with the printed slope and r.
 
     Returns a dict with ``id``, ``version``, ``x``, ``y``, ``model``, ``materials``, ``n``,

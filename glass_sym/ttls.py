@@ -18,10 +18,10 @@ Kramers-Kronig, and the comparison of the two is a finding, not an assumption.
 from __future__ import annotations
 
 import math
-from typing import Union
 
 import numpy as np
 
+from ._typing import ArrayLike
 from .errors import InputError
 
 __all__ = [
@@ -30,7 +30,6 @@ __all__ = [
     "check_positive",
 ]
 
-ArrayLike = Union[float, np.ndarray]
 
 #: Planck constant h in J s, exact by definition of the SI (2019); CODATA 2018, Tiesinga et al.,
 #: Rev. Mod. Phys. 93, 025010 (2021) (defining constant of the revised SI; scipy.constants.h agrees).

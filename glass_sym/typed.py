@@ -142,7 +142,7 @@ def declare_tensors(definitions: Sequence[str], *, vectors: Sequence[str] = (), 
             _, value = parse_equation(d, indices=head.indices, tensors=dict(out) or None, vectors=vectors,
                                       scalars=scalars)
         except ParseError as exc:
-            raise ParseError(f"--tensor {_q(lhs.strip())}: {exc}") from None
+            raise type(exc)(f"--tensor {_q(lhs.strip())}: {exc}") from None  # keeps the ParseError subclass
         if not isinstance(value, IndexExpr) or set(value.indices) != set(head.indices):
             raise InputError(f"--tensor {_q(lhs.strip())}: the right side must carry the free indices "
                              f"{''.join(head.indices)}")
@@ -296,7 +296,7 @@ def compare_typed(a: str, b: str, *, indices: Sequence[str] | None = None, vecto
         try:
             values.append(_parse(text, vectors=vectors, scalars=scalars, tensors=tensors))
         except ParseError as exc:
-            raise ParseError(f"{name}: {exc}") from None
+            raise type(exc)(f"{name}: {exc}") from None  # keeps the ParseError subclass
     va, vb = values
     if isinstance(va, IndexExpr) != isinstance(vb, IndexExpr):     # a literal 0 stands for the zero tensor
         if not isinstance(va, IndexExpr) and va == 0:

@@ -105,7 +105,7 @@ def _single(args) -> list:
     try:
         return [audit_typed(args.latex, args.against, indices, **decl)]
     except ParseError as exc:
-        raise ParseError(f"--latex: {exc}") from None
+        raise type(exc)(f"--latex: {exc}") from None  # keeps the ParseError subclass
 
 
 def format_rows(rows) -> str:

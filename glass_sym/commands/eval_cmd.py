@@ -33,7 +33,7 @@ def run(args) -> int:
     try:
         ev = evaluate_typed(args.latex, **decl)
     except ParseError as exc:
-        raise ParseError(f"--latex: {exc}") from None
+        raise type(exc)(f"--latex: {exc}") from None  # keeps the ParseError subclass
     if args.json:
         json.dump(ev.as_dict(), sys.stdout, indent=1)
         sys.stdout.write("\n")

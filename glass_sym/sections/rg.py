@@ -55,12 +55,12 @@ def figure1_data() -> dict:
              "k3": m.k3} for m in ms.values()]
     out = []
     for fit in fits():
-        x = [ms[n].ratio_exp for n in fit.members]
-        slope_p, r_p = fit_through_origin(x, [ms[n].ratio_theo_printed for n in fit.members])
-        slope_c, r_c = fit_through_origin(x, [ms[n].c_l / ms[n].c_t for n in fit.members])
-        out.append({"name": fit.name, "n": len(fit.members), "members": list(fit.members),
-                    "slope_printed": fit.slope_printed,
-                    "r_printed": fit.r_printed, "slope_from_printed_column": round(slope_p, 4),
+        x = [ms[n].ratio_exp for n in fit.materials]
+        slope_p, r_p = fit_through_origin(x, [ms[n].ratio_theo_printed for n in fit.materials])
+        slope_c, r_c = fit_through_origin(x, [ms[n].c_l / ms[n].c_t for n in fit.materials])
+        out.append({"name": fit.id, "n": len(fit.materials), "members": list(fit.materials),
+                    "slope_printed": float(fit.printed_slope),
+                    "r_printed": float(fit.printed_r), "slope_from_printed_column": round(slope_p, 4),
                     "r_from_printed_column": round(r_p, 4), "slope_from_velocities": round(slope_c, 4),
                     "r_from_velocities": round(r_c, 4), "source": fit.source})
     return {"rows": rows, "fits": out}
@@ -246,65 +246,59 @@ def section(outdir: pathlib.Path, progress: Optional[object] = None):
            f"| {f['r_from_printed_column']} |" for f in data["figure1"]["fits"]]
     md += ["", "Figures 1 as printed: `figure1_journal` (nine materials, PMMA marked as the outlier, printed y = 1.06x, "
            "r = 0.803, dashed theory line y = x) and `figure1_preprint` (ten materials, y = 1.06x, r = 0.745); "
-           "`figure1_fits` shows all 13 materials with the three printed fits recomputed (journal-9: slope 1.069, "
+           "`figure1_fits` shows all 13 materials with the three printed fits recomputed (jpcm2020-9: slope 1.069, "
            "r = 0.754, not the printed 0.803).", ""]
     md += ["", "### RG flow (4.1) per material, f = 1 MHz, T = 1 K, L1 = 50 A, N0 = 2, ratio0 = 1, max_step = 0.1", "",
            "Coefficient: J1 + ... + J6 (`absorption_coefficient_total_l/t`), normalization 1 relative to the printed "
            "(4.1). TTLS strength: n0 M^2 in Pa where printed (a-SiO2 2.04e7 Pa, BK7 1e7 Pa), else a-SiO2's "
            "C0 = n0M^2/(rho c_l^2) with the material's own rho and c_l. Statuses: " +
            "; ".join(f"`{k}`: {v}" for k, v in rg.STATUSES.items()) + ".", ""]
-    if not rg.registered():
+    try:
+        from ..rg_referee import referee_numbers
+
+        recs = []
+        for part in ("full", "thermal"):
+            for name in materials():
+                res = rg.flow(name, part=part)
+                rec = res.as_dict()
+                rec["referee"] = referee_numbers(res)
+                recs.append(rec)
+        data["rg"] = recs
+        cols = ("material", "part", "K_l", "C0", "status", "gamma_ratio_R", "velocity_ratio", "flow_limit_ratio",
+                "distance_to_fixed_point", "distance_to_flow_limit")
+        md += ["| " + " | ".join(cols) + " | steps l,t |", "|" + "---|" * (len(cols) + 1)]
+        md += ["| " + " | ".join(_fmt(r[c]) for c in cols) + f" | {r['steps']['l']},{r['steps']['t']} |"
+               for r in recs]
+        md += ["", "### Referee numbers per flow", "",
+               "(4.3) second/first term per channel (the paper argues the second dominates), the largest relative "
+               "change of Im chi~ in one step, the total change over the flow, the engine's coefficient relative to "
+               "the printed (4.1), and the TTLS strength that would bring gamma_l/gamma_t within 1 % / 5 % of "
+               "c_l/c_t with every step within max_step.", "",
+               "| material | part | (4.3) 2nd/1st l | t | max step l | t | total change l | t | coef/(4.1) | "
+               "within 1 % | within 5 % |", "|" + "---|" * 11]
+        for r in recs:
+            ref = r["referee"]
+            t43, ms, tc = ref["eq_4_3_terms"], ref["max_step_relative_change"], ref["total_relative_change"]
+            tg = ref["n0M2_for_target"]
+
+            def said(v):
+                if v.get("C0") is not None:
+                    return f"C0 >= {v['C0']:.3g}" + (f" (n0M2 {v['n0M2_Pa']:.3g} Pa)" if v.get("n0M2_Pa") else "")
+                if "closest_gamma_ratio_R" in v:
+                    return (f"none (closest {v['closest_gamma_ratio_R']:.4g}, {v['closest_distance']:.1%} off, "
+                            f"at C0 {v['closest_C0']:.3g})")
+                return "none (K > 0)" if "K > 0" in v["statement"] else "none"
+            md.append(f"| {r['material']} | {r['part']} | {_fmt(t43['l']['second_over_first'])} | "
+                      f"{_fmt(t43['t']['second_over_first'])} | {_fmt(ms['l'])} | {_fmt(ms['t'])} | "
+                      f"{_fmt(tc['l'])} | {_fmt(tc['t'])} | {_fmt(ref['coefficient_normalization_vs_4_1']['l'])} | "
+                      f"{said(tg['1%'])} | {said(tg['5%'])} |")
+        for part in ("thermal", "full"):
+            files += plot_flow(figdir, part=part)
+        md += ["", "`rg_flow_thermal` / `rg_flow_full`: relative change of Im chi~ per channel against L (l solid, "
+               "t dashed, each to its own R) and gamma_l/gamma_t with c_l/c_t and the flow's own limit."]
+    except InputError as exc:
         ok = False
-        md.append("Not computed: absorption_coefficient_l/t (Appendix C, issue 5) are not registered yet; the "
-                  "recursion coefficient is taken only from them.")
-        data["rg"] = {"pending": "absorption_coefficient_l/t not registered"}
-    else:
-        try:
-            from ..rg_referee import referee_numbers
-
-            recs = []
-            for part in ("full", "thermal"):
-                for name in materials():
-                    res = rg.flow(name, part=part)
-                    rec = res.as_dict()
-                    rec["referee"] = referee_numbers(res)
-                    recs.append(rec)
-            data["rg"] = recs
-            cols = ("material", "part", "K_l", "C0", "status", "gamma_ratio_R", "velocity_ratio", "flow_limit_ratio",
-                    "distance_to_fixed_point", "distance_to_flow_limit")
-            md += ["| " + " | ".join(cols) + " | steps l,t |", "|" + "---|" * (len(cols) + 1)]
-            md += ["| " + " | ".join(_fmt(r[c]) for c in cols) + f" | {r['steps']['l']},{r['steps']['t']} |"
-                   for r in recs]
-            md += ["", "### Referee numbers per flow", "",
-                   "(4.3) second/first term per channel (the paper argues the second dominates), the largest relative "
-                   "change of Im chi~ in one step, the total change over the flow, the engine's coefficient relative to "
-                   "the printed (4.1), and the TTLS strength that would bring gamma_l/gamma_t within 1 % / 5 % of "
-                   "c_l/c_t with every step within max_step.", "",
-                   "| material | part | (4.3) 2nd/1st l | t | max step l | t | total change l | t | coef/(4.1) | "
-                   "within 1 % | within 5 % |", "|" + "---|" * 11]
-            for r in recs:
-                ref = r["referee"]
-                t43, ms, tc = ref["eq_4_3_terms"], ref["max_step_relative_change"], ref["total_relative_change"]
-                tg = ref["n0M2_for_target"]
-
-                def said(v):
-                    if v.get("C0") is not None:
-                        return f"C0 >= {v['C0']:.3g}" + (f" (n0M2 {v['n0M2_Pa']:.3g} Pa)" if v.get("n0M2_Pa") else "")
-                    if "closest_gamma_ratio_R" in v:
-                        return (f"none (closest {v['closest_gamma_ratio_R']:.4g}, {v['closest_distance']:.1%} off, "
-                                f"at C0 {v['closest_C0']:.3g})")
-                    return "none (K > 0)" if "K > 0" in v["statement"] else "none"
-                md.append(f"| {r['material']} | {r['part']} | {_fmt(t43['l']['second_over_first'])} | "
-                          f"{_fmt(t43['t']['second_over_first'])} | {_fmt(ms['l'])} | {_fmt(ms['t'])} | "
-                          f"{_fmt(tc['l'])} | {_fmt(tc['t'])} | {_fmt(ref['coefficient_normalization_vs_4_1']['l'])} | "
-                          f"{said(tg['1%'])} | {said(tg['5%'])} |")
-            for part in ("thermal", "full"):
-                files += plot_flow(figdir, part=part)
-            md += ["", "`rg_flow_thermal` / `rg_flow_full`: relative change of Im chi~ per channel against L (l solid, "
-                   "t dashed, each to its own R) and gamma_l/gamma_t with c_l/c_t and the flow's own limit."]
-        except InputError as exc:
-            ok = False
-            md.append(f"RG failed: {exc}")
+        md.append(f"RG failed: {exc}")
     md += ["", "Figures: " + ", ".join(sorted(os.path.relpath(f, outdir) for f in files))]
     data["figure_files"] = sorted(os.path.relpath(f, outdir) for f in files)
     return Section("rg", "Kramers-Kronig, RG flow and Table 1 / Figure 1", "\n".join(md), data, ok,

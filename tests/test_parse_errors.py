@@ -1,0 +1,60 @@
+"""Parse errors are exception subclasses (glass_sym.errors) with the messages users saw before; the audit
+classifies them by type, not by matching message text."""
+
+from __future__ import annotations
+
+import pytest
+
+from glass_sym import audit, errors
+from glass_sym.parse import parse_latex
+
+
+@pytest.mark.parametrize("text, cls, message", [
+    (r"a_i + b_j", errors.IllFormedTensorError,
+     "at position 4 (line 1, col 5): terms of a sum carry different free indices: i and j"),
+    (r"\int \frac{d^3q}{(2\pi)^3} \frac{q_i q_j q_k q_l}{q^8} e^{i\vec q\cdot\vec x}", errors.DivergentExpressionError,
+     "diverges: "),
+])
+def test_parse_error_subclasses_keep_their_messages(text, cls, message):
+    with pytest.raises(cls) as info:
+        parse_latex(text)
+    assert message in str(info.value)
+    assert isinstance(info.value, errors.ParseError) and isinstance(info.value, ValueError)
+
+
+def test_unknown_tensor_error():
+    with pytest.raises(errors.UnknownTensorError) as info:
+        parse_latex(r"\tilde\Lambda_{ijkl} n_i")
+    assert str(info.value) == ("at position 0 (line 1, col 1): unknown tensor 'Lambda~' with indices ijkl; pass its "
+                               "value in tensors={'Lambda~': ...}")
+
+
+def test_plain_syntax_error_is_a_parse_error_only():
+    with pytest.raises(errors.ParseError) as info:
+        parse_latex("(")
+    assert type(info.value) is errors.ParseError
+    assert str(info.value) == "at position 1 (line 1, col 2): expected ')' to close '(' opened at 0, found end of input"
+
+
+def _row():
+    from glass_sym.papers import load_equations
+
+    return next(e for e in load_equations("jpcm2020") if e.label == "A.18" and e.defines == "lambda_tilde")
+
+
+@pytest.mark.parametrize("exc, status, starts", [
+    (errors.IllFormedTensorError("boom"), "differs", "not a well-formed tensor as printed: boom"),
+    (errors.DivergentExpressionError("boom"), "differs", "not finite as printed: boom"),
+    # the old message test would have called this ill-formed; by type it is an unreadable text
+    (errors.ParseError("terms of a sum carry different free indices"), "unparsed", "printed LaTeX not readable"),
+    (errors.ParseError(" diverges: "), "unparsed", "printed LaTeX not readable"),
+])
+def test_audit_classifies_parse_errors_by_type(monkeypatch, exc, status, starts):
+    ctx = audit.AuditContext()
+
+    def fail(*a, **k):
+        raise exc
+
+    monkeypatch.setattr(ctx, "printed", fail)
+    f = ctx.audit_printed(_row(), [])
+    assert (f.status, f.explanation.startswith(starts)) == (status, True)
