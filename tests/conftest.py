@@ -34,13 +34,13 @@ if not os.environ.get("PYTEST_XDIST_WORKER"):  # the controller (or a serial run
 #: Test files by decreasing run time (measured with --durations, 2026-11-30), run first: with ``--dist loadfile
 #: --no-loadscope-reorder`` pytest-xdist hands out the files in collection order, so the longest start first and
 #: the short ones fill the gaps (the workers finish together).  Other files keep their order after these.
-HEAVY_FIRST = (
+HEAVY_FIRST = (  # the cold audit first: it fills the shared forensics entry that the later files read
     "tests/test_audit_cold_warm.py",
-    "tests/test_determinism.py",
-    "tests/test_verdicts.py",
     "tests/test_mutation.py",
     "tests/test_typed_cli.py",
     "tests/test_audit.py",
+    "tests/test_determinism.py",
+    "tests/test_verdicts.py",
     "tests/test_bad_input.py",
     "tests/test_cli.py",
     "tests/test_notation.py",
@@ -74,6 +74,30 @@ def shared_cache_lock(name: str):
 def cache_lock():
     """:func:`shared_cache_lock`, for tests (conftest is not importable under ``--import-mode=importlib``)."""
     return shared_cache_lock
+
+
+def share_cache_entry(src_dir, name: str) -> bool:
+    """Copy the cache entry ``name`` from the cache directory ``src_dir`` into the shared one, unless the shared
+    one holds a valid entry already.  The payload is read through :func:`glass_sym.cache.load` (source key and
+    HMAC verified under ``src_dir``'s key) and written through :func:`glass_sym.cache.store` (signed with the
+    shared key); True if copied."""
+    from glass_sym import cache
+
+    shared = os.environ["GLASS_SYM_CACHE_DIR"]
+    try:
+        if cache.load(name) is not None:
+            return False
+        os.environ["GLASS_SYM_CACHE_DIR"] = str(src_dir)
+        payload = cache.load(name)
+    finally:
+        os.environ["GLASS_SYM_CACHE_DIR"] = shared
+    return payload is not None and cache.store(name, payload)
+
+
+@pytest.fixture(scope="session")
+def share_entry():
+    """:func:`share_cache_entry`, for tests."""
+    return share_cache_entry
 
 
 @pytest.fixture(scope="session")
