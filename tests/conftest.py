@@ -31,22 +31,24 @@ if not os.environ.get("PYTEST_XDIST_WORKER"):  # the controller (or a serial run
         _cache.store("pytest-session", {"note": "creates the directory's HMAC key before the workers start"})
 
 
-#: Test files by decreasing run time (measured with --durations, 2026-11-30), run first: with ``--dist loadfile
-#: --no-loadscope-reorder`` pytest-xdist hands out the files in collection order, so the longest start first and
-#: the short ones fill the gaps (the workers finish together).  Other files keep their order after these.
-HEAVY_FIRST = (  # the cold audit first: it fills the shared forensics entry that the later files read
+#: The long test files (measured with --durations, 2026-11-30), run first in this order: with ``--dist loadfile
+#: --no-loadscope-reorder`` pytest-xdist hands out the files in collection order, so the long ones start early
+#: and the short ones fill the gaps (the workers finish together).  Other files keep their order after these.
+HEAVY_FIRST = (
+    # the cold audit first: under the lock "forensics" it fills the shared forensics entry ...
     "tests/test_audit_cold_warm.py",
     "tests/test_mutation.py",
-    "tests/test_typed_cli.py",
+    "tests/test_typed_cli.py",  # (its own cache copy)
     "tests/test_audit.py",
-    "tests/test_determinism.py",
-    "tests/test_verdicts.py",
-    "tests/test_bad_input.py",
     "tests/test_cli.py",
-    "tests/test_notation.py",
     "tests/test_properties.py",
+    "tests/test_bad_input.py",
+    "tests/test_notation.py",
     "tests/test_kernels.py",
     "tests/test_audit_numeric.py",
+    # ... which these two read: late enough that the other worker need not wait for the lock
+    "tests/test_determinism.py",
+    "tests/test_verdicts.py",
 )
 
 
