@@ -40,6 +40,12 @@ P_VEC = sp.symbols("p1:4", real=True)  # dipole moment p of block s
 P2_VEC = sp.symbols("pp1:4", real=True)  # dipole moment p' of block s'
 
 
+def _first_order_in_t(f: sp.Expr) -> sp.Expr:
+    """f(0) + t f'(0): the Taylor polynomial of order 1 in the charge separation t (what
+    ``series(f, t, 0, 2).removeO().doit()`` gives, the same expression, several times faster)."""
+    return (f.subs(_t, 0) + _t * sp.diff(f, _t).subs(_t, 0)).doit()
+
+
 def dipole_form_factor() -> sp.Expr:
     """rho(q) e^{i q.x} of a point dipole at x, from charges +-e at x +- t l/2 to first order in t.
 
@@ -51,8 +57,7 @@ def dipole_form_factor() -> sp.Expr:
     qx_plus = _t * sum(Q[a] * L_VEC[a] for a in range(3)) / 2  # q.(t l/2)
     # charges +e at x + t l/2, -e at x - t l/2; the common factor e^{-i q.x} is divided out
     rho = _charge * (sp.exp(-sp.I * qx_plus) - sp.exp(sp.I * qx_plus))
-    first = sp.series(rho, _t, 0, 2).removeO()
-    first = sp.expand(first)
+    first = sp.expand(_first_order_in_t(rho))
     p_of_l = {L_VEC[a]: P_VEC[a] / (_charge * _t) for a in range(3)}
     return sp.expand(first.subs(p_of_l))
 
@@ -101,7 +106,7 @@ def delta_p() -> tuple[Tensor, Tensor]:
     plus = [X[a] + _t * L_VEC[a] / 2 for a in range(3)]
     minus = [X[a] - _t * L_VEC[a] / 2 for a in range(3)]
     change = [_charge * (u[i](*plus) - u[i](*minus)) for i in range(3)]
-    first = [sp.series(c, _t, 0, 2).removeO().doit() for c in change]
+    first = [_first_order_in_t(c) for c in change]
     p_of_l = {L_VEC[a]: P_VEC[a] / (_charge * _t) for a in range(3)}
     derived = Tensor(1, [sp.expand(c.subs(p_of_l)) for c in first])
     formula = Tensor(1, [sum(sp.diff(u[i](*X), X[k]) * P_VEC[k] for k in range(3)) for i in range(3)])

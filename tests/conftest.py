@@ -1,15 +1,131 @@
-"""Test configuration: tests never touch the user's cache directory.
+"""Test configuration: tests never touch the user's cache directory, and expensive results are shared.
 
-Each pytest-xdist worker gets a private cache directory (a subdirectory named for the worker), so workers never
-race on the cache's HMAC secret or entries; a serial run uses one directory for the whole session.
+One cache directory (``GLASS_SYM_CACHE_DIR``, a new temporary directory unless set) serves the whole session,
+the pytest-xdist workers included: a derivation chain or the whole-paper forensics built by one worker is read,
+HMAC-verified, by the other.  The directory's HMAC key is created here, in the controller, before any worker
+starts, so workers never race on it (two workers writing the same entry at once is harmless: the writes are
+atomic and carry the same key).  Tests that need an empty or private cache still point ``GLASS_SYM_CACHE_DIR``
+at their own ``tmp_path``; nothing writes into the shared directory except through :mod:`glass_sym.cache`.
+
+Session fixtures compute the whole-paper audit once per process and serialize the cold forensic search across
+processes with a file lock (:func:`shared_cache_lock`), so the search runs once per session.
 """
 
+from __future__ import annotations
+
+import contextlib
+import fcntl
 import os
+import shutil
 import tempfile
+from pathlib import Path
+
+import pytest
 
 _base = os.environ.get("GLASS_SYM_CACHE_DIR") or tempfile.mkdtemp(prefix="glass-sym-test-cache-")
-_worker = os.environ.get("PYTEST_XDIST_WORKER")
-if _worker:
-    _base = os.path.join(_base, f"xdist-{_worker}")
-    os.makedirs(_base, exist_ok=True)
 os.environ["GLASS_SYM_CACHE_DIR"] = _base
+if not os.environ.get("PYTEST_XDIST_WORKER"):  # the controller (or a serial run): create the HMAC key now
+    from glass_sym import cache as _cache
+
+    if _cache.enabled():
+        _cache.store("pytest-session", {"note": "creates the directory's HMAC key before the workers start"})
+
+
+#: The long test files (measured with --durations, 2026-11-30), run first in this order: with ``--dist loadfile
+#: --no-loadscope-reorder`` pytest-xdist hands out the files in collection order, so the long ones start early
+#: and the short ones fill the gaps (the workers finish together).  Other files keep their order after these.
+HEAVY_FIRST = (
+    # the cold audit first: under the lock "forensics" it fills the shared forensics entry ...
+    "tests/test_audit_cold_warm.py",
+    "tests/test_mutation.py",
+    "tests/test_typed_cli.py",  # (its own cache copy)
+    "tests/test_audit.py",
+    "tests/test_cli.py",
+    "tests/test_properties.py",
+    "tests/test_bad_input.py",
+    "tests/test_notation.py",
+    "tests/test_kernels.py",
+    "tests/test_audit_numeric.py",
+    # ... which these two read: late enough that the other worker need not wait for the lock
+    "tests/test_determinism.py",
+    "tests/test_verdicts.py",
+)
+
+
+def pytest_collection_modifyitems(items):
+    rank = {f: i for i, f in enumerate(HEAVY_FIRST)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))  # stable: order kept
+
+
+@contextlib.contextmanager
+def shared_cache_lock(name: str):
+    """An exclusive lock (``flock``) named ``name`` in the shared cache directory, held for the ``with`` block.
+
+    Wrap the computation that fills a cache entry in it: a second process waits, then finds the entry."""
+    path = Path(_base) / f".{name}.lock"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+@pytest.fixture(scope="session")
+def cache_lock():
+    """:func:`shared_cache_lock`, for tests (conftest is not importable under ``--import-mode=importlib``)."""
+    return shared_cache_lock
+
+
+def share_cache_entry(src_dir, name: str) -> bool:
+    """Copy the cache entry ``name`` from the cache directory ``src_dir`` into the shared one, unless the shared
+    one holds a valid entry already.  The payload is read through :func:`glass_sym.cache.load` (source key and
+    HMAC verified under ``src_dir``'s key) and written through :func:`glass_sym.cache.store` (signed with the
+    shared key); True if copied."""
+    from glass_sym import cache
+
+    shared = os.environ["GLASS_SYM_CACHE_DIR"]
+    try:
+        if cache.load(name) is not None:
+            return False
+        os.environ["GLASS_SYM_CACHE_DIR"] = str(src_dir)
+        payload = cache.load(name)
+    finally:
+        os.environ["GLASS_SYM_CACHE_DIR"] = shared
+    return payload is not None and cache.store(name, payload)
+
+
+@pytest.fixture(scope="session")
+def share_entry():
+    """:func:`share_cache_entry`, for tests."""
+    return share_cache_entry
+
+
+@pytest.fixture(scope="session")
+def whole_paper_findings():
+    """``glass_sym.audit.audit_all()`` (both versions, claims and fits), computed once per process."""
+    from glass_sym.audit import audit_all
+
+    return audit_all()
+
+
+@pytest.fixture(scope="session")
+def whole_paper_rows(whole_paper_findings):
+    """``audit_rows(audit_all())`` with the forensics; the forensic search runs once per session (file lock +
+    the shared cache entry ``forensics``)."""
+    from glass_sym.audit_rows import audit_rows
+
+    with shared_cache_lock("forensics"):
+        return audit_rows(whole_paper_findings)
+
+
+@pytest.fixture
+def private_cache_copy(tmp_path, monkeypatch):
+    """A private copy of the shared cache directory (entries and HMAC key) as ``GLASS_SYM_CACHE_DIR``: for a
+    test whose writes (e.g. the forensics of one version only) must not replace the shared entries."""
+    dst = tmp_path / "cache-copy"
+    shutil.copytree(_base, dst, ignore=shutil.ignore_patterns("*.lock", "*.tmp"))
+    monkeypatch.setenv("GLASS_SYM_CACHE_DIR", str(dst))
+    monkeypatch.delenv("GLASS_SYM_NO_CACHE", raising=False)
+    return dst

@@ -5,6 +5,7 @@ live in timings.json only.  Generated documentation (docs/cli.md) is current.
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import json
 import os
@@ -46,18 +47,20 @@ def _run_reproduce(outdir: Path, seed: str) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
 
 
-def test_full_reproduce_identical_under_different_hash_seeds(tmp_path):
-    """The full report from two processes with PYTHONHASHSEED=0 and =12345 (run side by side, derivations
-    read from the shared on-disk cache, filled here first if this test runs alone) is byte-identical."""
+def test_full_reproduce_identical_under_different_hash_seeds(tmp_path, cache_lock):
+    """The full report from two processes with PYTHONHASHSEED=0 and =12345 (derivations and forensics read from
+    the shared on-disk cache) is byte-identical.  The first process runs under the conftest lock ``forensics``:
+    it fills the forensics entry (unless the suite did already) and the second one reads it."""
     from glass_sym.derivation import build, chains
 
     for name in chains():  # fills the cache of GLASS_SYM_CACHE_DIR (a no-op if the suite built them already)
         build(name)
-    procs = {seed: (tmp_path / f"seed{seed}", None) for seed in ("0", "12345")}
-    procs = {seed: (d, _run_reproduce(d, seed)) for seed, (d, _) in procs.items()}
     results = {}
-    for seed, (d, p) in procs.items():
-        out, err = p.communicate(timeout=900)
+    for seed in ("0", "12345"):
+        d = tmp_path / f"seed{seed}"
+        with cache_lock("forensics") if seed == "0" else contextlib.nullcontext():
+            p = _run_reproduce(d, seed)
+            out, err = p.communicate(timeout=900)
         assert p.returncode == 0, (seed, out, err)
         results[seed] = _reports(d)
     assert results["0"]["report.md"] == results["12345"]["report.md"]

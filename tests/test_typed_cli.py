@@ -70,8 +70,10 @@ def test_whole_equation_on_the_command_line(capsys):
     assert rc == 1 and "differs" in out
 
 
-def test_whole_paper_exit_status_follows_fail_on_differs(capsys):
-    """0 whatever was found; with --fail-on-differs, 1 exactly when some record differs or is inconsistent."""
+def test_whole_paper_exit_status_follows_fail_on_differs(capsys, private_cache_copy):
+    """0 whatever was found; with --fail-on-differs, 1 exactly when some record differs or is inconsistent.
+    (In a private copy of the shared cache: the forensics entry of the preprint alone must not replace the
+    session's whole-paper entry, which other tests read.)"""
     base = ["audit", "--json", "--version", "preprint", "--no-claims", "--no-fits"]
     rc, out, _ = run(capsys, *base)
     rows = json.loads(out)["rows"]  # one row per printed equation, the records nested as parts
