@@ -33,7 +33,7 @@ import sympy as sp
 from .errors import InputError
 from .indexnotation import IndexExpr
 from .symbols import UNIT_VECTORS, VECTOR_SYMBOLS, alpha, c_l, c_t
-from .tensor import Tensor, canonical, isotropic_basis
+from .tensor import Tensor, canonical, is_zero, isotropic_basis
 
 __all__ = [
     "structure_name",
@@ -128,7 +128,7 @@ def _can(expr) -> sp.Expr:
 
 @functools.lru_cache(maxsize=8192)
 def _zero(expr) -> bool:
-    return canonical(expr) == 0
+    return is_zero(expr)
 
 
 def same_decomposition(a: Mapping[str, sp.Expr], b: Mapping[str, sp.Expr]) -> bool:

@@ -12,8 +12,10 @@ import json
 import pathlib
 
 import pytest
+import sympy as sp
 
-from glass_sym import cli
+from glass_sym import cli, structures, tensor
+from glass_sym.ring_canonical import ring_canonical, ring_is_zero
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -34,11 +36,26 @@ def reference() -> dict:
     return json.loads(SCRIPT.REFERENCE.read_text(encoding="utf-8"))
 
 
+#: every non-numeric argument of tensor.canonical during the reproduce run (srepr -> expression)
+CANONICAL_INPUTS: dict = {}
+
+
 @pytest.fixture(scope="module")
 def report(tmp_path_factory) -> dict:
+    """report.json of one in-process ``glass-sym reproduce``; the arguments of ``canonical`` are recorded."""
     out = tmp_path_factory.mktemp("report")
+    real = tensor.canonical
+
+    def record(expr):
+        e = sp.sympify(expr)
+        if not e.is_Number:
+            CANONICAL_INPUTS.setdefault(sp.srepr(e), e)
+        return real(expr)
+
     mp = pytest.MonkeyPatch()
     mp.setenv("MPLBACKEND", "Agg")
+    mp.setattr(tensor, "canonical", record)
+    mp.setattr(structures, "canonical", record)
     try:
         assert cli.main(["reproduce", "-o", str(out)]) == 0
     finally:
@@ -72,6 +89,24 @@ def test_report_json_equals_the_reference(report, reference):
     assert [s["key"] for s in now["sections"]] == [s["key"] for s in reference["sections"]]
     assert _first_difference(now, reference) is None, _first_difference(now, reference)
     assert now == reference
+
+
+def test_ring_canonical_equals_reference_on_the_report_inputs(report):
+    """The fast path (:mod:`glass_sym.ring_canonical`) gives the identical expression (``srepr``) and zero
+    decision as the general SymPy path on every real input of the report that it takes, and it takes most."""
+    units = [comps for comps, _ in tensor._unit_relations()]
+    inputs = list(CANONICAL_INPUTS.values())
+    assert len(inputs) >= 50
+    taken = 0
+    for e in inputs:
+        fast = ring_canonical(e, units)
+        if fast is None:
+            continue
+        taken += 1
+        ref = tensor.reference_canonical(e)
+        assert sp.srepr(fast) == sp.srepr(ref), e
+        assert ring_is_zero(e, units) == (ref == 0), e
+    assert taken >= 0.9 * len(inputs)
 
 
 def test_audit_json_prints_the_reference_rows(reference, capsys):
