@@ -120,3 +120,52 @@ def ring_canonical(expr: sp.Expr, unit_vectors) -> sp.Expr | None:
         return rem.as_expr()
     p, q = rem.cancel(pd)
     return p.as_expr() / q.as_expr()
+
+
+def ring_cancel(expr: sp.Expr) -> sp.Expr | None:
+    """``sympy.cancel(expr)`` (the same SymPy expression) for a rational function of symbols, ``pi`` and ``I``
+    with rational coefficients, by the gcd in a sparse ring; ``None`` otherwise (then call ``sympy.cancel``)."""
+    expr = sp.sympify(expr)
+    if expr.is_Number:
+        return expr
+    if not expr.free_symbols and not expr.has(sp.pi):
+        return None
+    prep = _prepare(expr, ())
+    if prep is None:
+        return None
+    ring, pn, pd, _ = prep
+    if not pn:
+        return sp.S.Zero
+    if pd == ring.one:
+        return pn.as_expr()
+    p, q = pn.cancel(pd)
+    return p.as_expr() / q.as_expr()
+
+
+def common_numerators(coefficients, extra_symbols=()):
+    """The coefficients over one common denominator, in one sparse ring: ``(ring, numerators)`` with
+    ``coefficient_k = numerators[k] / D`` for a polynomial D (the lcm of the denominators, not returned), or
+    ``None`` when some coefficient is not a rational function of symbols, ``pi`` and ``I``.
+
+    ``extra_symbols``: generators the ring must have besides the coefficients' symbols (unit-vector
+    components multiplied in later).  For deciding which components vanish modulo the unit relations: the
+    numerator of a sum over the common denominator is the sum of the numerators.
+    """
+    coefficients = [sp.sympify(c) for c in coefficients]
+    if not all(_atoms_ok(c) for c in coefficients):
+        return None
+    fr = [c.as_numer_denom() for c in coefficients]
+    gens = set(extra_symbols)
+    gaussian = False
+    for n, d in fr:
+        gens |= n.free_symbols | d.free_symbols
+        if n.has(sp.pi) or d.has(sp.pi):
+            gens.add(sp.pi)
+        gaussian = gaussian or n.has(sp.I) or d.has(sp.I)
+    ring = _ring(tuple(_sort_gens(list(gens))), gaussian)
+    try:
+        pairs = [(ring.from_expr(n), ring.from_expr(d)) for n, d in fr]
+    except (ValueError, TypeError, sp.polys.polyerrors.CoercionFailed, sp.polys.polyerrors.GeneratorsError):
+        return None
+    den = functools.reduce(lambda a, b: a.lcm(b), [d for _, d in pairs], ring.one)
+    return ring, [n * den.exquo(d) for n, d in pairs]

@@ -14,7 +14,7 @@ import pathlib
 import pytest
 import sympy as sp
 
-from glass_sym import cli, structures, tensor
+from glass_sym import audit, cli, structures, tensor
 from glass_sym.ring_canonical import ring_canonical, ring_is_zero
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -38,6 +38,8 @@ def reference() -> dict:
 
 #: every non-numeric argument of tensor.canonical during the reproduce run (srepr -> expression)
 CANONICAL_INPUTS: dict = {}
+#: every IndexExpr whose differing components the audit counted during the reproduce run
+COMPONENT_INPUTS: list = []
 
 
 @pytest.fixture(scope="module")
@@ -52,10 +54,18 @@ def report(tmp_path_factory) -> dict:
             CANONICAL_INPUTS.setdefault(sp.srepr(e), e)
         return real(expr)
 
+    real_count = structures.differing_components
+
+    def record_count(expr):
+        COMPONENT_INPUTS.append(expr)
+        return real_count(expr)
+
     mp = pytest.MonkeyPatch()
     mp.setenv("MPLBACKEND", "Agg")
     mp.setattr(tensor, "canonical", record)
     mp.setattr(structures, "canonical", record)
+    mp.setattr(structures, "differing_components", record_count)
+    mp.setattr(audit, "differing_components", record_count)
     try:
         assert cli.main(["reproduce", "-o", str(out)]) == 0
     finally:
@@ -107,6 +117,19 @@ def test_ring_canonical_equals_reference_on_the_report_inputs(report):
         assert sp.srepr(fast) == sp.srepr(ref), e
         assert ring_is_zero(e, units) == (ref == 0), e
     assert taken >= 0.9 * len(inputs)
+
+
+def test_ring_component_count_equals_reference_on_the_report_inputs(report, monkeypatch):
+    """The ring route of :func:`glass_sym.structures.differing_components` (coefficients over one common
+    denominator in a sparse ring) counts the same nonzero components as the reference route (SymPy
+    ``together``/``lcm``/``cancel``) on every printed-minus-derived difference of the report, and some differ."""
+    assert len(COMPONENT_INPUTS) >= 50
+    ring, ref = [], []
+    for flag, out in ((True, ring), (False, ref)):
+        monkeypatch.setattr(structures, "_RING_COMPONENTS", flag)
+        out.extend(structures.differing_components(e) for e in COMPONENT_INPUTS)
+    assert ring == ref
+    assert any(n == 0 for n in ref) and any(n > 0 for n in ref)
 
 
 def test_audit_json_prints_the_reference_rows(reference, capsys):
