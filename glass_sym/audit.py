@@ -296,7 +296,11 @@ def _tensors(defines: str, *, derived: bool, printed_lookup=None) -> dict:
 def _parse(latex: str, tensors: dict):
     from .parse import parse_latex
 
-    return parse_latex(latex, tensors=tensors or None)
+    if tensors:
+        return parse_latex(latex, tensors=tensors)
+    from .audit_parse_cache import parsed
+
+    return parsed(latex, lambda: parse_latex(latex, tensors=None))
 
 
 # ------------------------------------------------------------------------------- the whole audit
@@ -315,7 +319,9 @@ def audit_all(versions: Sequence[str] | None = None, *, claims: bool = True, fit
     if fits:
         out.extend(_audit_fits(versions))
     from .audit_numeric import merge_records  # computed records for sections 2-4, (C.24), (C.25) (issue 12)
+    from .audit_parse_cache import flush
 
+    flush()  # parsed transcriptions into the on-disk cache
     return merge_records(out, versions)
 
 

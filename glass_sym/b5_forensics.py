@@ -44,7 +44,34 @@ def jl_kernel_averages(version: str = "jpcm2020") -> tuple[sp.ImmutableMatrix, s
     """((s0, s1) for l and t computed with the printed, symmetrized JL kernel, the kernel's equation tag).
 
     Shape (2, 2): rows l, t; columns s0, s1 (the derived (B.5) matrix's first two columns, same units).
+    The result is kept in the on-disk cache (:mod:`glass_sym.cache`: keyed by the hash of every source and
+    transcription file, HMAC-verified before use, safe JSON trees of :mod:`glass_sym.serialize`); a missing,
+    stale or unreadable entry is recomputed.
     """
+    from . import cache
+    from .errors import CacheError
+    from .serialize import from_json, to_json
+
+    entry = f"b5-jl-kernel-averages-{version}"
+    payload = cache.load(entry) if cache.enabled() else None
+    if isinstance(payload, dict):
+        try:
+            rows = [[from_json(x) for x in row] for row in payload["rows"]]
+            if len(rows) == 2 and all(len(r) == 2 for r in rows) and isinstance(payload["tag"], str):
+                return sp.ImmutableMatrix(rows), payload["tag"]
+        except (CacheError, KeyError, TypeError):
+            pass
+    avg, tag = _jl_kernel_averages(version)
+    if cache.enabled():
+        try:
+            cache.store(entry, {"rows": [[to_json(avg[i, j]) for j in range(2)] for i in range(2)], "tag": tag})
+        except CacheError:
+            pass
+    return avg, tag
+
+
+def _jl_kernel_averages(version: str) -> tuple[sp.ImmutableMatrix, str]:
+    """:func:`jl_kernel_averages` computed (no cache)."""
     from . import absorption
     from .audit import _tag
     from .displacement import DELTA_X, cos_theta, first_order_change

@@ -1,6 +1,8 @@
 """On-disk cache of derived results, keyed by package version and a hash of the sources.
 
-One JSON file per derivation chain in the cache directory (``$GLASS_SYM_CACHE_DIR``, else
+One JSON file per entry (a derivation chain; also ``forensics``, ``parsed-latex``, ``figures-*`` and
+``b5-jl-kernel-averages-*``, written by :mod:`glass_sym.audit_rows`, :mod:`glass_sym.audit_parse_cache`,
+:mod:`glass_sym.sections.rg` and :mod:`glass_sym.b5_forensics`) in the cache directory (``$GLASS_SYM_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/glass-sym``, else ``~/.cache/glass-sym``).  Each entry holds
 
 * ``key``: the package version and a SHA-256 over every source and data file of ``glass_sym`` and

@@ -186,16 +186,105 @@ def _point_rule(point: dict, symbols) -> dict:
     return rule
 
 
+#: (id(x), k) -> (x, fingerprint): the printed value is fingerprinted once per search, not once per candidate
+_FINGERPRINTS: dict = {}
+
+
 def _fingerprint(x, k: int) -> tuple | None:
-    """Exact values of every component of x at sample point k (None if a value is not a number)."""
+    """Exact values of every component of x at sample point k (None if a value is not a number).
+
+    Each coefficient is evaluated once at the point (exact rationals, or exact numbers with pi, I, radicals),
+    then the components are sums of those values times the point's vector components: the same exact values
+    as expanding every explicit component after substitution (no floats)."""
+    key = (id(x), k)
+    hit = _FINGERPRINTS.get(key)
+    if hit is not None and hit[0] is x:
+        return hit[1]
+    vals = _fingerprint_uncached(x, k)
+    if len(_FINGERPRINTS) > 4096:
+        _FINGERPRINTS.clear()
+    _FINGERPRINTS[key] = (x, vals)
+    return vals
+
+
+def _fingerprint_reference(x, k: int) -> tuple | None:
+    """:func:`_fingerprint` by the plain route: every explicit component, substituted, expanded (the reference
+    the fast route is tested against)."""
     import itertools
 
     if isinstance(x, IndexExpr):
         syms = set().union(*[c.free_symbols for c in x.coefficients()]) if x.terms else set()
         rule = _point_rule(_POINTS[k], syms)
+        vals = tuple(sp.expand(x.component(dict(zip(x.indices, values))).xreplace(rule))
+                     for values in itertools.product(range(3), repeat=len(x.indices)))
+    else:
+        e = sp.sympify(x)
+        rule = _point_rule(_POINTS[k], e.free_symbols)
+        vals = (sp.expand(e.xreplace(rule)),)
+    return vals if all(v.is_number for v in vals) else None
+
+
+def _rational_components(x, coeffs, rule) -> tuple:
+    """The components of ``x`` at a point where every coefficient and vector component is rational, in exact
+    rational arithmetic (``fractions.Fraction``; the same values as the SymPy route, without building SymPy
+    sums and products)."""
+    import itertools
+    from fractions import Fraction
+
+    from .symbols import VECTOR_SYMBOLS
+
+    q = {s: Fraction(int(v.p), int(v.q)) for s, v in rule.items() if getattr(v, "is_Rational", False)}
+    cf = [(m, Fraction(int(cv.p), int(cv.q))) for m, cv in coeffs]
+    out = []
+    for values in itertools.product(range(3), repeat=len(x.indices)):
+        at = dict(zip(x.indices, values))
+        total = Fraction(0)
+        for m, cv in cf:
+            w = cv
+            for f in m:
+                if f[0] == "d":
+                    if at[f[1]] != at[f[2]]:
+                        w = None
+                        break
+                else:
+                    w = w * q[VECTOR_SYMBOLS[f[1]][at[f[2]]]]
+            if w is not None:
+                total += w
+        out.append(sp.Rational(total.numerator, total.denominator))
+    return tuple(out)
+
+
+def _fingerprint_uncached(x, k: int) -> tuple | None:
+    import itertools
+
+    from .symbols import VECTOR_SYMBOLS
+
+    if isinstance(x, IndexExpr):
+        syms = set().union(*[c.free_symbols for c in x.coefficients()]) if x.terms else set()
+        rule = _point_rule(_POINTS[k], syms)
+        coeffs = [(m, sp.expand(c.xreplace(rule))) for m, c in x.terms.items()]
+        vecs = x.vectors()
+        if all(cv.is_Rational for _, cv in coeffs) and vecs <= set(VECTOR_SYMBOLS) and all(
+                rule[s].is_Rational for v in vecs for s in VECTOR_SYMBOLS[v]):
+            return _rational_components(x, coeffs, rule)
         out = []
         for values in itertools.product(range(3), repeat=len(x.indices)):
-            out.append(sp.expand(x.component(dict(zip(x.indices, values))).xreplace(rule)))
+            at = dict(zip(x.indices, values))
+            parts = []
+            for m, cv in coeffs:
+                factors = [cv]
+                for f in m:
+                    if f[0] == "d":
+                        if at[f[1]] != at[f[2]]:
+                            factors = None
+                            break
+                    elif f[1] not in VECTOR_SYMBOLS:
+                        raise InputError(f"unknown vector {f[1]!r}; known: {sorted(VECTOR_SYMBOLS)}")
+                    else:
+                        factors.append(rule[VECTOR_SYMBOLS[f[1]][at[f[2]]]])
+                if factors is not None:
+                    parts.append(sp.Mul(*factors))
+            out.append(sp.expand(sp.Add(*parts)))
         vals = tuple(out)
     else:
         e = sp.sympify(x)

@@ -74,6 +74,26 @@ def canonical(expr) -> sp.Expr:
     fast = _ring_canonical(expr, syms)
     if fast is not None:
         return fast
+    if _RING_RATIONAL:
+        from .ring_canonical import ring_canonical
+
+        fast = ring_canonical(expr, [comps for comps, _ in _unit_relations()])
+        if fast is not None:
+            return fast
+    return reference_canonical(expr)
+
+
+#: use :mod:`glass_sym.ring_canonical` for rational functions (False: only the reference path; tests compare both)
+_RING_RATIONAL = True
+
+
+def reference_canonical(expr) -> sp.Expr:
+    """The general SymPy path of :func:`canonical` (``as_numer_denom``, ``sympy.reduced``, ``sympy.cancel``): the
+    reference the ring fast paths are tested against; it takes any expression."""
+    expr = sp.sympify(expr)
+    if expr.is_Number:
+        return expr
+    syms = expr.free_symbols
     num, den = expr.as_numer_denom()
     present = [(comps, rel) for comps, rel in _unit_relations() if syms & set(comps)]
     if not present:
@@ -122,6 +142,13 @@ def _ring_canonical(expr: sp.Expr, syms) -> sp.Expr | None:
 
 def is_zero(expr) -> bool:
     """Exact decision ``expr == 0`` modulo the unit-vector relations."""
+    expr = sp.sympify(expr)
+    if _RING_RATIONAL and not expr.is_Number:
+        from .ring_canonical import ring_is_zero
+
+        fast = ring_is_zero(expr, [comps for comps, _ in _unit_relations()])
+        if fast is not None:
+            return fast
     return canonical(expr) == 0
 
 

@@ -37,6 +37,43 @@ def _save(fig, outdir: pathlib.Path, stem: str) -> list[str]:
     return written
 
 
+def _cached_plot(figdir: pathlib.Path, name: str, args: dict, produce) -> list[str]:
+    """The files ``produce()`` writes into ``figdir``, taken from the on-disk cache when it holds them.
+
+    The report's figures are a deterministic function of the package's sources and data (the cache's source
+    key, which hashes every source and data file) and of ``args``; the entry also records the matplotlib and
+    numpy versions.  Only the rendering is skipped (matplotlib's ``savefig`` is most of a warm reproduce); the
+    numbers in the report are recomputed.  The entry is HMAC-verified by :mod:`glass_sym.cache` before use (a
+    stale, corrupted or tampered entry is re-rendered); the bytes are base64 in JSON, nothing is unpickled.
+    """
+    import base64
+    from importlib.metadata import version
+
+    from .. import cache
+
+    ident = {"args": args, "matplotlib": version("matplotlib"), "numpy": version("numpy"), "format": 1}
+    entry = f"figures-{name}"
+    payload = cache.load(entry) if cache.enabled() else None
+    figdir = pathlib.Path(figdir)
+    if isinstance(payload, dict) and payload.get("ident") == ident and isinstance(payload.get("files"), list):
+        try:
+            figdir.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot create plot directory {str(figdir)!r}: {exc.strerror}") from None
+        written = []
+        for base, data in payload["files"]:
+            target = figdir / pathlib.PurePath(base).name
+            with atomic_target(target) as tmp:
+                pathlib.Path(tmp).write_bytes(base64.b64decode(data))
+            written.append(str(target))
+        return written
+    files = produce()
+    if cache.enabled():
+        cache.store(entry, {"ident": ident, "files": [[pathlib.Path(f).name, base64.b64encode(
+            pathlib.Path(f).read_bytes()).decode("ascii")] for f in files]})
+    return files
+
+
 def _pyplot():
     import matplotlib
 
@@ -239,7 +276,7 @@ def section(outdir: pathlib.Path, progress: Optional[object] = None):
     md += ["| " + " | ".join(_fmt(r[k]) for k in keys) + " |" for r in kk_rows]
     data: dict = {"kk": kk_rows, "figure1": figure1_data()}
     ok = True
-    files = plot_figure1(figdir)
+    files = _cached_plot(figdir, "figure1", {}, lambda: plot_figure1(figdir))
     md += ["", "### Figure 1 fits (recomputed)", "", "| fit | n | slope (printed) | r (printed) | slope | r |",
            "|---|---|---|---|---|---|"]
     md += [f"| {f['name']} | {f['n']} | {f['slope_printed']} | {f['r_printed']} | {f['slope_from_printed_column']} "
@@ -293,7 +330,8 @@ def section(outdir: pathlib.Path, progress: Optional[object] = None):
                       f"{_fmt(tc['l'])} | {_fmt(tc['t'])} | {_fmt(ref['coefficient_normalization_vs_4_1']['l'])} | "
                       f"{said(tg['1%'])} | {said(tg['5%'])} |")
         for part in ("thermal", "full"):
-            files += plot_flow(figdir, part=part)
+            files += _cached_plot(figdir, f"rg_flow_{part}", {"part": part},
+                                  lambda part=part: plot_flow(figdir, part=part))
         md += ["", "`rg_flow_thermal` / `rg_flow_full`: relative change of Im chi~ per channel against L (l solid, "
                "t dashed, each to its own R) and gamma_l/gamma_t with c_l/c_t and the flow's own limit."]
     except InputError as exc:

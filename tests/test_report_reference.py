@@ -1,0 +1,152 @@
+"""Speed-ups must not change any result of the report: ``glass-sym reproduce``'s report.json (every audit row with
+its parts, classes and forensics, every verdict, every derivation step's residual and status, the RG/Table 1 and
+lattice figures) equals a stored reference (tests/data/report_reference.json, written by
+``scripts/update_report_reference.py`` from the code before the issue-14 audit/reproduce speed-ups), and
+``glass-sym audit --json`` prints exactly the reference's audit rows.  Only timings, paths and versions are left
+out (``normalise``).  A deliberate change of a result regenerates the reference with that script."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import pathlib
+
+import pytest
+import sympy as sp
+
+from glass_sym import audit, cli, structures, tensor
+from glass_sym.ring_canonical import ring_canonical, ring_is_zero
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+
+
+def _script():
+    spec = importlib.util.spec_from_file_location("update_report_reference",
+                                                  ROOT / "scripts" / "update_report_reference.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+SCRIPT = _script()
+
+
+@pytest.fixture(scope="module")
+def reference() -> dict:
+    return json.loads(SCRIPT.REFERENCE.read_text(encoding="utf-8"))
+
+
+#: every non-numeric argument of tensor.canonical during the reproduce run (srepr -> expression)
+CANONICAL_INPUTS: dict = {}
+#: every IndexExpr whose differing components the audit counted during the reproduce run
+COMPONENT_INPUTS: list = []
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> dict:
+    """report.json of one in-process ``glass-sym reproduce``; the arguments of ``canonical`` are recorded."""
+    out = tmp_path_factory.mktemp("report")
+    real = tensor.canonical
+
+    def record(expr):
+        e = sp.sympify(expr)
+        if not e.is_Number:
+            CANONICAL_INPUTS.setdefault(sp.srepr(e), e)
+        return real(expr)
+
+    real_count = structures.differing_components
+
+    def record_count(expr):
+        COMPONENT_INPUTS.append(expr)
+        return real_count(expr)
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("MPLBACKEND", "Agg")
+    mp.setattr(tensor, "canonical", record)
+    mp.setattr(structures, "canonical", record)
+    mp.setattr(structures, "differing_components", record_count)
+    mp.setattr(audit, "differing_components", record_count)
+    try:
+        assert cli.main(["reproduce", "-o", str(out)]) == 0
+    finally:
+        mp.undo()
+    return json.loads((out / "report.json").read_text(encoding="utf-8"))
+
+
+def _first_difference(a, b, where="report"):
+    """Path and values of the first difference of two JSON trees (for a readable failure)."""
+    if type(a) is not type(b):
+        return where, a, b
+    if isinstance(a, dict):
+        for k in sorted(set(a) | set(b)):
+            if k not in a or k not in b:
+                return f"{where}.{k}", a.get(k, "<missing>"), b.get(k, "<missing>")
+            d = _first_difference(a[k], b[k], f"{where}.{k}")
+            if d:
+                return d
+        return None
+    if isinstance(a, list):
+        for i, (x, y) in enumerate(zip(a, b)):
+            d = _first_difference(x, y, f"{where}[{i}]")
+            if d:
+                return d
+        return (f"{where} (length)", len(a), len(b)) if len(a) != len(b) else None
+    return None if a == b else (where, a, b)
+
+
+def test_report_json_equals_the_reference(report, reference):
+    now = json.loads(SCRIPT.dumps(report))
+    assert [s["key"] for s in now["sections"]] == [s["key"] for s in reference["sections"]]
+    assert _first_difference(now, reference) is None, _first_difference(now, reference)
+    assert now == reference
+
+
+def test_ring_canonical_equals_reference_on_the_report_inputs(report):
+    """The fast path (:mod:`glass_sym.ring_canonical`) gives the identical expression (``srepr``) and zero
+    decision as the general SymPy path on every real input of the report that it takes, and it takes most."""
+    units = [comps for comps, _ in tensor._unit_relations()]
+    inputs = list(CANONICAL_INPUTS.values())
+    assert len(inputs) >= 30  # 45 with a warm cache (forensics cached), more when cold
+    taken = 0
+    for e in inputs:
+        fast = ring_canonical(e, units)
+        if fast is None:
+            continue
+        taken += 1
+        ref = tensor.reference_canonical(e)
+        assert sp.srepr(fast) == sp.srepr(ref), e
+        assert ring_is_zero(e, units) == (ref == 0), e
+    assert taken >= 0.9 * len(inputs)
+
+
+def test_ring_component_count_equals_reference_on_the_report_inputs(report, monkeypatch):
+    """The ring route of :func:`glass_sym.structures.differing_components` (coefficients over one common
+    denominator in a sparse ring) counts the same nonzero components as the reference route (SymPy
+    ``together``/``lcm``/``cancel``) on every printed-minus-derived difference of the report, and some differ."""
+    assert len(COMPONENT_INPUTS) >= 50
+    ring, ref = [], []
+    for flag, out in ((True, ring), (False, ref)):
+        monkeypatch.setattr(structures, "_RING_COMPONENTS", flag)
+        out.extend(structures.differing_components(e) for e in COMPONENT_INPUTS)
+    assert ring == ref
+    assert any(n == 0 for n in ref) and any(n > 0 for n in ref)
+
+
+def test_audit_json_prints_the_reference_rows(reference, capsys):
+    capsys.readouterr()
+    assert cli.main(["audit", "--json"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    ref = next(s for s in reference["sections"] if s["key"] == "audit")["data"]
+    now = json.loads(SCRIPT.dumps(printed))
+    assert now["schema_version"] == ref["schema_version"]
+    assert [r["id"] for r in now["rows"]] == [r["id"] for r in ref["rows"]]
+    assert _first_difference(now, ref, "audit") is None, _first_difference(now, ref, "audit")
+
+
+def test_reference_has_the_audited_results(reference):
+    """The stored reference is a full report: every section ran, each audit row has a class and its parts."""
+    assert reference["ok"] is True and len(reference["verdicts"]) >= 10
+    rows = next(s for s in reference["sections"] if s["key"] == "audit")["data"]["rows"]
+    assert len(rows) >= 40 and all(r["class"] and r["parts"] for r in rows)
+    steps = next(s for s in reference["sections"] if s["key"] == "derivations")
+    assert steps["ran"] and steps["ok"] and steps["data"]["steps"] == steps["data"]["verified"] >= 50
