@@ -93,14 +93,14 @@ def derived_value(name: str):
     the Fourier engine's regulated transforms ``fourier_transform(('i','j','k','l'), 2).regulated`` and
     ``fourier_transform(('j','l'), 1).regulated`` (lambda kept), computed here rather than registered.
     """
-    import derivations
+    from . import derivations
     from .derivation import get
 
     def fetch(n):
         try:
             return get(n).value
         except ModuleNotFoundError as exc:  # the chain module is listed but not written yet
-            if not (exc.name or "").startswith("derivations."):
+            if not (exc.name or "").startswith("glass_sym.derivations."):
                 raise
             return None
 
@@ -235,7 +235,7 @@ def audit_expressions(printed, derived, *, label: str = "user", version: str = "
 
 def known_forms() -> list[str]:
     """Every name :func:`derived_value` knows: the registered closed forms and the engine's regulated forms."""
-    import derivations
+    from . import derivations
 
     return sorted(set(derivations.PROVIDES) | set(_ENGINE_FORMS))
 

@@ -212,7 +212,7 @@ def _schema() -> str:
 
 
 def _investigate(todo: list[dict], matched: set = frozenset()) -> dict[str, dict]:
-    import derivations
+    from . import derivations
 
     from .audit import (_ENGINE_FORMS, AuditContext, _against, _apply_relations, _measure_kind, _merge_terms,
                         _parse_relations, _tag)
@@ -369,7 +369,7 @@ def _classify(f: dict, forensic: dict | None) -> tuple[str, str]:
 def user_forensics(latex: str, against: str, finding) -> dict[str, dict]:
     """Forensic search for a user's typed right-hand side (``audit --latex TEX --against NAME``) that differs:
     {part id: result}, empty when it matches."""
-    import derivations
+    from . import derivations
 
     from .audit import _ENGINE_FORMS, _parse, _tensors, derived_value
     from .forensics import FAMILIES, conclusion, search, text_repairs

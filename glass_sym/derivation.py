@@ -292,11 +292,17 @@ _BUILT: dict[str, Derivation] = {}
 registry: dict[str, ClosedForm] = {}
 
 
-def chains() -> dict[str, str]:
-    """Derivation chain name -> module path, as listed by the ``derivations`` package."""
-    import derivations
+#: the package of derivation chains; it is built on this module, so the registry finds it by name at run time
+CHAINS_PACKAGE = "glass_sym.derivations"
 
-    return dict(derivations.CHAINS)
+
+def _chains_package():
+    return importlib.import_module(CHAINS_PACKAGE)
+
+
+def chains() -> dict[str, str]:
+    """Derivation chain name -> module path, as listed by :mod:`glass_sym.derivations`."""
+    return dict(_chains_package().CHAINS)
 
 
 def build(name: str, use_cache: bool | None = None) -> Derivation:
@@ -400,8 +406,7 @@ def _from_payload(payload: dict) -> Derivation:
 def get(name: str) -> ClosedForm:
     """The registered closed form ``name``, building the chain that provides it if needed."""
     if name not in registry:
-        import derivations
-
+        derivations = _chains_package()
         owner = derivations.PROVIDES.get(name)
         if owner is None:
             from .suggest import did_you_mean

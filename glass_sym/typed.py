@@ -51,7 +51,7 @@ def lhs_forms() -> dict[str, str]:
     >>> lhs_forms()["Lambda~"], lhs_forms()["f(2)"]
     ('lambda_tilde', 'f2')
     """
-    import derivations
+    from . import derivations
 
     from .audit import _WHOLE_PARTS
     from .papers import VERSIONS, load_equations

@@ -48,7 +48,7 @@ def apply_cache_flag(args) -> None:
 
 def resolve_names(names: list[str]) -> list[str]:
     """Expand 'all' and validate chain names (order of the derivations package)."""
-    import derivations
+    from .. import derivations
 
     table = list(derivations.CHAINS)
     if not names or names == ["all"]:
@@ -119,7 +119,7 @@ def run(args) -> int:
             raise InputError("--mutation-test and --list cannot be combined")
         return run_mutation_test(resolve_names(args.names), args.json)
     if args.list:
-        import derivations
+        from .. import derivations
 
         for name, module in derivations.CHAINS.items():
             print(f"{name:12s} {module}")

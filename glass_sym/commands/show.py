@@ -83,7 +83,7 @@ def run(args) -> int:
 
 
 def _derivation(name: str) -> str | None:
-    import derivations
+    from .. import derivations
 
     return derivations.PROVIDES.get(name)
 
