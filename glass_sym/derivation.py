@@ -144,7 +144,7 @@ class Step:
     def latex(self) -> str:
         if self.record is not None:
             return self.record["latex"]
-        from .latex import step_latex
+        from .latex_steps import step_latex
 
         return step_latex(self)
 
@@ -282,7 +282,7 @@ class Derivation:
         return [s.as_dict() for s in self.steps]
 
     def _repr_latex_(self) -> str:
-        from .latex import derivation_latex_body
+        from .latex_steps import derivation_latex_body
 
         return derivation_latex_body(self)
 

@@ -302,7 +302,7 @@ class IndexExpr:
         return f"IndexExpr[{','.join(self.indices)}](" + " + ".join(parts) + ")"
 
     def _repr_latex_(self) -> str:
-        from .latex import index_latex
+        from .latex_notation import index_latex
 
         return "$\\displaystyle " + index_latex(self) + "$"
 

@@ -412,12 +412,12 @@ def evaluate_typed(latex: str, *, vectors: Sequence[str] = (), scalars: Sequence
     >>> ev.indices, ev.structures
     ('i', {'n_i': I/(8*pi)})
     """
-    from .latex import index_latex, scalar_latex
+    from .latex_notation import index_latex, scalar_latex
     from .structures import decompose_index
     from .tensor import canonical
 
     from ._parse_core import DOT_SYMBOLS
-    from .latex import _vector_text
+    from .latex_notation import vector_text
 
     lhs, _ = split_typed(latex)
     dots: dict = {}
@@ -429,7 +429,7 @@ def evaluate_typed(latex: str, *, vectors: Sequence[str] = (), scalars: Sequence
     to_latex = {}
     for sym in dots:
         a, b = sym.name[1:-1].split(".")
-        to_latex[sym] = sp.Symbol(f"({_vector_text(a)} \\cdot {_vector_text(b)})")
+        to_latex[sym] = sp.Symbol(f"({vector_text(a)} \\cdot {vector_text(b)})")
 
     def explicit(c):
         return sp.factor(canonical(sp.sympify(c).xreplace(dots)))
