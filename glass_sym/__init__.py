@@ -46,7 +46,7 @@ _register_checkout_chains()
 _EXPORTS = {
     "IndexExpr": "indexnotation", "delta": "indexnotation", "vec": "indexnotation",
     "Tensor": "tensor", "canonical": "tensor", "compare": "tensor", "symmetrize_pairs": "tensor",
-    "isotropic_basis": "tensor", "decompose": "tensor", "proportionality": "tensor",
+    "isotropic_basis": "indexnotation", "decompose": "tensor", "proportionality": "tensor",
     "rotation_covariance": "tensor",
     "fourier_transform": "fourier", "scalar_kernel": "fourier",
     "lambda_q": "elastic", "lambda_x": "interaction", "lambda_tilde": "interaction",

@@ -33,29 +33,9 @@ import numpy as np
 import sympy as sp
 
 from .errors import InputError
-from .indexnotation import IndexExpr
+from .indexnotation import IndexExpr, to_array
 
 __all__ = ["NumericFunction", "numeric_function", "to_array"]
-
-
-def to_array(value) -> sp.Array:
-    """An :class:`IndexExpr` as a :class:`sympy.Array` of shape (3,)*rank (indices in ``value.indices``
-    order, values 0..2); a scalar as a rank-0 Array.
-
-    >>> from glass_sym.indexnotation import delta
-    >>> to_array(delta("i", "j"))[0, 0], to_array(delta("i", "j")).shape
-    (1, (3, 3))
-    """
-    if isinstance(value, IndexExpr):
-        t = value.to_tensor()
-        rank = len(value.indices)
-        if rank == 0:
-            return sp.Array(t[()])
-        flat = [t[idx] for idx in np.ndindex(*(3,) * rank)]
-        return sp.Array(flat, (3,) * rank)
-    if isinstance(value, sp.Basic) or isinstance(value, (int, float)):
-        return sp.Array(sp.sympify(value))
-    raise InputError(f"to_array needs an IndexExpr or a SymPy scalar, got {type(value).__name__}")
 
 
 def _vector_of(sym: sp.Symbol):

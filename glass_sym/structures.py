@@ -31,9 +31,9 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from .errors import InputError
-from .indexnotation import IndexExpr
+from .indexnotation import IndexExpr, isotropic_basis
 from .symbols import UNIT_VECTORS, VECTOR_SYMBOLS, alpha, c_l, c_t
-from .tensor import Tensor, canonical, isotropic_basis
+from .tensor import Tensor, canonical
 
 __all__ = [
     "structure_name",
