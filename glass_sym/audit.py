@@ -599,10 +599,10 @@ def _tag(e) -> str:
 def _measure_kind(e) -> str:
     """'sum', 'integral' or '' (statements with different measures are not compared with each other).
 
-    The measure is read by :func:`glass_sym.parse_calculus.parse_measure`; text it cannot read is classified by
+    The measure is read by :func:`glass_sym.parse.parse_measure`; text it cannot read is classified by
     its leading macro.
     """
-    from .parse_calculus import parse_measure
+    from .parse import parse_measure
 
     m = e.measure or ""
     if isinstance(e, _Merged):
@@ -617,7 +617,7 @@ def _measure_kind(e) -> str:
 
 def _phase_kind(text):
     """'+', '-' or 'cos' for a printed phase e^{iq.x}, e^{-iq.x}, cos(q.x); None if it cannot be read."""
-    from .parse_calculus import phase_kind
+    from .parse import phase_kind
 
     try:
         return phase_kind(text) if text else None
