@@ -42,7 +42,7 @@ def fit_forensics(fit_id: str) -> dict[str, Any]:
     InputError
         Unknown fit id.
     """
-    from .audit_rows import classify_fit
+    from .audit_classes import classify_fit
     from .errors import InputError
     from .forensics import NO_FIT
     from .table1 import check_fit, load_table1

@@ -26,7 +26,7 @@ Numeric checks (documented thresholds):
 * fixed point (4.6)/(4.7): every flow that has a fixed point has it at c_l/c_t (relative 1e-6), else
   ``error``; no flow converging within the computed range is a caveat;
 * Figure 1: the fitted slope and r recomputed from the printed columns against the printed ones, with the
-  rounding rule of :func:`glass_sym.audit_rows.classify_fit`.
+  rounding rule of :func:`glass_sym.audit_classes.classify_fit`.
 
 Ids: a verdict is ``verdict:<claim key>:<version>``; its ``refs`` are audit row ids (``audit:<version>:<label>``),
 derivation steps (``step:<chain>/<name>``), report sections (``section:<key>``) and files.
@@ -182,7 +182,7 @@ def figure1_evidence(fig: Mapping | None, version: str, files: Sequence[str] = (
                      rows: Sequence[dict] = ()) -> tuple[str, str, list[str]]:
     """(class, sentence, refs) for Figure 1: the fit its caption states (the Table 1 audit part whose fit carries
     ``figure = "Figure 1"``), else the fits of the RG section's Figure 1 data."""
-    from .audit_rows import classify_fit
+    from .audit_classes import classify_fit
 
     word = "journal" if version == "jpcm2020" else "preprint"
     figs = [f for f in files if "figure1" in f]
