@@ -48,6 +48,8 @@ from typing import Any
 
 from .audit_classes import CLASSES, classify_fit, rank_class
 from .errors import GlassSymError
+from . import cache, derivations
+from .papers import load_equations, load_relations, VERSIONS
 
 __all__ = ["CLASSES", "SCHEMA_VERSION", "row_id", "part_id", "audit_rows", "rank_class", "classify_fit",
            "investigate", "physicist_text", "step_id", "user_forensics"]
@@ -113,8 +115,6 @@ def investigate(findings: Sequence, *, use_cache: bool | None = None) -> dict[st
     "other_copy_agrees": bool}``.  Results are cached with the derivations (:mod:`glass_sym.cache`, same source
     key and HMAC integrity check, entry ``forensics``), so a warm run does not repeat the search.
     """
-    from . import cache
-
     dicts = [f if isinstance(f, dict) else f.as_dict() for f in findings]
     todo = [f for f in dicts if f["status"] in ("differs",) and
             ((f.get("details") or {}).get("check") == "derived" or "pieces" in (f.get("details") or {}))]
@@ -133,19 +133,15 @@ def investigate(findings: Sequence, *, use_cache: bool | None = None) -> dict[st
 
 
 def _schema() -> str:
-    from .forensics import SCHEMA
+    from .forensics import SCHEMA  # lazy: keeps start-up light (this module is imported without SymPy)
 
     return SCHEMA
 
 
 def _investigate(todo: list[dict], matched: set = frozenset()) -> dict[str, dict]:
-    from . import derivations
-
     from .audit import (_ENGINE_FORMS, AuditContext, _against, _apply_relations, _measure_kind, _merge_terms,
-                        _parse_relations, _tag)
-    from .forensics import FAMILIES, conclusion, search
-    from .papers import VERSIONS, load_equations, load_relations
-
+                        _parse_relations, _tag)  # lazy: keeps start-up light (this module is imported without SymPy)
+    from .forensics import FAMILIES, conclusion, search  # lazy: keeps start-up light (this module is imported without SymPy)
     ctx = AuditContext()
     eqs = {v: load_equations(v) for v in VERSIONS}
     merged = {v: _merge_terms(eqs[v]) for v in VERSIONS}
@@ -240,7 +236,7 @@ def _rational(text) -> Any:
 def _pieces_forensics(d: dict) -> dict | None:
     """Family (vi) for a numeric record: ``details`` with ``printed_value`` and ``pieces`` {name: value}
     (rational numbers or their strings), optionally ``full`` (the squared sum with interference)."""
-    from .forensics import FAMILIES, conclusion, search_pieces
+    from .forensics import FAMILIES, conclusion, search_pieces  # lazy: keeps start-up light (this module is imported without SymPy)
 
     try:
         printed = _rational(d["printed_value"])
@@ -296,10 +292,8 @@ def _classify(f: dict, forensic: dict | None) -> tuple[str, str]:
 def user_forensics(latex: str, against: str, finding) -> dict[str, dict]:
     """Forensic search for a user's typed right-hand side (``audit --latex TEX --against NAME``) that differs:
     {part id: result}, empty when it matches."""
-    from . import derivations
-
-    from .audit import _ENGINE_FORMS, _parse, _tensors, derived_value
-    from .forensics import FAMILIES, conclusion, search, text_repairs
+    from .audit import _ENGINE_FORMS, _parse, _tensors, derived_value  # lazy: keeps start-up light (this module is imported without SymPy)
+    from .forensics import FAMILIES, conclusion, search, text_repairs  # lazy: keeps start-up light (this module is imported without SymPy)
 
     f = finding if isinstance(finding, dict) else finding.as_dict()
     if f["status"] != "differs":
@@ -330,7 +324,7 @@ def audit_rows(findings: Sequence | None = None, *, forensics: bool = True,
     ``parts`` (each: ``id``, ``status``, ``class``, ``explanation``, ``what``, ``details`` and, for parts that
     differ, ``forensics``), ``refs`` (derivation steps the parts compare with).
     """
-    from .audit import audit_all
+    from .audit import audit_all  # lazy: keeps start-up light (this module is imported without SymPy)
 
     if findings is None:
         findings = audit_all()
@@ -403,7 +397,7 @@ def audit_rows(findings: Sequence | None = None, *, forensics: bool = True,
 
 
 def _b5(version: str, d: dict) -> dict | None:
-    from .b5_forensics import b5_forensics
+    from .b5_forensics import b5_forensics  # lazy: keeps start-up light (this module is imported without SymPy)
 
     try:
         return b5_forensics(version, d)
@@ -434,8 +428,6 @@ def _outside(d: dict, status: str) -> dict:
 
 def _quoted() -> dict[tuple, str]:
     """(version, label, defines, part) -> the work the printed line quotes (``quotes`` of the transcription)."""
-    from .papers import load_equations
-
     return {(e.version, e.label, e.defines, e.part): e.quotes for e in load_equations() if e.quotes}
 
 
@@ -492,7 +484,7 @@ def _what(f: dict) -> str:
 
 def _step_refs() -> dict[str, str]:
     """closed-form name -> step id of the step that registered it (built chains only)."""
-    from .derivation import build, chains
+    from .derivation import build, chains  # lazy: keeps start-up light (this module is imported without SymPy)
 
     out = {}
     for chain in chains():

@@ -29,8 +29,9 @@ from typing import Union
 import sympy as sp
 
 from .errors import InputError
-from .symbols import VECTOR_SYMBOLS
+from .symbols import r as _r, VECTOR_SYMBOLS
 from .tensor import Tensor
+from .latex_notation import index_latex
 
 __all__ = ["IndexExpr", "Factor", "Monomial", "delta", "vec", "scalar", "radial_derivative", "index_string",
            "isotropic_basis", "to_array"]
@@ -216,8 +217,6 @@ class IndexExpr:
         Chain rule: d/dx_m [h(r) x_a ... delta ...] = h'(r)/r x_m x_a ... + h(r) delta_am ... .
         ``index`` becomes a new free index (appended).
         """
-        from .symbols import r as _r
-
         radius = _r if radius is None else radius
         if index in self.indices:
             raise InputError(f"derivative index {index!r} is already a free index of {index_string(self.indices)}")
@@ -301,8 +300,6 @@ class IndexExpr:
         return f"IndexExpr[{','.join(self.indices)}](" + " + ".join(parts) + ")"
 
     def _repr_latex_(self) -> str:
-        from .latex_notation import index_latex
-
         return "$\\displaystyle " + index_latex(self) + "$"
 
 

@@ -18,6 +18,8 @@ from importlib import resources
 from typing import Optional, Sequence
 
 from .errors import InputError
+from .suggest import did_you_mean
+from .table1 import load_fits, load_materials, origin_slope, pearson_r
 
 __all__ = ["Material", "Fit", "materials", "get_material", "fits", "defaults", "fit_through_origin"]
 
@@ -81,8 +83,6 @@ def materials() -> dict[str, Material]:
     >>> len(materials())
     13
     """
-    from .table1 import load_materials
-
     extras = {row["name"]: row for row in _data().get("extra", [])}
     preprint_line = {m.name: m.source_line for m in load_materials("preprint")}
     out = {}
@@ -122,7 +122,6 @@ def get_material(name: str) -> Material:
     hits = [m for m in table if _fold(m) == key or _fold(m) == "a" + key]
     if len(hits) == 1:
         return table[hits[0]]
-    from .suggest import did_you_mean
 
     raise InputError(f"unknown material {name!r}; known materials: {', '.join(table)}{did_you_mean(name, table)}")
 
@@ -140,8 +139,6 @@ def fits() -> tuple[Fit, ...]:
     >>> [f.name for f in fits()]
     ['journal-9', 'preprint-13', 'preprint-10']
     """
-    from .table1 import load_fits
-
     stated = {f.id: f for f in load_fits()}
     names = list(materials())
     out = []
@@ -170,8 +167,6 @@ def fit_through_origin(x: Sequence[float], y: Sequence[float]) -> tuple[float, f
     >>> fit_through_origin([1.0, 2.0], [2.0, 4.0])
     (2.0, 1.0)
     """
-    from .table1 import origin_slope, pearson_r
-
     n = len(x)
     if n < 2 or len(y) != n:
         raise InputError(f"fit needs >= 2 paired points; got {n} x and {len(y)} y values")

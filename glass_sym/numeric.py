@@ -34,14 +34,15 @@ import sympy as sp
 
 from .errors import InputError
 from .indexnotation import IndexExpr, to_array
+from .suggest import did_you_mean
+from .symbols import UNIT_VECTORS, VECTOR_SYMBOLS
+from .typed import Evaluation
 
 __all__ = ["NumericFunction", "numeric_function", "to_array"]
 
 
 def _vector_of(sym: sp.Symbol):
     """(vector name, component 0..2) of a vector-component symbol, or None."""
-    from .symbols import VECTOR_SYMBOLS
-
     for name, comps in VECTOR_SYMBOLS.items():
         if sym in comps:
             return name, comps.index(sym)
@@ -88,9 +89,6 @@ class NumericFunction:
 
     def __call__(self, *positional, **kwargs: Any) -> np.ndarray:
         """Evaluate: named arguments only (see :attr:`args`); returns shape ``batch + self.shape``."""
-        from .symbols import UNIT_VECTORS
-        from .suggest import did_you_mean
-
         if positional:
             raise InputError(f"{self.name}: arguments must be named ({', '.join(self.args) or 'none'}), "
                              f"got {len(positional)} positional")
@@ -205,8 +203,6 @@ def numeric_function(form, *, name: str | None = None) -> NumericFunction:
     >>> g.args, round(float(g(r=1.0, **{"lambda": 0.0}).real * 4 * 3.141592653589793), 12)
     (('lambda', 'r'), 1.0)
     """
-    from .typed import Evaluation
-
     if isinstance(form, str):
         from .audit import resolve_form
 
@@ -234,7 +230,6 @@ def numeric_function(form, *, name: str | None = None) -> NumericFunction:
             scalars.append(s)
         elif v[0] not in vectors:
             vectors.append(v[0])
-    from .symbols import VECTOR_SYMBOLS
 
     dummies = {s: sp.Dummy(f"a{k}") for k, s in enumerate(scalars)}
     args = [dummies[s] for s in scalars]

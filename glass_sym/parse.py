@@ -39,6 +39,7 @@ from .errors import InputError, ParseError
 from .indexnotation import IndexExpr, index_string
 from .parse_calculus import Measure, _Op, lex_calculus, split_phase
 from .parse_transformer import LatexTransformer
+from .tensor import canonical
 
 __all__ = [
     "GRAMMAR", "MAX_LENGTH", "MAX_DEPTH", "SYMBOL_TABLE", "DELTA_X", "Lhs",
@@ -224,8 +225,6 @@ def _finish(value, indices, text):
 def _unit_reduced(expr: sp.Expr) -> sp.Expr:
     """A scalar polynomial in unit-vector components reduced modulo v.v = 1 when that makes it shorter
     (``n_1^2+n_2^2+n_3^2`` is 1); anything else unchanged."""
-    from .tensor import canonical
-
     units = {c for u in S.UNIT_VECTORS for c in S.VECTOR_SYMBOLS[u]}
     if not (expr.free_symbols & units) or not expr.is_polynomial(*units):
         return expr

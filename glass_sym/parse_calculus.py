@@ -47,6 +47,7 @@ from ._parse_core import (_add, _contract_renamed, _describe, _is_index, _pairs_
 from .errors import DivergenceError, InputError
 from .indexnotation import IndexExpr, index_string, scalar
 from .symbols import Q, QHAT, N, X, lam, q, r
+from .fourier import fourier_transform, _limit_lambda, scalar_kernel
 
 __all__ = ["Measure", "fourier_integral", "x_derivative", "limit_lambda_to_zero", "split_phase", "lex_calculus",
            "apply_op"]
@@ -112,8 +113,6 @@ def _powers(h: sp.Expr) -> tuple[int, int, bool, sp.Expr]:
 
 def _regulated(indices: tuple[str, ...], p: int) -> IndexExpr:
     """int d^3q/(2pi)^3 q_{i..}/(q^2+lambda^2)^p e^{iq.x}, lambda kept (the engine's ``.regulated``)."""
-    from .fourier import fourier_transform, scalar_kernel
-
     try:
         return fourier_transform(indices, p).regulated
     except DivergenceError:  # finite at lambda > 0 although its limit diverges: same route, no limit taken
@@ -130,8 +129,6 @@ _MAX_INT_RANK, _MAX_INT_POWER, _MAX_DERIV_RANK = 6, 8, 8
 
 def _transform(indices: tuple[str, ...], a: int, p: int, reg: bool) -> IndexExpr:
     """int d^3q/(2pi)^3 q_{indices} q^a/(q^2[+lambda^2])^p e^{iq.x} at x != 0."""
-    from .fourier import fourier_transform
-
     if len(indices) > _MAX_INT_RANK or abs(a) > 2 * _MAX_INT_POWER or abs(p) > _MAX_INT_POWER:
         raise InputError(f"integrand q_(rank {len(indices)}) q^{a}/(q^2)^{p} is outside the supported range "
                          f"(rank <= {_MAX_INT_RANK}, powers |p| <= {_MAX_INT_POWER})")
@@ -251,8 +248,6 @@ def limit_lambda_to_zero(expr):
     >>> limit_lambda_to_zero(sp.exp(-lam * r) / (4 * sp.pi * r))
     1/(4*pi*r)
     """
-    from .fourier import _limit_lambda
-
     def lim(c):
         return _limit_lambda(c) if c.has(lam) else c
 
