@@ -181,7 +181,7 @@ def _investigate(todo: list[dict], matched: set = frozenset()) -> dict[str, dict
         except GlassSymError:
             printed = None
         others, agrees = [], False
-        from .forensics import equal_exactly
+        from .forensics import equal_exactly  # lazy: keeps start-up light (this module is imported without SymPy)
 
         for v in VERSIONS:
             if v == e.version:
@@ -207,7 +207,7 @@ def _investigate(todo: list[dict], matched: set = frozenset()) -> dict[str, dict
                 text = getattr(e, field, None)
                 if not text:
                     continue
-                from .forensics import text_repairs
+                from .forensics import text_repairs  # lazy: keeps start-up light (this module is imported without SymPy)
 
                 for what, new in text_repairs(text):
                     e2 = dataclasses.replace(e, **{field: new})
@@ -452,7 +452,7 @@ def _quotations(parts: list[tuple[tuple, dict]]) -> None:
         if not checked or any(c["class"] == "error" for c in checked):
             continue
         factors = ", ".join(f"claim {c['details'].get('item')} ({c['details'].get('about')})" for c in checked)
-        from .quote_forensics import part_factors
+        from .quote_forensics import part_factors  # lazy: keeps start-up light (this module is imported without SymPy)
 
         pf = part_factors(key[0], key[1], str(d.get("defines")), d.get("part"))
         how = pf["text"] if pf else part["explanation"]
