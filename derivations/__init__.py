@@ -1,15 +1,18 @@
 """Derivation chains, one module per appendix, reading like the appendix it rebuilds.
 
+Installed, this folder is the package ``glass_sym.derivations`` (pyproject ``package-dir``), never a
+top-level ``derivations``; in a checkout :mod:`glass_sym` maps the same name onto this folder.
+
 ``CHAINS`` maps the CLI name of a chain to its module; ``PROVIDES`` maps every registered closed form to the
 chain that derives it (so ``glass_sym.derivation.get(name)`` knows what to build).  Each module defines
 ``NAME``, ``TITLE``, ``PROVIDES`` and ``build() -> Derivation``.
 """
 
 CHAINS = {
-    "appendix-a": "derivations.appendix_a",
-    "appendix-b": "derivations.appendix_b",
-    "appendix-c": "derivations.appendix_c",
-    "appendix-d": "derivations.appendix_d",
+    "appendix-a": "glass_sym.derivations.appendix_a",
+    "appendix-b": "glass_sym.derivations.appendix_b",
+    "appendix-c": "glass_sym.derivations.appendix_c",
+    "appendix-d": "glass_sym.derivations.appendix_d",
 }
 
 PROVIDES = {

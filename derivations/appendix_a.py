@@ -31,6 +31,7 @@ from glass_sym.mutation import (as_tensor, break_covariance, break_pair_symmetri
                                 break_x_independence, value_mutants)
 from glass_sym.symbols import N, alpha, c_t, lam, r, rho
 from glass_sym.tensor import Tensor, compare, rational_rotation, rotation_covariance, symmetrize_pairs
+from glass_sym.structures import symmetrize_index
 
 NAME = "appendix-a"
 TITLE = "Appendix A: the stress-stress interaction Lambda_ijkl between elementary blocks"
@@ -55,8 +56,6 @@ _JL_AUDIT = Note("audit", "compared with Joffrin and Levelut's printed (A.1) and
 
 def _symmetrized(expr):
     """Average over i <-> j and k <-> l (the value a step labelled S_(ij)(kl) displays)."""
-    from glass_sym.structures import symmetrize_index
-
     return symmetrize_index(expr, ((0, 1), (2, 3))).map_coefficients(sp.expand)
 
 

@@ -23,7 +23,7 @@ from glass_sym import absorption, dipole
 from glass_sym.derivation import Derivation, Note
 from glass_sym.displacement import DELTA_X, explicit_first_order_change
 from glass_sym.mutation import as_tensor, break_index_symmetry
-from glass_sym.symbols import N, Q
+from glass_sym.symbols import epsilon, N, Q, r
 from glass_sym.tensor import Tensor, compare
 
 NAME = "appendix-d"
@@ -38,8 +38,6 @@ def _d6_explicit(pol: str, mu_explicit: Tensor) -> dict:
     along Ahat; G = Ahat khat^T; everything per unit i k A/(8 pi epsilon r^3); averages <sum_ab K_ab^2> with
     every monomial averaged by the Gamma-function formula.  khat = e_3; Ahat = e_3 (l) or e_1 (t).
     """
-    from glass_sym.symbols import epsilon, r
-
     khat = (0, 0, 1)
     a = khat if pol == "l" else (1, 0, 0)
     unit = 8 * sp.pi * epsilon * r**3

@@ -7,13 +7,46 @@ public names below load their module on first use.
 from __future__ import annotations
 
 import importlib
+import os
+import sys
 
 __version__ = "0.1.0"
+
+
+class _CheckoutChains:
+    """Finds ``glass_sym.derivations`` in a source checkout, where the chains are the top-level ``derivations/``.
+
+    Installed, setuptools puts that folder at ``glass_sym/derivations`` (pyproject ``package-dir``) and the
+    ordinary path finder finds it; nothing is importable as a top-level ``derivations``.  Running from a
+    checkout (``python -m pytest``, ``python -m glass_sym``) the same name maps onto ``../derivations``.
+    """
+
+    def __init__(self, folder: str) -> None:
+        self.folder = folder
+
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname != f"{__name__}.derivations":
+            return None
+        from importlib.util import spec_from_file_location
+
+        return spec_from_file_location(fullname, os.path.join(self.folder, "__init__.py"),
+                                       submodule_search_locations=[self.folder])
+
+
+def _register_checkout_chains() -> None:
+    here = os.path.dirname(os.path.abspath(__file__))
+    folder = os.path.join(os.path.dirname(here), "derivations")
+    if not os.path.isdir(os.path.join(here, "derivations")) and os.path.isfile(os.path.join(folder, "__init__.py")):
+        if not any(isinstance(f, _CheckoutChains) for f in sys.meta_path):
+            sys.meta_path.append(_CheckoutChains(folder))
+
+
+_register_checkout_chains()
 
 _EXPORTS = {
     "IndexExpr": "indexnotation", "delta": "indexnotation", "vec": "indexnotation",
     "Tensor": "tensor", "canonical": "tensor", "compare": "tensor", "symmetrize_pairs": "tensor",
-    "isotropic_basis": "tensor", "decompose": "tensor", "proportionality": "tensor",
+    "isotropic_basis": "indexnotation", "decompose": "tensor", "proportionality": "tensor",
     "rotation_covariance": "tensor",
     "fourier_transform": "fourier", "scalar_kernel": "fourier",
     "lambda_q": "elastic", "lambda_x": "interaction", "lambda_tilde": "interaction",

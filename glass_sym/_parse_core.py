@@ -118,12 +118,17 @@ def _describe(tok: Token | None) -> str:
 
 # ---------------------------------------------------------------------------------------------- post-lexer
 class _LatexPostLex:
-    """LaTeX rules on lark's raw token stream (see the module docstring)."""
+    """LaTeX rules on lark's raw token stream (see the module docstring).  ``calculus(toks, i, t) -> (token, i)``
+    reads ``\\int``, ``\\lim``, ``\\partial`` (:func:`glass_sym.parse_calculus.lex_calculus`, passed in by
+    :mod:`glass_sym.parse`: the calculus is built on this core, not the other way round)."""
 
     always_accept = _RAW
 
+    def __init__(self, calculus=None):
+        self.calculus = calculus
+
     def process(self, stream):
-        return iter(_latex_tokens(list(stream)))
+        return iter(_latex_tokens(list(stream), self.calculus))
 
 
 def _tok(kind: str, value: str, like: Token) -> Token:
@@ -153,7 +158,7 @@ _SPACING_MACROS = frozenset({"quad", "qquad", "displaystyle", "textstyle", "limi
 _AXES = {"x": "1", "y": "2", "z": "3"}
 
 
-def _latex_tokens(toks: list[Token]) -> list[Token]:
+def _latex_tokens(toks: list[Token], calculus=None) -> list[Token]:
     toks = [t for t in toks if not ((t.type == "CTRL" and str(t) in _SPACING)
                                     or (t.type == "MACRO" and str(t)[1:] in _SPACING_MACROS))]
     _check_ambiguous(toks)
@@ -177,9 +182,7 @@ def _latex_tokens(toks: list[Token]) -> list[Token]:
                 continue
             if name in ("int", "lim", "partial") or (name in ("frac", "dfrac", "tfrac") and i + 1 < len(toks)
                                                       and toks[i].type == "LBRACE" and toks[i + 1] == "\\partial"):
-                from .parse_calculus import lex_calculus    # \int, \lim, \partial: see glass_sym.parse_calculus
-
-                t, i = lex_calculus(toks, i, t)
+                t, i = calculus(toks, i, t)    # \int, \lim, \partial: see glass_sym.parse_calculus
             elif name in ("frac", "dfrac", "tfrac", "cfrac"):
                 _refuse_d_fraction(toks, i, t)
                 t = _tok("FRAC", val, t)
@@ -451,7 +454,7 @@ class _Tens:
     free: frozenset
     dummies: frozenset = frozenset()
     placeholder: bool = False     # a user-supplied named tensor that may be followed by its argument (\vec n)
-    #: (position, name, argument in brackets?) when the value is a function \sin x, \ln 2 (see _Build.implicit)
+    #: (position, name, argument in brackets?) when the value is a function \sin x, \ln 2 (see parse_transformer.LatexTransformer.implicit)
     func: tuple | None = None
     grouped: bool = False         # the value of a bracket (x), {x}: a function argument written with brackets
     #: (letter, position, symbol) of labels such as \mu_i read as a scalar name: the letter must not be an index

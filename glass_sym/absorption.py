@@ -31,8 +31,9 @@ import sympy as sp
 
 from .errors import InputError
 from .indexnotation import IndexExpr, delta
-from .symbols import M, N, QHAT, Omega, alpha, c_l, c_t, chi_l, chi_t, omega
+from .symbols import DELTA_X, M, N, QHAT, Omega, alpha, c_l, c_t, chi_l, chi_t, epsilon, omega, r
 from .tensor import Tensor, canonical
+from .derivation import get
 
 __all__ = [
     "sphere_average_gaussian_of",
@@ -146,8 +147,6 @@ def to_sound_speeds(expr: sp.Expr) -> sp.Expr:
 
 def lambda_q_default() -> IndexExpr:
     """The registered Lambda(q) (``glass_sym.derivation.get('lambda_q')``), for doctests and defaults."""
-    from .derivation import get
-
     return get("lambda_q").value
 
 
@@ -373,9 +372,6 @@ def d6_kernel(polarization: str, mu: IndexExpr, delta_mu: IndexExpr, frame: str 
     Plane wave u = A Ahat e^{i k.x}: grad u = i k A Ahat khat^T =: i k A G; Delta x = r (n.grad) u, so
     Delta_x m = i k A r (khat.n) Ahat.  Returns {'dmu': Delta mu, 'gmu': G^T mu, 'mug': mu G}.
     """
-    from .displacement import DELTA_X
-    from .symbols import epsilon, r
-
     khat, a = _unit_frame(polarization, frame)
     scale = 8 * sp.pi * epsilon * r**3
     sub = {**dict(zip(M, a)), DELTA_X: r * _dot(khat, N)}

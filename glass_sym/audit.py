@@ -41,6 +41,14 @@ from .indexnotation import IndexExpr, index_string
 from .structures import (decompose_index, diff_structures, differing_components, expand_alpha, pretty,
                          same_decomposition, symmetrize_index)
 from .symbols import SCALAR_SYMBOLS, c_l, c_t, q
+from . import derivations, table1
+from .audit_numeric import merge_records  # computed records for sections 2-4, (C.24), (C.25) (issue 12)
+from .audit_parse_cache import flush, parsed
+from .derivation import get
+from .papers import load_claims, load_equations, load_relations, VERSIONS
+from .parse import parse_latex, parse_measure, phase_kind, split_equations
+from .suggest import did_you_mean
+from .tensor import canonical
 
 __all__ = ["STATUSES", "Finding", "audit_expressions", "audit_equation", "audit_all", "derived_value",
            "AuditContext", "known_forms", "resolve_form"]
@@ -94,14 +102,11 @@ def derived_value(name: str):
     the Fourier engine's regulated transforms ``fourier_transform(('i','j','k','l'), 2).regulated`` and
     ``fourier_transform(('j','l'), 1).regulated`` (lambda kept), computed here rather than registered.
     """
-    import derivations
-    from .derivation import get
-
     def fetch(n):
         try:
             return get(n).value
         except ModuleNotFoundError as exc:  # the chain module is listed but not written yet
-            if not (exc.name or "").startswith("derivations."):
+            if not (exc.name or "").startswith("glass_sym.derivations."):
                 raise
             return None
 
@@ -157,8 +162,6 @@ def _subs(x, rule):
 
 def _differing_components(a, b) -> int:
     """Number of explicit components of a - b that are nonzero modulo the unit relations."""
-    from .tensor import canonical
-
     if not isinstance(a, IndexExpr):
         return 0 if canonical(sp.sympify(a) - sp.sympify(b)) == 0 else 1
     return differing_components(a - b)
@@ -236,15 +239,11 @@ def audit_expressions(printed, derived, *, label: str = "user", version: str = "
 
 def known_forms() -> list[str]:
     """Every name :func:`derived_value` knows: the registered closed forms and the engine's regulated forms."""
-    import derivations
-
     return sorted(set(derivations.PROVIDES) | set(_ENGINE_FORMS))
 
 
 def resolve_form(name: str):
     """The closed form ``name``; :class:`InputError` with a suggestion for an unknown or unbuilt name."""
-    from .suggest import did_you_mean
-
     if not isinstance(name, str):
         raise InputError(f"closed-form name must be a str, got {type(name).__name__}")
     value = derived_value(name) if name in known_forms() else None
@@ -269,7 +268,7 @@ def audit_equation(latex: str, against: str | None, indices: Sequence[str] | Non
     A whole equation ``LHS = RHS`` is audited against the form its left side names
     (:func:`glass_sym.typed.audit_typed`, which also takes declared vectors and scalars).
     """
-    from .typed import audit_typed, split_typed
+    from .typed import audit_typed, split_typed  # lazy: import cycle within audit/ (audit.py), to break after issue 14a
 
     if split_typed(latex)[0] is not None or against is None:
         return audit_typed(latex, against, indices, label=label, version=version)
@@ -294,12 +293,8 @@ def _tensors(defines: str, *, derived: bool, printed_lookup=None) -> dict:
 
 
 def _parse(latex: str, tensors: dict):
-    from .parse import parse_latex
-
     if tensors:
         return parse_latex(latex, tensors=tensors)
-    from .audit_parse_cache import parsed
-
     return parsed(latex, lambda: parse_latex(latex, tensors=None))
 
 
@@ -310,16 +305,12 @@ def audit_all(versions: Sequence[str] | None = None, *, claims: bool = True, fit
     Order is deterministic: per version (journal first) the equations in file order, then the consistency
     findings, then the claims; the fits last.
     """
-    from .papers import VERSIONS
-
     ctx = AuditContext()
     out: list[Finding] = []
     for v in (versions or list(VERSIONS)):
         out.extend(ctx.audit_version(v, claims=claims))
     if fits:
         out.extend(_audit_fits(versions))
-    from .audit_numeric import merge_records  # computed records for sections 2-4, (C.24), (C.25) (issue 12)
-    from .audit_parse_cache import flush
 
     flush()  # parsed transcriptions into the on-disk cache
     return merge_records(out, versions)
@@ -387,8 +378,6 @@ class AuditContext:
 
     # ---------------------------------------------------------------- one version
     def audit_version(self, version: str, *, claims: bool = True) -> list[Finding]:
-        from .papers import load_claims, load_equations, load_relations
-
         eqs = load_equations(version)
         relations = _parse_relations(load_relations(version))
         out = []
@@ -606,11 +595,9 @@ def _tag(e) -> str:
 def _measure_kind(e) -> str:
     """'sum', 'integral' or '' (statements with different measures are not compared with each other).
 
-    The measure is read by :func:`glass_sym.parse_calculus.parse_measure`; text it cannot read is classified by
+    The measure is read by :func:`glass_sym.parse.parse_measure`; text it cannot read is classified by
     its leading macro.
     """
-    from .parse_calculus import parse_measure
-
     m = e.measure or ""
     if isinstance(e, _Merged):
         m = e.members[0].measure or ""
@@ -624,8 +611,6 @@ def _measure_kind(e) -> str:
 
 def _phase_kind(text):
     """'+', '-' or 'cos' for a printed phase e^{iq.x}, e^{-iq.x}, cos(q.x); None if it cannot be read."""
-    from .parse_calculus import phase_kind
-
     try:
         return phase_kind(text) if text else None
     except GlassSymError:
@@ -643,8 +628,6 @@ def _against(e) -> str:
 
 def _parse_relations(relations) -> list[tuple]:
     """[(relation, lhs - rhs as a SymPy expression)] of the transcribed relations (parsed, never evaluated)."""
-    from .parse import parse_latex, split_equations
-
     out = []
     for rel in relations:
         (lhs, rhs), = split_equations(rel.latex)
@@ -756,8 +739,6 @@ def _merge_terms(eqs) -> list:
 
 def _audit_fits(versions=None) -> list[Finding]:
     """Table 1 fits from :mod:`glass_sym.table1`: differs when slope or r is off beyond rounding."""
-    from . import table1
-
     out = []
     vs = versions or [None]
     for v in vs:

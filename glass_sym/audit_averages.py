@@ -23,6 +23,10 @@ from __future__ import annotations
 
 import sympy as sp
 
+from .absorption import relate_polynomials
+from .parse import parse_latex
+from .symbols import alpha
+
 __all__ = ["AVERAGE_FORMS", "audit_average"]
 
 #: printed quantity -> registered closed form it is compared with
@@ -48,21 +52,15 @@ def audit_average(e, equations, derived, finding_cls):
 
 
 def _printed_number(latex: str) -> sp.Expr:
-    from .parse import parse_latex
-
     value = parse_latex(latex)
     return value.to_tensor()[()] if hasattr(value, "to_tensor") else value
 
 
 def _relation(engine, printed):
-    from .absorption import relate_polynomials
-
     return relate_polynomials(sp.expand(engine), sp.expand(printed))
 
 
 def _audit_b5(e, equations, derived, finding_cls):
-    from .symbols import alpha
-
     entries = [x for x in equations if x.label == e.label and x.defines.startswith("b5_bracket_")]
     relations = {}
     for x in entries:

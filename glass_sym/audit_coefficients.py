@@ -26,6 +26,11 @@ import re
 import sympy as sp
 
 from .errors import GlassSymError
+from .audit import Finding
+from .derivation import get
+from .papers import load_equations
+from .parse import parse_latex
+from .symbols import c_l, c_t, chi_l, chi_t, rho
 
 __all__ = ["printed_value", "printed_recursion_coefficient", "engine_recursion_coefficient", "records",
            "REWRITES"]
@@ -38,8 +43,6 @@ REWRITES = ("function arguments (omega), (Omega), (omega, L), (omega, L_n), (ome
 
 
 def _eq(label: str, part=None, version: str = "jpcm2020"):
-    from .papers import load_equations
-
     for e in load_equations(version):
         if e.label == label and (part is None or e.part == part):
             return e
@@ -48,8 +51,6 @@ def _eq(label: str, part=None, version: str = "jpcm2020"):
 
 def printed_value(label: str, part=None, version: str = "jpcm2020") -> sp.Expr:
     """The printed right-hand side of (label) after the two rewrites of :data:`REWRITES`, parsed."""
-    from .parse import parse_latex
-
     e = _eq(label, part, version)
     text = _KK.sub(r"\\operatorname{Re} \\tilde{\\chi}_{\\alpha}", _ARG.sub("", e.latex))
     return parse_latex(text)
@@ -79,9 +80,6 @@ def printed_recursion_coefficient(version: str = "jpcm2020") -> sp.Expr:
 
 def engine_recursion_coefficient() -> dict:
     """c of the engine's recursion per channel: 2 rho c_alpha^2 B_alpha(1, 1) from the registered totals."""
-    from .derivation import get
-    from .symbols import c_l, c_t, chi_l, chi_t, rho
-
     out = {}
     for pol, c in (("l", c_l), ("t", c_t)):
         expr = get(f"absorption_coefficient_total_{pol}").value
@@ -92,10 +90,6 @@ def engine_recursion_coefficient() -> dict:
 
 def records(version: str = "jpcm2020") -> list:
     """Audit findings for (C.24), (C.25) (both parts), (3.4) and (4.1) of the journal."""
-    from .audit import Finding
-    from .derivation import get
-    from .symbols import c_l, c_t, chi_l
-
     if version != "jpcm2020":
         return []
     coef = {}

@@ -24,6 +24,9 @@ import math
 
 import numpy as np
 
+from . import kk, rg, ttls
+from .ttls import beta_hbar_omega
+
 __all__ = ["records", "merge_records", "CONDITIONS"]
 
 CONDITIONS = {"f": 1e6, "Omega_c": 1e15, "T": 1.0, "temperatures": (0.03, 0.1, 0.3, 1.0, 3.0, 10.0),
@@ -34,8 +37,6 @@ METHOD_TOL = 1e-8
 
 def _kk_unreduced_thermal(omega, temps, method):
     """T-dependent part of the Kramers-Kronig transform of (2.7), Im chi = (pi/4) n0M2 tanh(y/2): per n0M2."""
-    from . import kk, ttls
-
     y = ttls.beta_hbar_omega(omega, np.asarray(temps, dtype=float))
     lib = "mpmath" if method == "mpmath" else "numpy"
     return (math.pi / 4) * kk.principal_value(kk.ttls_profile("3.5", "thermal", lib), y, y + 100.0, method=method)
@@ -48,7 +49,7 @@ def _slope(x, y):
 
 
 def _finding(label, status, expl, details, part=None):
-    from .audit import Finding
+    from .audit import Finding  # lazy: keeps start-up light (this module is imported without SymPy)
 
     base = {"check": "numeric", "numeric": True, "part": part,
             "note": "numeric record: a computed number with a tolerance, confirmed by a second method"}
@@ -61,14 +62,11 @@ def _two(a, b):
 
 
 def _eq29_210() -> list:
-    from . import ttls
-
     w = 2 * math.pi * CONDITIONS["f"]
     temps = np.array(CONDITIONS["temperatures"])
     grid = _kk_unreduced_thermal(w, temps, "grid")
     mp = _kk_unreduced_thermal(w, temps, "mpmath")
     agree = _two(grid, mp)
-    from . import kk
 
     y = ttls.beta_hbar_omega(w, temps)
     reduced = kk.re_chi_reduced(w, temps, CONDITIONS["Omega_c"], form="C.25", part="thermal")
@@ -100,8 +98,6 @@ def _eq29_210() -> list:
 
 
 def _eq35() -> list:
-    from . import kk
-
     w, T, wc = 2 * math.pi * CONDITIONS["f"], CONDITIONS["T"], CONDITIONS["Omega_c"]
     vals = {}
     for method in ("grid", "mpmath"):
@@ -112,8 +108,6 @@ def _eq35() -> list:
     # an independent route for K(C.25), full transform: the Matsubara (digamma) closed form of the thermal part
     # plus the cutoff part ln((x_c^2 - y^2)/y^2)/4, over Im chi~ = (pi/4)/(1 + e^{-y}) (x_c >> y: tail ~ e^{-x_c})
     import mpmath as mp
-
-    from .ttls import beta_hbar_omega
 
     y, xc = float(beta_hbar_omega(w, T)), float(beta_hbar_omega(wc, T))
     h = float(mp.log(mp.mpf(y) / (2 * mp.pi)) - mp.re(mp.digamma(mp.mpf(1) / 2 + 1j * mp.mpf(y) / (2 * mp.pi))))
@@ -140,8 +134,6 @@ def _eq35() -> list:
 
 
 def _eq43_46() -> list:
-    from . import rg
-
     res = rg.flow(CONDITIONS["material"], part=CONDITIONS["part"])
     t43 = res.terms_43()
     # second method: the exact map's own increments, 1/Im(R) - 1/Im(L1) = sum_n b/(1 + b x_n), against (4.3)
@@ -191,7 +183,7 @@ def merge_records(findings: list, versions=None) -> list:
     appended.  Order is kept."""
     if versions and "jpcm2020" not in versions:
         return findings
-    from .audit_coefficients import records as coefficient_records
+    from .audit_coefficients import records as coefficient_records  # lazy: keeps start-up light (this module is imported without SymPy)
 
     extra = coefficient_records() + records()
     out = list(findings)

@@ -43,21 +43,19 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections.abc import Sequence
-from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from .audit_classes import CLASSES, classify_fit, rank_class
 from .errors import GlassSymError
+from . import cache, derivations
+from .papers import load_equations, load_relations, VERSIONS
 
 __all__ = ["CLASSES", "SCHEMA_VERSION", "row_id", "part_id", "audit_rows", "rank_class", "classify_fit",
            "investigate", "physicist_text", "step_id", "user_forensics"]
 
 #: audit JSON schema (docs/json.md)
 SCHEMA_VERSION = "glass-sym/audit/3"
-
-#: worst first
-CLASSES = ("error", "convention-or-prefactor", "extraction-artefact", "rounding", "quotation", "verified",
-           "unchecked")
 
 _CACHE_NAME = "forensics"
 
@@ -91,14 +89,6 @@ def part_id(f: dict) -> str:
     return f"{base}/{what}"
 
 
-def rank_class(classes: Sequence[str]) -> str:
-    """The worst class among ``classes``, ignoring ``unchecked`` unless nothing else is present."""
-    checked = [c for c in classes if c != "unchecked"]
-    if not checked:
-        return "unchecked"
-    return min(checked, key=CLASSES.index)
-
-
 #: "appendix-b/b5_angular_averages (" in the audit's compared_in text
 _STEP_REF = re.compile(r"(?:^|; )([a-z0-9-]+/[A-Za-z0-9_]+) \(")
 _POSITION = re.compile(r"at position \d+ \(line \d+, col \d+\):\s*")
@@ -107,67 +97,6 @@ _POSITION = re.compile(r"at position \d+ \(line \d+, col \d+\):\s*")
 def physicist_text(text: str) -> str:
     """An explanation without the parser's positions (``at position 152 (line 1, col 153): ``)."""
     return _POSITION.sub("", text).strip()
-
-
-# ------------------------------------------------------------------------------- numbers (rounding)
-def _digits(printed) -> int:
-    s = format(Decimal(str(printed)), "f")
-    return len(s.split(".")[1]) if "." in s else 0
-
-
-def _rounded(value: float, printed) -> tuple[bool, bool]:
-    """(rounds to printed, truncates to printed) at the printed number of decimals."""
-    n = _digits(printed)
-    p = Fraction(Decimal(str(printed)))
-    q = Fraction(Decimal(10)) ** n
-    v = Fraction(value)
-    rnd = Fraction(round(v * q)) / q
-    tr = Fraction(int(v * q)) / q
-    return rnd == p, tr == p
-
-
-def classify_fit(d: dict) -> tuple[str, str]:
-    """Class and explanation of a Table 1 fit record (``details`` of a ``fit`` finding).
-
-    Each printed quantity (slope, r) is compared with the values computed from the printed ratios and from
-    the unrounded ratios: within half a unit of the last printed digit -> verified; else rounded or truncated
-    to the printed digits equals the printed number -> rounding (say which); else error.
-
-    >>> classify_fit({"printed_slope": 1.102, "slope": 1.1027, "slope_unrounded": 1.1027, "printed_r": None})
-    ('rounding', 'slope 1.1027 truncated to 3 decimals gives the printed 1.102')
-    """
-    worst, says = "verified", []
-    for q in ("slope", "r"):
-        p = d.get(f"printed_{q}")
-        if p is None:
-            continue
-        vals = [v for v in (d.get(q), d.get(f"{q}_unrounded")) if v is not None]
-        tol = Fraction(1, 2) / Fraction(10) ** _digits(p)
-        if any(abs(Fraction(Decimal(str(v))) - Fraction(Decimal(str(p)))) <= tol for v in vals):
-            continue
-        how = None
-        for v in vals:
-            rnd, tr = _rounded(v, p)
-            if rnd or tr:
-                how = (v, "rounded" if rnd else "truncated")
-                break
-        box = d.get(f"{q}_interval")
-        if how:
-            says.append(f"{q} {how[0]:.4f} {how[1]} to {_digits(p)} decimals gives the printed {p}")
-            worst = rank_class([worst, "rounding"])
-        elif box and box[0] <= float(p) <= box[1]:
-            says.append(f"{q} {vals[0]:.4f}" + (f" (unrounded ratios {vals[-1]:.4f})" if len(vals) > 1 else "")
-                        + f": the printed {p} lies inside the range {box[0]:.4f} to {box[1]:.4f} that {q} takes "
-                          f"when the table's ratios vary within their printed digits (rounding of the inputs)")
-            worst = rank_class([worst, "rounding"])
-        else:
-            alt = f" (from the unrounded ratios {vals[-1]:.4f})" if len(vals) > 1 else ""
-            rng = f", nor lies in the range {box[0]:.4f} to {box[1]:.4f} allowed by the inputs' digits" if box else ""
-            says.append(f"{q} {vals[0]:.4f}{alt} neither rounds nor truncates to the printed {p}{rng}")
-            worst = "error"
-    if not says:
-        return "verified", "slope and r within half a unit of their last printed digit"
-    return worst, "; ".join(says)
 
 
 # ------------------------------------------------------------------------------- forensics glue
@@ -186,8 +115,6 @@ def investigate(findings: Sequence, *, use_cache: bool | None = None) -> dict[st
     "other_copy_agrees": bool}``.  Results are cached with the derivations (:mod:`glass_sym.cache`, same source
     key and HMAC integrity check, entry ``forensics``), so a warm run does not repeat the search.
     """
-    from . import cache
-
     dicts = [f if isinstance(f, dict) else f.as_dict() for f in findings]
     todo = [f for f in dicts if f["status"] in ("differs",) and
             ((f.get("details") or {}).get("check") == "derived" or "pieces" in (f.get("details") or {}))]
@@ -206,19 +133,15 @@ def investigate(findings: Sequence, *, use_cache: bool | None = None) -> dict[st
 
 
 def _schema() -> str:
-    from .forensics import SCHEMA
+    from .forensics import SCHEMA  # lazy: keeps start-up light (this module is imported without SymPy)
 
     return SCHEMA
 
 
 def _investigate(todo: list[dict], matched: set = frozenset()) -> dict[str, dict]:
-    import derivations
-
     from .audit import (_ENGINE_FORMS, AuditContext, _against, _apply_relations, _measure_kind, _merge_terms,
-                        _parse_relations, _tag)
-    from .forensics import FAMILIES, conclusion, search
-    from .papers import VERSIONS, load_equations, load_relations
-
+                        _parse_relations, _tag)  # lazy: keeps start-up light (this module is imported without SymPy)
+    from .forensics import FAMILIES, conclusion, search  # lazy: keeps start-up light (this module is imported without SymPy)
     ctx = AuditContext()
     eqs = {v: load_equations(v) for v in VERSIONS}
     merged = {v: _merge_terms(eqs[v]) for v in VERSIONS}
@@ -258,7 +181,7 @@ def _investigate(todo: list[dict], matched: set = frozenset()) -> dict[str, dict
         except GlassSymError:
             printed = None
         others, agrees = [], False
-        from .forensics import equal_exactly
+        from .forensics import equal_exactly  # lazy: keeps start-up light (this module is imported without SymPy)
 
         for v in VERSIONS:
             if v == e.version:
@@ -284,7 +207,7 @@ def _investigate(todo: list[dict], matched: set = frozenset()) -> dict[str, dict
                 text = getattr(e, field, None)
                 if not text:
                     continue
-                from .forensics import text_repairs
+                from .forensics import text_repairs  # lazy: keeps start-up light (this module is imported without SymPy)
 
                 for what, new in text_repairs(text):
                     e2 = dataclasses.replace(e, **{field: new})
@@ -313,7 +236,7 @@ def _rational(text) -> Any:
 def _pieces_forensics(d: dict) -> dict | None:
     """Family (vi) for a numeric record: ``details`` with ``printed_value`` and ``pieces`` {name: value}
     (rational numbers or their strings), optionally ``full`` (the squared sum with interference)."""
-    from .forensics import FAMILIES, conclusion, search_pieces
+    from .forensics import FAMILIES, conclusion, search_pieces  # lazy: keeps start-up light (this module is imported without SymPy)
 
     try:
         printed = _rational(d["printed_value"])
@@ -369,10 +292,8 @@ def _classify(f: dict, forensic: dict | None) -> tuple[str, str]:
 def user_forensics(latex: str, against: str, finding) -> dict[str, dict]:
     """Forensic search for a user's typed right-hand side (``audit --latex TEX --against NAME``) that differs:
     {part id: result}, empty when it matches."""
-    import derivations
-
-    from .audit import _ENGINE_FORMS, _parse, _tensors, derived_value
-    from .forensics import FAMILIES, conclusion, search, text_repairs
+    from .audit import _ENGINE_FORMS, _parse, _tensors, derived_value  # lazy: keeps start-up light (this module is imported without SymPy)
+    from .forensics import FAMILIES, conclusion, search, text_repairs  # lazy: keeps start-up light (this module is imported without SymPy)
 
     f = finding if isinstance(finding, dict) else finding.as_dict()
     if f["status"] != "differs":
@@ -403,7 +324,7 @@ def audit_rows(findings: Sequence | None = None, *, forensics: bool = True,
     ``parts`` (each: ``id``, ``status``, ``class``, ``explanation``, ``what``, ``details`` and, for parts that
     differ, ``forensics``), ``refs`` (derivation steps the parts compare with).
     """
-    from .audit import audit_all
+    from .audit import audit_all  # lazy: keeps start-up light (this module is imported without SymPy)
 
     if findings is None:
         findings = audit_all()
@@ -476,7 +397,7 @@ def audit_rows(findings: Sequence | None = None, *, forensics: bool = True,
 
 
 def _b5(version: str, d: dict) -> dict | None:
-    from .b5_forensics import b5_forensics
+    from .b5_forensics import b5_forensics  # lazy: keeps start-up light (this module is imported without SymPy)
 
     try:
         return b5_forensics(version, d)
@@ -507,8 +428,6 @@ def _outside(d: dict, status: str) -> dict:
 
 def _quoted() -> dict[tuple, str]:
     """(version, label, defines, part) -> the work the printed line quotes (``quotes`` of the transcription)."""
-    from .papers import load_equations
-
     return {(e.version, e.label, e.defines, e.part): e.quotes for e in load_equations() if e.quotes}
 
 
@@ -533,7 +452,7 @@ def _quotations(parts: list[tuple[tuple, dict]]) -> None:
         if not checked or any(c["class"] == "error" for c in checked):
             continue
         factors = ", ".join(f"claim {c['details'].get('item')} ({c['details'].get('about')})" for c in checked)
-        from .quote_forensics import part_factors
+        from .quote_forensics import part_factors  # lazy: keeps start-up light (this module is imported without SymPy)
 
         pf = part_factors(key[0], key[1], str(d.get("defines")), d.get("part"))
         how = pf["text"] if pf else part["explanation"]
@@ -565,7 +484,7 @@ def _what(f: dict) -> str:
 
 def _step_refs() -> dict[str, str]:
     """closed-form name -> step id of the step that registered it (built chains only)."""
-    from .derivation import build, chains
+    from .derivation import build, chains  # lazy: keeps start-up light (this module is imported without SymPy)
 
     out = {}
     for chain in chains():

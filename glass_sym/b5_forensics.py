@@ -21,6 +21,17 @@ from typing import Any
 
 import sympy as sp
 
+from . import absorption, cache
+from .audit import AuditContext, _pairs, _rank, _tag
+from .audit_averages import _printed_number
+from .displacement import cos_theta, first_order_change
+from .errors import CacheError
+from .forensics import FAMILIES, NO_FIT
+from .papers import load_equations
+from .serialize import from_json, to_json
+from .structures import symmetrize_index
+from .symbols import DELTA_X, alpha, c_t, r, rho
+
 __all__ = ["jl_kernel_averages", "b5_jl_hypothesis", "b5_forensics"]
 
 _COLUMN = {"const": 0, "x": 1}
@@ -28,10 +39,6 @@ _ROW = {"l": 0, "t": 1}
 
 
 def _printed_jl_kernel(version: str = "jpcm2020"):
-    from .audit import AuditContext, _pairs, _rank
-    from .structures import symmetrize_index
-    from .papers import load_equations
-
     eqs = load_equations(version)
     e = next(x for x in eqs if x.defines == "lambda_tilde_jl" and x.part == "tilde")
     value = AuditContext().printed(e, derived_refs=True, equations=eqs)
@@ -48,10 +55,6 @@ def jl_kernel_averages(version: str = "jpcm2020") -> tuple[sp.ImmutableMatrix, s
     transcription file, HMAC-verified before use, safe JSON trees of :mod:`glass_sym.serialize`); a missing,
     stale or unreadable entry is recomputed.
     """
-    from . import cache
-    from .errors import CacheError
-    from .serialize import from_json, to_json
-
     entry = f"b5-jl-kernel-averages-{version}"
     payload = cache.load(entry) if cache.enabled() else None
     if isinstance(payload, dict):
@@ -72,11 +75,6 @@ def jl_kernel_averages(version: str = "jpcm2020") -> tuple[sp.ImmutableMatrix, s
 
 def _jl_kernel_averages(version: str) -> tuple[sp.ImmutableMatrix, str]:
     """:func:`jl_kernel_averages` computed (no cache)."""
-    from . import absorption
-    from .audit import _tag
-    from .displacement import DELTA_X, cos_theta, first_order_change
-    from .symbols import c_t, r, rho
-
     K, e = _printed_jl_kernel(version)
     K = K.map_coefficients(sp.expand)
     lx = (K * (-1 / (8 * sp.pi * rho * c_t**2 * r**3))).map_coefficients(sp.factor)
@@ -95,8 +93,6 @@ def b5_jl_hypothesis(printed: dict[tuple[str, str], sp.Expr], version: str = "jp
     ``printed``: {(polarization "l"/"t", part "const"/"x"): polynomial in alpha}.  Returns ``{"holds": bool,
     "c": str | None, "per_polynomial": {...}, "kernel": tag}``.
     """
-    from .symbols import alpha
-
     avg, tag = jl_kernel_averages(version)
     ratios = {}
     for (pol, part), p in sorted(printed.items()):
@@ -113,10 +109,6 @@ def b5_jl_hypothesis(printed: dict[tuple[str, str], sp.Expr], version: str = "jp
 def b5_forensics(version: str, details: dict) -> dict[str, Any] | None:
     """The forensic record of one differing (B.5) part: family (v) (the JL kernel used downstream) and the
     audit's own alpha -> g alpha relation (family (i)); None when (B.5) is not transcribed for ``version``."""
-    from .audit_averages import _printed_number
-    from .forensics import FAMILIES, NO_FIT
-    from .papers import load_equations
-
     printed = {(e.defines.rsplit("_", 1)[1], e.part): _printed_number(e.latex)
                for e in load_equations(version) if e.defines.startswith("b5_bracket_")}
     if not printed:

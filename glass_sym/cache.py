@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .fileio import atomic_write
+from . import __version__
 
 __all__ = ["enabled", "cache_dir", "source_key", "load", "store", "clear", "NO_CACHE_ENV", "CACHE_DIR_ENV"]
 
@@ -56,7 +57,6 @@ def source_key() -> str:
     """Package version + SHA-256 of all source/data files of glass_sym and derivations."""
     if "key" in _key_memo:
         return _key_memo["key"]
-    from . import __version__
 
     here = Path(__file__).resolve().parent
     roots = [here, here.parent / "derivations"]

@@ -23,9 +23,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import sympy as sp
 
 from . import symbols as S
+from .indexnotation import IndexExpr
 
 __all__ = ["Argument", "ARGUMENT_ORDER", "arguments_of", "free_indices", "components_of"]
 
@@ -103,10 +105,6 @@ class Argument:
 
 def components_of(value) -> tuple:
     """The explicit components of a closed form (an IndexExpr: all 3^rank in index order; a scalar: itself)."""
-    import numpy as np
-
-    from .indexnotation import IndexExpr
-
     if isinstance(value, IndexExpr):
         t = value.to_tensor()
         rank = len(value.indices)
@@ -116,8 +114,6 @@ def components_of(value) -> tuple:
 
 def free_indices(value) -> str:
     """The free indices of a closed form ('' for a scalar), e.g. ``'ijkl'`` for tilde Lambda_ijkl."""
-    from .indexnotation import IndexExpr
-
     return "".join(value.indices) if isinstance(value, IndexExpr) else ""
 
 

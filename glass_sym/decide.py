@@ -27,6 +27,8 @@ import random
 import sympy as sp
 
 from . import symbols as S
+from .indexnotation import IndexExpr
+from .tensor import canonical
 
 __all__ = ["has_functions", "decide", "decide_components", "PRECISION", "THRESHOLD"]
 
@@ -50,8 +52,6 @@ def has_functions(expr) -> bool:
 
 
 def _rewrites(d):
-    from .tensor import canonical
-
     attempts = (
         lambda e: sp.expand(e.rewrite(sp.exp)),
         lambda e: sp.simplify(sp.powsimp(sp.expand(e.rewrite(sp.exp)))),
@@ -102,8 +102,6 @@ def _point(symbols, rng: random.Random, k: int) -> dict:
 
 def decide(d, points: int = 5, seed: int = 20260101) -> str:
     """``'zero'``, ``'nonzero'`` or ``'undecided'`` for the scalar difference ``d`` (see the module text)."""
-    from .tensor import canonical
-
     d = sp.sympify(d)
     try:
         if canonical(d) == 0:
@@ -136,9 +134,6 @@ def decide_components(a, b) -> tuple[str, int]:
     Returns (status, number of components proven nonzero); status ``'zero'`` when every component is zero,
     ``'nonzero'`` when one is proven nonzero, else ``'undecided'``.
     """
-    from .indexnotation import IndexExpr
-    from .tensor import canonical
-
     if isinstance(a, IndexExpr):
         import itertools
 

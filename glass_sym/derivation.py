@@ -42,6 +42,11 @@ import sympy as sp
 from .errors import CacheError, DerivationError, GlassSymError, InputError
 
 from .records import STEP_FIELDS
+from . import cache
+from .indexnotation import IndexExpr
+from .latex_steps import derivation_latex_body, step_latex
+from .serialize import value_from_json, value_to_json
+from .tensor import Comparison, Tensor, canonical
 
 __all__ = [
     "STEP_FIELDS", "STEP_KINDS", "NOTE_KINDS",
@@ -83,9 +88,6 @@ def residual_of(result: Any) -> tuple[bool, str]:
     Accepts a :class:`~glass_sym.tensor.Comparison`, a :class:`~glass_sym.tensor.Tensor` or IndexExpr
     (must vanish), a SymPy expression (must vanish modulo the unit relations) or a bool.
     """
-    from .indexnotation import IndexExpr
-    from .tensor import Comparison, Tensor, canonical
-
     if isinstance(result, Comparison):
         return result.equal, result.summary()
     if isinstance(result, IndexExpr):
@@ -131,8 +133,6 @@ class Step:
     @property
     def statement(self) -> sp.Basic:
         """The step as a SymPy object: ``Eq(lhs, rhs)`` with KroneckerDelta/Indexed for tensors."""
-        from .indexnotation import IndexExpr
-
         if self.value is None and self.record is not None:
             return sp.Symbol(self.record["statement"])  # loaded from cache: text only
         rhs = self.value.as_sympy() if isinstance(self.value, IndexExpr) else self.value
@@ -144,7 +144,6 @@ class Step:
     def latex(self) -> str:
         if self.record is not None:
             return self.record["latex"]
-        from .latex import step_latex
 
         return step_latex(self)
 
@@ -340,8 +339,6 @@ class Derivation:
         return [s.as_dict() for s in self.steps]
 
     def _repr_latex_(self) -> str:
-        from .latex import derivation_latex_body
-
         return derivation_latex_body(self)
 
 
@@ -350,11 +347,17 @@ _BUILT: dict[str, Derivation] = {}
 registry: dict[str, ClosedForm] = {}
 
 
-def chains() -> dict[str, str]:
-    """Derivation chain name -> module path, as listed by the ``derivations`` package."""
-    import derivations
+#: the package of derivation chains; it is built on this module, so the registry finds it by name at run time
+CHAINS_PACKAGE = "glass_sym.derivations"
 
-    return dict(derivations.CHAINS)
+
+def _chains_package():
+    return importlib.import_module(CHAINS_PACKAGE)
+
+
+def chains() -> dict[str, str]:
+    """Derivation chain name -> module path, as listed by :mod:`glass_sym.derivations`."""
+    return dict(_chains_package().CHAINS)
 
 
 def build(name: str, use_cache: bool | None = None) -> Derivation:
@@ -363,8 +366,6 @@ def build(name: str, use_cache: bool | None = None) -> Derivation:
     With the cache on (default unless ``GLASS_SYM_NO_CACHE=1``), a verified cache entry is used instead of
     recomputing; a fresh build is stored.
     """
-    from . import cache
-
     if name in _BUILT:
         return _BUILT[name]
     table = chains()
@@ -419,8 +420,6 @@ def rebuild(name: str) -> Derivation:
 
 
 def _to_payload(d: Derivation) -> dict:
-    from .serialize import value_to_json
-
     return {
         "derivation": d.name,
         "title": d.title,
@@ -434,8 +433,6 @@ def _to_payload(d: Derivation) -> dict:
 
 
 def _from_payload(payload: dict) -> Derivation:
-    from .serialize import value_from_json
-
     try:
         d = Derivation(str(payload["derivation"]), str(payload["title"]))
         values = {n: value_from_json(c["value"]) for n, c in payload["closed_forms"].items()}
@@ -458,8 +455,7 @@ def _from_payload(payload: dict) -> Derivation:
 def get(name: str) -> ClosedForm:
     """The registered closed form ``name``, building the chain that provides it if needed."""
     if name not in registry:
-        import derivations
-
+        derivations = _chains_package()
         owner = derivations.PROVIDES.get(name)
         if owner is None:
             from .suggest import did_you_mean

@@ -27,7 +27,7 @@ import sympy as sp
 from .displacement import DELTA_X, first_order_change
 from .fourier import fourier_transform
 from .indexnotation import IndexExpr
-from .symbols import Q, X, epsilon
+from .symbols import epsilon, N, Q, r, X
 from .tensor import Tensor
 
 __all__ = ["dipole_form_factor", "coulomb_dipole_numerator", "mu", "delta_mu", "delta_p",
@@ -119,8 +119,6 @@ def pair_energy_explicit() -> Tensor:
     U = p_i p'_j d_i d'_j [1/(4 pi epsilon |x - x'|)] (the dipoles as derivatives of point charges), differentiated
     by SymPy in Cartesian coordinates, then x = r n.  Returns the rank-2 Tensor U_ij/2.
     """
-    from .symbols import N, r
-
     rr = sp.sqrt(X[0] ** 2 + X[1] ** 2 + X[2] ** 2)
     phi = 1 / (4 * sp.pi * epsilon * rr)
 

@@ -27,7 +27,7 @@ import sympy as sp
 
 from .errors import InputError
 from .indexnotation import IndexExpr
-from .symbols import DELTA_X, M, N, r
+from .symbols import DELTA_X, M, N, VECTOR_SYMBOLS, r
 
 __all__ = ["DELTA_X", "cos_theta", "contract_vector", "first_order_change", "explicit_first_order_change"]
 
@@ -42,8 +42,6 @@ def cos_theta(a: str = "m", b: str = "n") -> sp.Expr:
     >>> cos_theta()
     m1*n1 + m2*n2 + m3*n3
     """
-    from .symbols import VECTOR_SYMBOLS
-
     if a not in VECTOR_SYMBOLS or b not in VECTOR_SYMBOLS:
         raise InputError(f"vectors must be among {sorted(VECTOR_SYMBOLS)}, got {a!r}, {b!r}")
     return sum(x * y for x, y in zip(VECTOR_SYMBOLS[a], VECTOR_SYMBOLS[b]))

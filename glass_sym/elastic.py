@@ -29,6 +29,7 @@ import sympy as sp
 from . import symbols as _S
 from .indexnotation import IndexExpr, delta, vec
 from .symbols import QHAT, Q, alpha, c_l, c_t, rho
+from .tensor import Comparison
 
 __all__ = [
     "CompletedSquare",
@@ -221,8 +222,6 @@ def check_completeness(value: IndexExpr):
     s Q value_ab(qhat = q/|q|) must equal t1_a t1_b Q + t2_a t2_b (s = |t1|^2, Q = q^2, |t2|^2 = s Q), a
     polynomial identity decided exactly in a sparse ring over QQ.  Returns [dot products..., Comparison].
     """
-    from .tensor import Comparison
-
     ring, q1, q2, q3 = sp.ring("q1,q2,q3", sp.QQ)
     qv = (q1, q2, q3)
     t1, t2 = explicit_transverse_basis(qv)
@@ -251,8 +250,6 @@ def check_lambda_q_explicit(value: IndexExpr, convention: str = "symmetric"):
     in q and alpha, compared exactly in a sparse ring over QQ; a component that is not such a polynomial
     (a stray rho, c_t or c_l) is a residual.  Returns a Comparison over the 81 components.
     """
-    from .tensor import Comparison
-
     ring, q1, q2, q3, al = sp.ring("q1,q2,q3,alpha", sp.QQ)
     qv = (q1, q2, q3)
     t1, t2 = explicit_transverse_basis(qv)

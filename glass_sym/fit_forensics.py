@@ -22,6 +22,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
+from .audit_classes import classify_fit
+from .errors import InputError
+from .table1 import check_fit, load_table1
+
 __all__ = ["fit_forensics", "FIT_FAMILIES"]
 
 FIT_FAMILIES = {"axes-exchanged": "x and y swapped (relation stated inverted)",
@@ -42,11 +46,7 @@ def fit_forensics(fit_id: str) -> dict[str, Any]:
     InputError
         Unknown fit id.
     """
-    from .audit_rows import classify_fit
-    from .errors import InputError
-    from .forensics import NO_FIT
-    from .table1 import check_fit, load_table1
-
+    from .forensics import NO_FIT  # lazy: keeps start-up light (this module is imported without SymPy)
     materials, fits = load_table1()
     byid = {f.id: f for f in fits}
     if fit_id not in byid:

@@ -54,8 +54,10 @@ import sympy as sp
 
 from .errors import GlassSymError, InputError
 from .indexnotation import IndexExpr
-from .structures import decompose_index, expand_alpha, pretty, same_decomposition, structure_name
-from .symbols import alpha, c_l, c_t
+from .structures import (decompose_index, diff_structures, expand_alpha, pretty, restore_alpha, same_decomposition,
+                         structure_name)
+from .symbols import alpha, c_l, c_t, VECTOR_SYMBOLS
+from .audit import _align as align, _differing_components
 from .symbols import beta as _beta, hbar as _hbar, omega as _omega
 
 __all__ = ["FAMILIES", "ALPHA_SCALES", "REDUCTION_FACTORS", "SCHEMA", "search", "text_repairs", "equal_exactly",
@@ -92,8 +94,6 @@ def _rank(x) -> int:
 
 
 def _align(printed, derived):
-    from .audit import _align as align
-
     return align(printed, derived)
 
 
@@ -109,8 +109,6 @@ def equal_exactly(printed, derived) -> bool:
     >>> equal_exactly(alpha, 1 - c_t**2 / c_l**2)
     True
     """
-    from .audit import _differing_components
-
     if _rank(printed) != _rank(derived):
         return False
     try:
@@ -122,8 +120,6 @@ def equal_exactly(printed, derived) -> bool:
 
 def overall_factor(printed, derived):
     """The single factor c with printed = c x derived (structure by structure), or None."""
-    from .structures import diff_structures
-
     if _rank(printed) != _rank(derived):
         return None
     try:
@@ -140,8 +136,6 @@ def overall_factor(printed, derived):
 
 
 def _vector_syms():
-    from .symbols import VECTOR_SYMBOLS
-
     return [s for v in VECTOR_SYMBOLS.values() for s in v]
 
 
@@ -172,8 +166,6 @@ _POINTS = (
 
 
 def _point_rule(point: dict, symbols) -> dict:
-    from .symbols import VECTOR_SYMBOLS
-
     rule = {}
     for name, vec in VECTOR_SYMBOLS.items():
         vals = point.get(name) or tuple(sp.Rational(k + len(name), 7 + k) for k in range(3))
@@ -396,8 +388,6 @@ def _noop(candidate, derived) -> bool:
 
 
 def _restore(x):
-    from .structures import restore_alpha
-
     if isinstance(x, IndexExpr):
         return x.map_coefficients(restore_alpha)
     return restore_alpha(x)
@@ -475,8 +465,6 @@ def _group(x: IndexExpr, vec: str, idx: str, members: dict, kind: str) -> list[t
 
 
 def _restore_scalar(c):
-    from .structures import restore_alpha
-
     return restore_alpha(c)
 
 
@@ -519,8 +507,6 @@ def _family_terms(printed, derived, others: Sequence[tuple[str, Any]]) -> list[d
 
 def _with_dominant_factor(printed, derived, others) -> list[dict]:
     """Depth two: one overall factor shared by most structures, then a term/group or symbol hypothesis."""
-    from .structures import diff_structures
-
     if not isinstance(derived, IndexExpr):
         return []
     try:

@@ -30,7 +30,7 @@ import sympy as sp
 
 from .errors import DivergenceError, InputError
 from .indexnotation import IndexExpr, scalar
-from .symbols import lam, q, r
+from .symbols import lam, N, q, QHAT, r
 
 __all__ = ["ScalarKernel", "FourierResult", "scalar_kernel", "fourier_transform", "angular_integral", "MAX_POWER"]
 
@@ -245,8 +245,6 @@ def _cartesian_monomial(exponents: tuple[int, int, int], p: int) -> sp.Expr:
     The finite part is a Laurent polynomial in r; its derivatives are sums of x1^a1 x2^a2 x3^a3 r^k, carried
     exactly (rational coefficients) with the rule dr/dx_i = x_i/r: explicit differentiation, no index calculus.
     """
-    from .symbols import N
-
     const, terms = _cartesian_terms(scalar_kernel(p).finite_part)
     for i, e in enumerate(exponents):
         for _ in range(e):
@@ -263,8 +261,6 @@ def explicit_fourier(t, vector: tuple = None):
     coordinates (no index calculus).  The x-independent divergent part of G_p is dropped, which the Laurent
     expansion shows is legitimate for k >= 1.  Used to cross-check :func:`fourier_transform`.
     """
-    from .symbols import QHAT
-
     gens = QHAT if vector is None else vector
 
     def comp(c):

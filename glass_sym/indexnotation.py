@@ -22,15 +22,20 @@ chain rule), the LaTeX printer groups, and the parser produces.  Explicit compon
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+import itertools
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Union
 
 import sympy as sp
 
 from ._typing import Factor, Monomial, Scalar  # re-exported: indexnotation.Factor etc. stay valid
 from .errors import InputError
-from .symbols import VECTOR_SYMBOLS
+from .symbols import r as _r, VECTOR_SYMBOLS
+from .tensor import Tensor
+from .latex_notation import index_latex
 
-__all__ = ["IndexExpr", "Factor", "Monomial", "delta", "vec", "scalar", "radial_derivative", "index_string"]
+__all__ = ["IndexExpr", "Factor", "Monomial", "delta", "vec", "scalar", "radial_derivative", "index_string",
+           "isotropic_basis", "to_array"]
 
 
 
@@ -210,8 +215,6 @@ class IndexExpr:
         Chain rule: d/dx_m [h(r) x_a ... delta ...] = h'(r)/r x_m x_a ... + h(r) delta_am ... .
         ``index`` becomes a new free index (appended).
         """
-        from .symbols import r as _r
-
         radius = _r if radius is None else radius
         if index in self.indices:
             raise InputError(f"derivative index {index!r} is already a free index of {index_string(self.indices)}")
@@ -252,15 +255,11 @@ class IndexExpr:
 
     def to_tensor(self):
         """Explicit components, as a :class:`glass_sym.tensor.Tensor` in the order of ``self.indices``."""
-        from .tensor import Tensor
-
         rank = len(self.indices)
         return Tensor.from_function(rank, lambda idx: self.component(dict(zip(self.indices, idx))))
 
     def to_array(self) -> sp.Array:
-        """Explicit components as a :class:`sympy.Array` of shape (3,)*rank (:func:`glass_sym.numeric.to_array`)."""
-        from .numeric import to_array
-
+        """Explicit components as a :class:`sympy.Array` of shape (3,)*rank (:func:`to_array`)."""
         return to_array(self)
 
     def as_sympy(self) -> sp.Expr:
@@ -299,8 +298,6 @@ class IndexExpr:
         return f"IndexExpr[{','.join(self.indices)}](" + " + ".join(parts) + ")"
 
     def _repr_latex_(self) -> str:
-        from .latex import index_latex
-
         return "$\\displaystyle " + index_latex(self) + "$"
 
 
@@ -335,3 +332,58 @@ def radial_derivative(expr: IndexExpr, indices: Iterable[str], var: str = "x") -
     for i in indices:
         expr = expr.diff(i, var)
     return expr
+
+
+def isotropic_basis(vectors: Sequence[str] = ("n",), rank: int = 4):
+    """Basis of index structures of ``rank`` built from deltas and the given vectors.
+
+    Returns a list of (name, IndexExpr) with every distinct way of distributing the indices ``i j k l``
+    (for rank 4) over deltas and vector components, e.g. ``delta_ij delta_kl``, ``n_i n_j delta_kl``, ...,
+    ``n_i n_j n_k n_l``; with two vectors also the mixed ``m_i n_j delta_kl`` etc.
+    """
+    letters = "ijklpqrs"[:rank]
+    out = []
+    seen = set()
+
+    def rec(remaining: tuple[str, ...], factors: tuple):
+        if not remaining:
+            key = tuple(sorted(factors))
+            if key not in seen:
+                seen.add(key)
+                out.append(key)
+            return
+        a, rest = remaining[0], remaining[1:]
+        for v in vectors:
+            rec(rest, factors + (("v", v, a),))
+        for pos, b in enumerate(rest):
+            rec(rest[:pos] + rest[pos + 1:], factors + (("d", a, b),))
+
+    rec(tuple(letters), ())
+
+    def name(m):
+        return " ".join(f"d_{f[1]}{f[2]}" if f[0] == "d" else f"{f[1]}_{f[2]}" for f in m)
+
+    def weight(m):
+        return (sum(1 for f in m if f[0] == "v"), m)
+
+    return [(name(m), IndexExpr({m: 1}, tuple(letters))) for m in sorted(out, key=weight)]
+
+
+def to_array(value) -> sp.Array:
+    """An :class:`IndexExpr` as a :class:`sympy.Array` of shape (3,)*rank (indices in ``value.indices``
+    order, values 0..2); a scalar as a rank-0 Array.
+
+    >>> from glass_sym.indexnotation import delta
+    >>> to_array(delta("i", "j"))[0, 0], to_array(delta("i", "j")).shape
+    (1, (3, 3))
+    """
+    if isinstance(value, IndexExpr):
+        t = value.to_tensor()
+        rank = len(value.indices)
+        if rank == 0:
+            return sp.Array(t[()])
+        flat = [t[idx] for idx in itertools.product(range(3), repeat=rank)]  # C order, last index fastest
+        return sp.Array(flat, (3,) * rank)
+    if isinstance(value, sp.Basic) or isinstance(value, (int, float)):
+        return sp.Array(sp.sympify(value))
+    raise InputError(f"to_array needs an IndexExpr or a SymPy scalar, got {type(value).__name__}")

@@ -23,6 +23,7 @@ from .errors import InputError
 from .fourier import fourier_transform
 from .indexnotation import IndexExpr
 from .symbols import alpha, c_t, r, rho
+from .tensor import Comparison, proportionality, symmetrize_pairs
 
 __all__ = ["fourier_of_qhat_expr", "lambda_x", "lambda_tilde", "lambda_tilde_parts", "split_by_alpha",
            "PartComparison", "compare_parts", "IJKL"]
@@ -112,8 +113,6 @@ def compare_parts(derived: IndexExpr, other: IndexExpr) -> PartComparison:
     >>> c.ratio, c.survives_contraction
     (-1/2, True)
     """
-    from .tensor import Comparison, proportionality, symmetrize_pairs
-
     a, b = derived.reorder(IJKL).to_tensor(), other.reorder(IJKL).to_tensor()
     ca, cb = a.canonical(), b.canonical()
     sa, sb = symmetrize_pairs(ca).map(sp.expand), symmetrize_pairs(cb).map(sp.expand)  # still canonical

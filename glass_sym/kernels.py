@@ -39,7 +39,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .errors import InputError
+from .errors import DerivationError, InputError
 
 __all__ = [
     "CHUNK", "VOIGT", "BACKENDS", "backend", "loop_source", "INDEPENDENT", "FULL_INDEX", "KERNEL_NAMES", "Kernel", "kernel", "generated_source",
@@ -225,7 +225,7 @@ def _symmetry_defect(t) -> list:
 
 @functools.lru_cache(maxsize=None)
 def _alpha_definition():
-    from .symbols import c_l, c_t
+    from .symbols import c_l, c_t  # lazy: keeps start-up light (this module is imported without SymPy)
 
     return 1 - c_t**2 / c_l**2  # DESIGN.md, physics conventions: alpha = 1 - c_t^2/c_l^2
 
@@ -246,11 +246,10 @@ def kernel(name: str) -> Kernel:
     """
     import sympy as sp
 
-    from .closed_form import arguments_of
-    from .derivation import get
-    from .errors import DerivationError
-    from .symbols import N, alpha, r
-    from .tensor import Tensor
+    from .closed_form import arguments_of  # lazy: keeps start-up light (this module is imported without SymPy)
+    from .derivation import get  # lazy: keeps start-up light (this module is imported without SymPy)
+    from .symbols import N, alpha, r  # lazy: keeps start-up light (this module is imported without SymPy)
+    from .tensor import Tensor  # lazy: keeps start-up light (this module is imported without SymPy)
 
     if name not in KERNEL_NAMES:
         raise InputError(f"unknown kernel {name!r}; expected one of {', '.join(KERNEL_NAMES)} (any registered "

@@ -31,7 +31,7 @@ from typing import Callable
 import numpy as np
 
 from .errors import InputError
-from .ttls import beta_hbar_omega, check_positive
+from .ttls import beta_hbar_omega, check_positive, im_chi_reduced as _imr
 
 __all__ = [
     "FORMS", "PARTS", "METHODS",
@@ -234,8 +234,6 @@ def im_chi_reduced(omega, T, *, n0M2: float = 1.0) -> np.ndarray:
     >>> round(float(im_chi_reduced(1.0, 1e9)), 12) == round(math.pi / 8, 12)
     True
     """
-    from .ttls import im_chi_reduced as _imr
-
     return _imr(omega, T, n0M2)
 
 

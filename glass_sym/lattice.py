@@ -43,6 +43,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .errors import DerivationError, InputError
+from .kernels import alpha_from_speeds, CHUNK, contract_pairs, expand_components, FULL_INDEX, INDEPENDENT, kernel
+from .materials import get_material  # InputError listing the known names for an unknown one
+from .papers import find_equation
 
 __all__ = [
     "SHAPES", "MAX_N0", "DEFAULT_MATERIAL", "LatticeResult", "progress_bar", "resolve_material", "strain_modes",
@@ -104,7 +107,6 @@ def resolve_material(material: str | None = None, c_l: float | None = None, c_t:
 
         alpha_from_speeds(c_l, c_t)  # validates 0 < c_t < c_l, finite
         return (material or "custom", float(c_l), float(c_t))
-    from .materials import get_material  # InputError listing the known names for an unknown one
 
     m = get_material(material or DEFAULT_MATERIAL)
     return (m.name, float(m.c_l), float(m.c_t))
@@ -145,11 +147,10 @@ def _paper_function():
     """
     import sympy as sp
 
-    from .closed_form import arguments_of
-    from .papers import find_equation
-    from .parse import parse_latex
-    from .symbols import N0, QHAT, Q, c_t, q, rho
-    from .symbols import alpha as S_alpha
+    from .closed_form import arguments_of  # lazy: keeps start-up light (this module is imported without SymPy)
+    from .parse import parse_latex  # lazy: keeps start-up light (this module is imported without SymPy)
+    from .symbols import N0, QHAT, Q, c_t, q, rho  # lazy: keeps start-up light (this module is imported without SymPy)
+    from .symbols import alpha as S_alpha  # lazy: keeps start-up light (this module is imported without SymPy)
 
     printed = parse_latex(find_equation("C.23", "jpcm2020", defines="minus_lambda_lattice_sum").latex,
                           indices=("a", "b", "c", "d"))
@@ -333,16 +334,12 @@ class LatticeResult:
 
 def _parity_mask() -> np.ndarray:
     """1 for components with an even number of each axis among (i, j, k, l), else 0 (21 entries)."""
-    from .kernels import INDEPENDENT
-
     return np.array([all(idx.count(a) % 2 == 0 for a in range(3)) for idx in INDEPENDENT], dtype=float)
 
 
 def _evaluate(n: np.ndarray, alpha: float) -> np.ndarray:
     """The 21 components of tilde Lambda at unit vectors ``n`` (m, 3), shape (21, m): the generated NumPy
     kernel of :func:`glass_sym.kernels.kernel` in chunks of :data:`glass_sym.kernels.CHUNK` points."""
-    from .kernels import CHUNK, kernel
-
     kern = kernel("lambda_tilde")
     out = np.empty((21, n.shape[0]))
     for s in range(0, n.shape[0], CHUNK):
@@ -360,8 +357,6 @@ def _axis_permutations_sum(t: np.ndarray) -> np.ndarray:
 
 def _sum_wedge(n0: int, shape: str, alpha: float, progress: Callable | None) -> tuple[np.ndarray, int]:
     """k = 0: (1/N_b) sum over d != 0 via the wedge dx >= dy >= dz >= 0 (module docstring), 21 components."""
-    from .kernels import FULL_INDEX, INDEPENDENT
-
     g = np.arange(n0)
     dx, dy, dz = (a.ravel() for a in np.meshgrid(g, g, g, indexing="ij", sparse=False))
     keep = (dx >= dy) & (dy >= dz) & (dx > 0)
@@ -385,7 +380,6 @@ def _sum_wedge(n0: int, shape: str, alpha: float, progress: Callable | None) -> 
     n = np.stack([fx / r, fy / r, fz / r], axis=1)
     scale = w_int.astype(np.float64) / (r2 * r)
     acc = np.zeros(21)
-    from .kernels import CHUNK
 
     step = 16 * CHUNK
     total = max(1, -(-n.shape[0] // step))
@@ -444,8 +438,6 @@ def lattice_sum(n0: int, *, shape: str = "cube", k=(0.0, 0.0, 0.0), material: st
     >>> r.blocks, r.T.shape
     (19, (3, 3, 3, 3))
     """
-    from .kernels import alpha_from_speeds, contract_pairs, expand_components
-
     n0 = check_n0(n0)
     if shape not in SHAPES:
         raise InputError(f"shape: expected one of {', '.join(SHAPES)}, got {shape!r}")

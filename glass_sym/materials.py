@@ -10,6 +10,7 @@ the transcription lacks: densities where a paper prints them, the report's fit n
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import math
 import tomllib
@@ -18,7 +19,9 @@ from importlib import resources
 from typing import Optional, Sequence
 
 from .errors import InputError
+from .suggest import did_you_mean
 from .table1 import Fit  # the one Fit type (a fit printed by one paper version), re-exported here
+from .table1 import load_fits, load_materials, origin_slope, pearson_r
 
 __all__ = ["Material", "Fit", "materials", "get_material", "fits", "defaults", "fit_through_origin"]
 
@@ -70,8 +73,6 @@ def materials() -> dict[str, Material]:
     >>> len(materials())
     13
     """
-    from .table1 import load_materials
-
     extras = {row["name"]: row for row in _data().get("extra", [])}
     preprint_line = {m.name: m.source_line for m in load_materials("preprint")}
     out = {}
@@ -111,7 +112,6 @@ def get_material(name: str) -> Material:
     hits = [m for m in table if _fold(m) == key or _fold(m) == "a" + key]
     if len(hits) == 1:
         return table[hits[0]]
-    from .suggest import did_you_mean
 
     raise InputError(f"unknown material {name!r}; known materials: {', '.join(table)}{did_you_mean(name, table)}")
 
@@ -130,10 +130,6 @@ def fits() -> tuple[Fit, ...]:
     >>> [f.id for f in fits()]
     ['jpcm2020-9', 'preprint-13', 'preprint-10']
     """
-    import dataclasses
-
-    from .table1 import load_fits
-
     stated = {f.id: f for f in load_fits()}
     names = list(materials())
     out = []
@@ -165,8 +161,6 @@ def fit_through_origin(x: Sequence[float], y: Sequence[float]) -> tuple[float, f
     >>> fit_through_origin([1.0, 2.0], [2.0, 4.0])
     (2.0, 1.0)
     """
-    from .table1 import origin_slope, pearson_r
-
     n = len(x)
     if n < 2 or len(y) != n:
         raise InputError(f"fit needs >= 2 paired points; got {n} x and {len(y)} y values")

@@ -38,6 +38,8 @@ from ._typing import Mutant
 from .indexnotation import IndexExpr, delta, scalar, vec
 from .symbols import UNIT_VECTORS, VECTOR_SYMBOLS
 from .tensor import Tensor, compare, canonical
+from .derivation import residual_of
+from .errors import DerivationError
 
 __all__ = ["MutationResult", "value_mutants", "differs", "as_tensor", "mutation_test", "break_index_symmetry",
            "PAIR_SYMMETRIES", "break_pair_symmetries",
@@ -356,8 +358,6 @@ def break_x_independence(radius: sp.Symbol, small: sp.Symbol) -> Callable[[Any],
 # ------------------------------------------------------------------------------------------ the test
 def _run(check, mutant) -> tuple[bool, str, bool]:
     """(passed, residual text, raised) of ``check`` on ``mutant``."""
-    from .derivation import residual_of
-
     try:
         return (*residual_of(check(mutant)), False)
     except Exception as exc:  # a check that raises did not certify the mutant
@@ -374,8 +374,6 @@ def mutation_test(d) -> list[MutationResult]:
     DerivationError
         for a cached chain, or a checked step without its check callable.
     """
-    from .errors import DerivationError
-
     out = []
     for st in d.steps:
         if st.record is not None:

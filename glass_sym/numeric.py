@@ -32,30 +32,16 @@ from typing import Any, Callable
 import numpy as np
 import sympy as sp
 
+from .closed_form import arguments_of, components_of, free_indices
 from .errors import InputError
-from .indexnotation import IndexExpr
+from .indexnotation import IndexExpr, to_array
+from .suggest import did_you_mean
+from .symbols import UNIT_VECTORS, VECTOR_SYMBOLS
+from .typed import Evaluation
 
 __all__ = ["NumericFunction", "numeric_function", "to_array"]
 
 
-def to_array(value) -> sp.Array:
-    """An :class:`IndexExpr` as a :class:`sympy.Array` of shape (3,)*rank (indices in ``value.indices``
-    order, values 0..2); a scalar as a rank-0 Array.
-
-    >>> from glass_sym.indexnotation import delta
-    >>> to_array(delta("i", "j"))[0, 0], to_array(delta("i", "j")).shape
-    (1, (3, 3))
-    """
-    if isinstance(value, IndexExpr):
-        t = value.to_tensor()
-        rank = len(value.indices)
-        if rank == 0:
-            return sp.Array(t[()])
-        flat = [t[idx] for idx in np.ndindex(*(3,) * rank)]
-        return sp.Array(flat, (3,) * rank)
-    if isinstance(value, sp.Basic) or isinstance(value, (int, float)):
-        return sp.Array(sp.sympify(value))
-    raise InputError(f"to_array needs an IndexExpr or a SymPy scalar, got {type(value).__name__}")
 
 
 @dataclass(frozen=True, eq=False)
@@ -98,9 +84,6 @@ class NumericFunction:
 
     def __call__(self, *positional, **kwargs: Any) -> np.ndarray:
         """Evaluate: named arguments only (see :attr:`args`); returns shape ``batch + self.shape``."""
-        from .symbols import UNIT_VECTORS
-        from .suggest import did_you_mean
-
         if positional:
             raise InputError(f"{self.name}: arguments must be named ({', '.join(self.args) or 'none'}), "
                              f"got {len(positional)} positional")
@@ -215,10 +198,6 @@ def numeric_function(form, *, name: str | None = None) -> NumericFunction:
     >>> g.args, round(float(g(r=1.0, **{"lambda": 0.0}).real * 4 * 3.141592653589793), 12)
     (('lambda', 'r'), 1.0)
     """
-    from .closed_form import arguments_of, components_of, free_indices
-    from .symbols import VECTOR_SYMBOLS
-    from .typed import Evaluation
-
     if isinstance(form, str):
         from .audit import resolve_form
 

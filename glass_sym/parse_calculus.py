@@ -42,13 +42,15 @@ from dataclasses import dataclass, field
 import sympy as sp
 from lark import Token
 
-from ._parse_core import (_add, _contract_renamed, _describe, _is_index, _pairs_of, _PosError, _quote, _settle, _Tens,
+from ._parse_core import (_add, _contract_renamed, _describe, _is_index, _pairs_of, _PosError, _settle, _Tens,
                           _tok)
 from .errors import DivergenceError, DivergentExpressionError, InputError
 from .indexnotation import IndexExpr, index_string, scalar
 from .symbols import Q, QHAT, N, X, lam, q, r
+from .fourier import fourier_transform, _limit_lambda, scalar_kernel
 
-__all__ = ["Measure", "fourier_integral", "x_derivative", "limit_lambda_to_zero", "parse_measure", "phase_kind"]
+__all__ = ["Measure", "fourier_integral", "x_derivative", "limit_lambda_to_zero", "split_phase", "lex_calculus",
+           "apply_op"]
 
 _ROMAN_D = {"mathrm", "rm", "text", "textrm", "mathit"}
 _VEC_ACCENTS = {"vec", "mathbf", "boldsymbol", "bm"}
@@ -66,7 +68,7 @@ def _back(expr: IndexExpr, like):
     return expr.terms.get((), sp.S.Zero)
 
 
-def _split_phase(term: sp.Expr) -> tuple[str, sp.Expr]:
+def split_phase(term: sp.Expr) -> tuple[str, sp.Expr]:
     """term = phase x rest with phase e^{+iq.x} ('+'), e^{-iq.x} ('-') or cos(q.x) ('cos')."""
     factors = sp.Mul.make_args(term)
     phases = [f for f in factors if f.has(*QHAT)]
@@ -111,8 +113,6 @@ def _powers(h: sp.Expr) -> tuple[int, int, bool, sp.Expr]:
 
 def _regulated(indices: tuple[str, ...], p: int) -> IndexExpr:
     """int d^3q/(2pi)^3 q_{i..}/(q^2+lambda^2)^p e^{iq.x}, lambda kept (the engine's ``.regulated``)."""
-    from .fourier import fourier_transform, scalar_kernel
-
     try:
         return fourier_transform(indices, p).regulated
     except DivergenceError:  # finite at lambda > 0 although its limit diverges: same route, no limit taken
@@ -129,8 +129,6 @@ _MAX_INT_RANK, _MAX_INT_POWER, _MAX_DERIV_RANK = 6, 8, 8
 
 def _transform(indices: tuple[str, ...], a: int, p: int, reg: bool) -> IndexExpr:
     """int d^3q/(2pi)^3 q_{indices} q^a/(q^2[+lambda^2])^p e^{iq.x} at x != 0."""
-    from .fourier import fourier_transform
-
     if len(indices) > _MAX_INT_RANK or abs(a) > 2 * _MAX_INT_POWER or abs(p) > _MAX_INT_POWER:
         raise InputError(f"integrand q_(rank {len(indices)}) q^{a}/(q^2)^{p} is outside the supported range "
                          f"(rank <= {_MAX_INT_RANK}, powers |p| <= {_MAX_INT_POWER})")
@@ -198,7 +196,7 @@ def fourier_integral(integrand, *, normalization: sp.Expr = sp.S.One):
         spect = IndexExpr({tuple(rest): 1}, [i for i in expr.indices if i not in qidx])
         coeff = sp.expand(c * extra, power_exp=False, power_base=False, log=False)
         for t in sp.Add.make_args(coeff):
-            kind, g = _split_phase(t)
+            kind, g = split_phase(t)
             if g.has(*QHAT, *Q):
                 raise InputError(f"integrand term {t}: components of q outside the phase must carry an index "
                                  "(q_i, \\hat q_i)")
@@ -250,8 +248,6 @@ def limit_lambda_to_zero(expr):
     >>> limit_lambda_to_zero(sp.exp(-lam * r) / (4 * sp.pi * r))
     1/(4*pi*r)
     """
-    from .fourier import _limit_lambda
-
     def lim(c):
         return _limit_lambda(c) if c.has(lam) else c
 
@@ -272,54 +268,6 @@ class Measure:
     extras: dict = field(default_factory=dict)
 
 
-def parse_measure(text: str) -> Measure:
-    r"""Read a transcription's ``measure`` field: ``\sum_{\vec q, <range>}`` or ``\int \frac{d^3q}{(2\pi)^3}``.
-
-    >>> parse_measure(r"\int \frac{\mathrm{d}^3 q}{(2\pi)^3}").normalization
-    1/(8*pi**3)
-    >>> parse_measure(r"\sum_{\vec{q}, \frac{2\pi}{L_{max}} \leqslant |\vec{q}| \leqslant \frac{2\pi}{L}}").kind
-    'sum'
-    """
-    from .errors import ParseError
-    from .parse import _parse_value
-
-    s = text.strip()
-    if s.startswith("\\sum"):
-        body = s[4:].strip()
-        if not body.startswith("_"):
-            raise ParseError(f"at position 4 (line 1, col 5): expected _{{\\vec q ...}} after \\sum in {_quote(text)}")
-        sub = body[1:].strip()
-        inner = sub[1:-1] if sub.startswith("{") and sub.endswith("}") else sub
-        head, _, rng = inner.partition(",")
-        if head.replace(" ", "") not in ("\\vec{q}", "\\vecq", "q", "\\vec{k}", "\\vec k".replace(" ", ""), "k"):
-            raise ParseError(f"at position {text.find(head)} (line 1, col {text.find(head) + 1}): expected the "
-                             f"summation vector \\vec q, found {_quote(head.strip())}")
-        return Measure("sum", "q", sp.S.One, rng.strip())
-    value = _parse_value(s, {})
-    if not isinstance(value, _Op) or len(value.steps) != 1 or value.steps[0][0] != "int":
-        raise ParseError(f"at position 0 (line 1, col 1): expected \\sum_{{\\vec q}} or \\int d^3q ... as a "
-                         f"measure, found {_quote(text[:30])}")
-    return Measure("integral", "q", value.steps[0][1])
-
-
-def phase_kind(text: str) -> str:
-    r"""'+' for ``e^{i\vec q\cdot\vec x}``, '-' for ``e^{-i...}``, 'cos' for ``\cos(\vec q\cdot\vec x)``.
-
-    >>> phase_kind(r"\mathrm{e}^{\mathrm{i}\vec{q}\cdot\vec{x}_{ss'}}"), phase_kind(r"\cos(\vec{q} \cdot \vec{x})")
-    ('+', 'cos')
-    """
-    from .parse import parse_latex
-
-    value = parse_latex(text)
-    if isinstance(value, IndexExpr):
-        raise InputError(f"phase {_quote(text)}: expected a scalar, got free indices {index_string(value.indices)}")
-    kinds = {_split_phase(t)[0] for t in sp.Add.make_args(sp.expand(value, power_exp=False))}
-    if len(kinds) != 1:
-        raise InputError(f"phase {_quote(text)}: a sum of phases {sorted(kinds)}")
-    return kinds.pop()
-
-
-# ---------------------------------------------------------------------------------------------- operators
 @dataclass
 class _Op:
     """An operator written before its operand: ``steps`` applied right to left, each ('int', normalization),

@@ -18,6 +18,13 @@ from typing import Any
 
 import sympy as sp
 
+from .audit import AuditContext, _align, _pairs, _rank
+from .errors import GlassSymError
+from .forensics import equal_exactly, overall_factor
+from .papers import load_equations
+from .structures import symmetrize_index
+from .symbols import alpha
+
 __all__ = ["part_factors"]
 
 
@@ -25,13 +32,6 @@ __all__ = ["part_factors"]
 def part_factors(version: str, label: str, defines: str, part: str | None) -> dict[str, Any] | None:
     """{"a", "b", "parts": (name1, name2), "text"} when the printed quoted kernel equals a x part 1 + b x part 2
     (symmetrized) exactly; None when it does not, or when the names or values are not available."""
-    from .audit import AuditContext, _align, _pairs, _rank
-    from .errors import GlassSymError
-    from .forensics import equal_exactly, overall_factor
-    from .papers import load_equations
-    from .structures import symmetrize_index
-    from .symbols import alpha
-
     if not defines.endswith("_jl"):
         return None
     base = defines[: -len("_jl")]

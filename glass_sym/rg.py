@@ -36,6 +36,8 @@ import numpy as np
 
 from .errors import DerivationError, InputError
 from .materials import Material, defaults, get_material
+from .kk import k_ratio
+from .ttls import im_chi_reduced
 
 __all__ = [
     "COEFFICIENT_NAMES", "Coefficients", "coefficient_functions", "coefficients",
@@ -56,9 +58,8 @@ def coefficient_functions() -> dict:
     """
     import sympy as sp
 
-    from .derivation import get
-
-    from . import symbols as S
+    from . import symbols as S  # lazy: keeps start-up light (this module is imported without SymPy)
+    from .derivation import get  # lazy: keeps start-up light (this module is imported without SymPy)
 
     # the lambdified argument order: (rho, c_l, c_t, chi_l, chi_t), as Symbols of glass_sym.symbols
     params = (S.rho, S.c_l, S.c_t, S.chi_l, S.chi_t)
@@ -459,9 +460,6 @@ def flow(material, *, f: float = 1e6, T: float = 1.0, L1: float = 5e-9, N0: int 
     :data:`STATUSES` (criteria there, thresholds ``max_step``, ``frozen_tol``, ``tol``).  Raises
     :class:`InputError` for bad input.
     """
-    from .kk import k_ratio
-    from .ttls import im_chi_reduced
-
     mat = _resolve(material)
     omega = _check_inputs(f, T, Omega_c, ratio0, tol, max_step, frozen_tol, N0)
     st = strength(mat, n0M2=n0M2, C0=C0)
@@ -563,9 +561,6 @@ def sweep(material_names: Sequence[str], freqs: Sequence[float], temps: Sequence
     Returns arrays of shape (materials, freqs, temps): ``gamma_ratio_R``, ``status`` codes
     (0 K < 0 and every step within ``max_step``, 1 divergent, 2 breakdown) and ``K`` of shape (freqs, temps).
     """
-    from .kk import k_ratio
-    from .ttls import im_chi_reduced
-
     _check_n0(N0)
     mats = [get_material(n) for n in material_names]
     fr = np.asarray(freqs, dtype=float)

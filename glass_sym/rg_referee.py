@@ -14,6 +14,7 @@ from typing import Optional, Sequence
 import numpy as np
 
 from . import rg
+from .ttls import im_chi_reduced
 
 __all__ = ["batch_flows", "strength_for_target", "referee_numbers", "TARGETS"]
 
@@ -27,8 +28,6 @@ def batch_flows(res: rg.FlowResult, C0s: Sequence[float], coef: Optional[rg.Coef
     Returns arrays over C0: ``gamma_ratio_R`` (NaN after a breakdown), ``perturbative`` (no step above
     max_step) and ``max_step_relative_change``.
     """
-    from .ttls import im_chi_reduced
-
     coef = coef or rg.coefficients(res.c_l, res.c_t, None if res.rho_note.startswith("rho cancels") else res.rho)
     C0s = np.asarray(C0s, dtype=float)
     x_l = np.asarray(im_chi_reduced(2 * math.pi * res.f, res.T, C0s * coef.rho * res.c_l ** 2), dtype=float)

@@ -2,7 +2,7 @@
 
 A *structure* is one product of Kronecker deltas and unit-vector components that carries every free index
 once, e.g. ``d_ij d_kl``, ``d_ik n_j n_l``, ``m_i n_j d_kl``, ``n_i n_j n_k n_l`` (the basis of
-:func:`glass_sym.tensor.isotropic_basis`).  For rank <= 4 and at most two unit vectors these structures are
+:func:`glass_sym.indexnotation.isotropic_basis`).  For rank <= 4 and at most two unit vectors these structures are
 linearly independent even pointwise (at every generic n, m), so the decomposition of a tensor onto them is
 unique, with coefficients that may depend on the scalars (alpha, c_t ...) and on invariants such as m.n.
 
@@ -31,9 +31,9 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from .errors import InputError
-from .indexnotation import IndexExpr
+from .indexnotation import IndexExpr, isotropic_basis
 from .symbols import UNIT_VECTORS, VECTOR_SYMBOLS, alpha, c_l, c_t
-from .tensor import Tensor, canonical, is_zero, isotropic_basis
+from .tensor import Tensor, canonical, is_zero
 
 __all__ = [
     "structure_name",

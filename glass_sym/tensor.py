@@ -34,7 +34,6 @@ __all__ = [
     "Comparison",
     "compare",
     "kronecker",
-    "isotropic_basis",
     "decompose",
     "rational_rotation",
     "symmetrize_pairs",
@@ -362,43 +361,6 @@ def symmetrize_pairs(t: Tensor, pairs: Iterable[tuple[int, int]] = ((0, 1), (2, 
         perm[a], perm[b] = perm[b], perm[a]
         out = (out + out.permute(perm)) / 2
     return out
-
-
-def isotropic_basis(vectors: Sequence[str] = ("n",), rank: int = 4):
-    """Basis of index structures of ``rank`` built from deltas and the given vectors.
-
-    Returns a list of (name, IndexExpr) with every distinct way of distributing the indices ``i j k l``
-    (for rank 4) over deltas and vector components, e.g. ``delta_ij delta_kl``, ``n_i n_j delta_kl``, ...,
-    ``n_i n_j n_k n_l``; with two vectors also the mixed ``m_i n_j delta_kl`` etc.
-    """
-    from .indexnotation import IndexExpr
-
-    letters = "ijklpqrs"[:rank]
-    out = []
-    seen = set()
-
-    def rec(remaining: tuple[str, ...], factors: tuple):
-        if not remaining:
-            key = tuple(sorted(factors))
-            if key not in seen:
-                seen.add(key)
-                out.append(key)
-            return
-        a, rest = remaining[0], remaining[1:]
-        for v in vectors:
-            rec(rest, factors + (("v", v, a),))
-        for pos, b in enumerate(rest):
-            rec(rest[:pos] + rest[pos + 1:], factors + (("d", a, b),))
-
-    rec(tuple(letters), ())
-
-    def name(m):
-        return " ".join(f"d_{f[1]}{f[2]}" if f[0] == "d" else f"{f[1]}_{f[2]}" for f in m)
-
-    def weight(m):
-        return (sum(1 for f in m if f[0] == "v"), m)
-
-    return [(name(m), IndexExpr({m: 1}, tuple(letters))) for m in sorted(out, key=weight)]
 
 
 def decompose(t: Tensor, basis) -> dict[str, sp.Expr]:

@@ -30,7 +30,15 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from .errors import InputError, ParseError
-from .indexnotation import IndexExpr
+from .indexnotation import index_string, IndexExpr
+from . import derivations
+from ._parse_core import DOT_SYMBOLS
+from .decide import PRECISION, decide_components, has_functions
+from .latex_notation import index_latex, scalar_latex, vector_text
+from .papers import VERSIONS, load_equations
+from .parse import lhs_info, parse_equation, parse_latex, _top_level_equals, _where
+from .structures import decompose_index, pretty
+from .tensor import canonical
 
 __all__ = ["lhs_forms", "form_named_by", "audit_typed", "compare_typed", "evaluate_typed", "Evaluation",
            "split_typed", "declare_tensors"]
@@ -51,12 +59,7 @@ def lhs_forms() -> dict[str, str]:
     >>> lhs_forms()["Lambda~"], lhs_forms()["f(2)"]
     ('lambda_tilde', 'f2')
     """
-    import derivations
-
-    from .audit import _WHOLE_PARTS
-    from .papers import VERSIONS, load_equations
-    from .parse import lhs_info
-
+    from .audit import _WHOLE_PARTS  # lazy: import cycle within audit/ (audit.py), to break after issue 14a
     seen: dict[str, set] = {}
     for v in VERSIONS:
         for e in load_equations(v):
@@ -81,8 +84,6 @@ def lhs_forms() -> dict[str, str]:
 def form_named_by(lhs: str) -> str | None:
     r"""The registered closed form a left side names (``\tilde{\Lambda}_{ijkl}(\vec n)`` -> ``lambda_tilde``),
     or ``None`` when it names none (see :func:`lhs_forms`)."""
-    from .parse import lhs_info
-
     head = lhs_info(lhs)
     return lhs_forms().get(head.name.replace(" ", "") + head.label)
 
@@ -93,16 +94,12 @@ def _q(text: str) -> str:
 
 
 def _rank_text(v) -> str:
-    from .indexnotation import index_string
-
     return f"rank {len(v.indices)} (free indices {index_string(v.indices)})" if isinstance(v, IndexExpr) and \
         v.indices else "rank 0 (a scalar)"
 
 
 def split_typed(text: str) -> tuple[str | None, str]:
     """``(lhs, rhs)`` of a typed equation, ``(None, text)`` for an expression (one top-level ``=`` at most)."""
-    from .parse import _top_level_equals, _where
-
     if not isinstance(text, str):
         raise ParseError(f"LaTeX input must be a str, got {type(text).__name__}")
     eqs = _top_level_equals(text)
@@ -125,8 +122,6 @@ def declare_tensors(definitions: Sequence[str], *, vectors: Sequence[str] = (), 
     >>> declare_tensors([r"T_{ij} = \delta_{ij} - 3 n_i n_j"])["T"].indices
     ('i', 'j')
     """
-    from .parse import lhs_info, parse_equation
-
     if isinstance(definitions, str):
         raise InputError(f"tensor definitions must be a list of 'NAME_{{ij}} = ...' strings, got the string "
                          f"{definitions!r}")
@@ -157,7 +152,7 @@ class _Registered(dict):
 
     def __init__(self):
         super().__init__()
-        from .audit import _NOTATION
+        from .audit import _NOTATION  # lazy: import cycle within audit/ (audit.py), to break after issue 14a
 
         self._forms = {**{k: v for k, v in lhs_forms().items() if "~" in k or "(" in k}, **_NOTATION}
 
@@ -181,8 +176,6 @@ def _notation(text: str) -> dict:
 
 def _parse(text: str, *, vectors=(), scalars=(), tensors=None, indices=None):
     """A typed expression or equation (its right side, indices in the order its left side writes)."""
-    from .parse import parse_equation, parse_latex
-
     lhs, _ = split_typed(text)
     known = _notation(text)
     known.update(tensors or {})
@@ -192,8 +185,6 @@ def _parse(text: str, *, vectors=(), scalars=(), tensors=None, indices=None):
 
 
 def _lhs_indices(lhs: str | None) -> tuple:
-    from .parse import lhs_info
-
     return lhs_info(lhs).indices if lhs else ()
 
 
@@ -235,7 +226,7 @@ def audit_typed(latex: str, against: str | None = None, indices: Sequence[str] |
     >>> audit_typed(r"f^{(2)}_{jl} = \frac{\delta_{jl} - 3 n_j n_l}{4\pi r^3}").status
     'match'
     """
-    from .audit import audit_expressions, resolve_form
+    from .audit import audit_expressions, resolve_form  # lazy: import cycle within audit/ (audit.py), to break after issue 14a
 
     lhs, _ = split_typed(latex)
     named = form_named_by(lhs) if lhs is not None else None
@@ -254,7 +245,7 @@ def audit_typed(latex: str, against: str | None = None, indices: Sequence[str] |
     except InputError as exc:
         raise InputError(f"--against: {exc}") from None
     printed = _parse(latex, vectors=vectors, scalars=scalars, tensors=tensors)
-    from .audit import _rank0
+    from .audit import _rank0  # lazy: import cycle within audit/ (audit.py), to break after issue 14a
 
     if (len(printed.indices) if isinstance(printed, IndexExpr) else 0) != \
             (len(_rank0(derived).indices) if isinstance(_rank0(derived), IndexExpr) else 0) and \
@@ -289,7 +280,7 @@ def compare_typed(a: str, b: str, *, indices: Sequence[str] | None = None, vecto
     >>> f.status
     'match'
     """
-    from .audit import audit_expressions
+    from .audit import audit_expressions  # lazy: import cycle within audit/ (audit.py), to break after issue 14a
 
     values = []
     for text, name in zip((a, b), names):
@@ -333,9 +324,7 @@ def decide_functions(f, printed, derived, indices=None):
     0, ``differs`` kept only when a rational point proves the difference nonzero (50 digits), else
     :data:`UNDECIDED`.  ``details['functions']`` records how it was decided.  Other findings are returned as
     they are."""
-    from .audit import _align, _rank0
-    from .decide import PRECISION, decide_components, has_functions
-
+    from .audit import _align, _rank0  # lazy: import cycle within audit/ (audit.py), to break after issue 14a
     if f.status != "differs":
         return f
     p, d = _rank0(printed), _rank0(derived)
@@ -386,8 +375,6 @@ class Evaluation:
 
     def index_text(self) -> str:
         """The closed form in index notation, one line (``(1/(4*pi*r**3)) d_jl + ...``)."""
-        from .structures import pretty
-
         if not self.structures:
             return "0"
         return " + ".join(f"({pretty(c)}) {s}" if s != "1" else f"{pretty(c)}"
@@ -395,8 +382,6 @@ class Evaluation:
 
     def as_dict(self) -> dict:
         """JSON: ``{latex_in, lhs, rank, indices, structures: {name: coefficient}, latex}`` (docs/json.md)."""
-        from .structures import pretty
-
         return {"latex_in": self.text, "lhs": self.lhs, "rank": self.rank, "indices": self.indices,
                 "structures": {k: pretty(v) for k, v in self.structures.items()}, "latex": self.latex}
 
@@ -412,13 +397,6 @@ def evaluate_typed(latex: str, *, vectors: Sequence[str] = (), scalars: Sequence
     >>> ev.indices, ev.structures
     ('i', {'n_i': I/(8*pi)})
     """
-    from .latex import index_latex, scalar_latex
-    from .structures import decompose_index
-    from .tensor import canonical
-
-    from ._parse_core import DOT_SYMBOLS
-    from .latex import _vector_text
-
     lhs, _ = split_typed(latex)
     dots: dict = {}
     token = DOT_SYMBOLS.set(dots)       # display: dot products that survive as (u.v) symbols
@@ -429,7 +407,7 @@ def evaluate_typed(latex: str, *, vectors: Sequence[str] = (), scalars: Sequence
     to_latex = {}
     for sym in dots:
         a, b = sym.name[1:-1].split(".")
-        to_latex[sym] = sp.Symbol(f"({_vector_text(a)} \\cdot {_vector_text(b)})")
+        to_latex[sym] = sp.Symbol(f"({vector_text(a)} \\cdot {vector_text(b)})")
 
     def explicit(c):
         return sp.factor(canonical(sp.sympify(c).xreplace(dots)))

@@ -51,6 +51,8 @@ import tomllib
 from pathlib import Path
 
 from .errors import GlassSymError, InputError, ParseError
+from .papers import _EQ_OPTIONAL, _EQ_REQUIRED, Equation, _validate
+from .suggest import did_you_mean
 
 __all__ = ["audit_paper", "load_paper", "MAX_BYTES"]
 
@@ -64,8 +66,6 @@ def load_paper(path) -> tuple[list, dict]:
     Raises :class:`InputError` naming the file (and the entry) for a missing or unreadable file, invalid
     TOML, an unknown or missing field, a field of the wrong type, mixed versions, or bad declarations.
     """
-    from .papers import _EQ_OPTIONAL, _EQ_REQUIRED, Equation, _validate
-
     if not isinstance(path, (str, os.PathLike)):
         raise InputError(f"--paper: expected a file path, got {type(path).__name__}")
     p = Path(path)
@@ -106,7 +106,7 @@ def load_paper(path) -> tuple[list, dict]:
                              f"part {e.part!r} defines {e.defines!r} of entry #{seen[e.key] + 1}")
         seen[e.key] = i
         eqs.append(e)
-    from .parse import _declared
+    from .parse import _declared  # lazy: keeps start-up light (this module is imported without SymPy)
 
     _declared(decl["vectors"], decl["scalars"])
     return eqs, decl
@@ -123,9 +123,8 @@ def _statement(e) -> str:
 def audit_paper(path) -> list:
     """Audit every equation of the transcription ``path`` (see the module docstring); returns Findings in
     file order.  Raises :class:`InputError` for an unreadable or malformed file."""
-    from .audit import Finding, audit_expressions, known_forms, resolve_form
-    from .suggest import did_you_mean
-    from .typed import _parse, decide_functions
+    from .audit import Finding, audit_expressions, known_forms, resolve_form  # lazy: keeps start-up light (this module is imported without SymPy)
+    from .typed import _parse, decide_functions  # lazy: keeps start-up light (this module is imported without SymPy)
 
     eqs, decl = load_paper(path)
     forms = set(known_forms())

@@ -26,7 +26,7 @@ Numeric checks (documented thresholds):
 * fixed point (4.6)/(4.7): every flow that has a fixed point has it at c_l/c_t (relative 1e-6), else
   ``error``; no flow converging within the computed range is a caveat;
 * Figure 1: the fitted slope and r recomputed from the printed columns against the printed ones, with the
-  rounding rule of :func:`glass_sym.audit_rows.classify_fit`.
+  rounding rule of :func:`glass_sym.audit_classes.classify_fit`.
 
 Ids: a verdict is ``verdict:<claim key>:<version>``; its ``refs`` are audit row ids (``audit:<version>:<label>``),
 derivation steps (``step:<chain>/<name>``), report sections (``section:<key>``) and files.
@@ -43,6 +43,9 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from .audit_classes import classify_fit
+from .audit_rows import rank_class
 
 __all__ = ["headline", "readable", "VERDICTS", "CLAIMS", "Claim", "decide", "verdicts", "lattice_evidence", "fixed_point_evidence",
            "figure1_evidence", "verdict_id"]
@@ -182,8 +185,6 @@ def figure1_evidence(fig: Mapping | None, version: str, files: Sequence[str] = (
                      rows: Sequence[dict] = ()) -> tuple[str, str, list[str]]:
     """(class, sentence, refs) for Figure 1: the fit its caption states (the Table 1 audit part whose fit carries
     ``figure = "Figure 1"``), else the fits of the RG section's Figure 1 data."""
-    from .audit_rows import classify_fit
-
     word = "journal" if version == "jpcm2020" else "preprint"
     figs = [f for f in files if "figure1" in f]
     mine = [f for f in figs if word in f or "fits" in f]
@@ -191,8 +192,6 @@ def figure1_evidence(fig: Mapping | None, version: str, files: Sequence[str] = (
     caption = [(r, p) for r in rows if r["version"] == version and r["label"] == "Table 1" for p in r["parts"]
                if (p.get("details") or {}).get("figure") == "Figure 1"]
     if caption:
-        from .audit_rows import rank_class
-
         cls = rank_class([p["class"] for _, p in caption])
         says = "; ".join(f"the caption's fit {p['details'].get('fit')} ({p['details'].get('y')} = "
                          f"{p['details'].get('printed_slope')} x {p['details'].get('x')}, r = "
@@ -210,7 +209,6 @@ def figure1_evidence(fig: Mapping | None, version: str, files: Sequence[str] = (
                                  "slope": f["slope_from_printed_column"], "r": f["r_from_printed_column"]})
         classes.append(cls)
         says.append(f"{f['name']}: {why}")
-    from .audit_rows import rank_class
 
     return rank_class(classes), "; ".join(says), refs
 

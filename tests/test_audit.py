@@ -21,7 +21,8 @@ from glass_sym.interaction import lambda_tilde
 from glass_sym.structures import (decompose_index, decompose_tensor, differing_components, diff_structures,
                                   symmetrize_index)
 from glass_sym.symbols import N, alpha, lam, r
-from glass_sym.tensor import compare, decompose, isotropic_basis, symmetrize_pairs
+from glass_sym.indexnotation import isotropic_basis
+from glass_sym.tensor import compare, decompose, symmetrize_pairs
 
 PART1 = (r"\frac{1}{4} \left\{ (\delta_{jl} - 3n_j n_l)\delta_{ik} + (\delta_{jk} - 3n_j n_k)\delta_{il}"
          r" + (\delta_{ik} - 3n_i n_k)\delta_{jl} + (\delta_{il} - 3n_i n_l)\delta_{jk} \right\}")

@@ -46,7 +46,7 @@ def fresh(tmp_path, monkeypatch, primed):
 
 
 def _forbid_build(monkeypatch):
-    import derivations.appendix_a as A
+    import glass_sym.derivations.appendix_a as A
 
     def boom():
         raise AssertionError("rebuilt although a valid cache entry exists")

@@ -59,7 +59,7 @@ def test_derive_exit_code_on_failed_check(tmp_path, monkeypatch, capsys):
             return d
     '''))
     monkeypatch.syspath_prepend(str(tmp_path))
-    import derivations
+    from glass_sym import derivations
 
     monkeypatch.setitem(derivations.CHAINS, "broken", "broken_chain")
     monkeypatch.setenv("GLASS_SYM_NO_CACHE", "1")

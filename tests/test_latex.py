@@ -16,6 +16,7 @@ import pytest
 import sympy as sp
 
 from glass_sym import latex as L
+from glass_sym import latex_steps
 from glass_sym.derivation import Derivation
 from glass_sym.errors import InputError, OutputError
 from glass_sym.indexnotation import IndexExpr, delta, scalar, vec
@@ -244,7 +245,7 @@ def test_steps_loaded_from_cache_print_like_fresh_ones():
 
 def test_rechunk_breaks_only_sums_at_top_level():
     text = r"\frac{1}{4} \Bigl\{ - (a + b) - 3 c \Bigr\} + \frac{- x - y}{8} + \left(u + v\right)"
-    assert L._rechunk(text) == [r"\frac{1}{4} \Bigl\{ - (a", " + b)", r" - 3 c \Bigr\}", r" + \frac{- x - y}{8}",
+    assert latex_steps._rechunk(text) == [r"\frac{1}{4} \Bigl\{ - (a", " + b)", r" - 3 c \Bigr\}", r" + \frac{- x - y}{8}",
                                 r" + \left(u + v\right)"]
 
 

@@ -19,9 +19,8 @@ import sympy as sp
 from glass_sym.errors import DivergenceError, InputError, ParseError
 from glass_sym.fourier import fourier_transform
 from glass_sym.indexnotation import IndexExpr, delta, vec
-from glass_sym.parse import parse_latex
-from glass_sym.parse_calculus import (fourier_integral, limit_lambda_to_zero, parse_measure, phase_kind,
-                                      x_derivative)
+from glass_sym.parse import parse_latex, parse_measure, phase_kind
+from glass_sym.parse_calculus import fourier_integral, limit_lambda_to_zero, x_derivative
 from glass_sym.structures import differing_components
 from glass_sym.symbols import N, QHAT, lam, q, r
 

@@ -237,7 +237,7 @@ _SCALARS = [sp.Integer(1), alpha, 1 / (8 * sp.pi * r**3), 1 - c_t**2 / c_l**2, a
 @st.composite
 def index_exprs(draw):
     """A random combination of isotropic structures (deltas, n, m or qhat) with rational x scalar coefficients."""
-    from glass_sym.tensor import isotropic_basis
+    from glass_sym.indexnotation import isotropic_basis
 
     rank = draw(st.integers(1, 4))
     vectors = draw(st.sampled_from([("n",), ("n", "m"), ("qhat",)]))

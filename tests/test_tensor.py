@@ -4,9 +4,9 @@ import sympy as sp
 import pytest
 
 from glass_sym.errors import InputError
-from glass_sym.indexnotation import delta, vec
+from glass_sym.indexnotation import delta, isotropic_basis, vec
 from glass_sym.symbols import N, M, alpha
-from glass_sym.tensor import (Tensor, canonical, compare, decompose, isotropic_basis, kronecker, proportionality,
+from glass_sym.tensor import (Tensor, canonical, compare, decompose, kronecker, proportionality,
                               rational_rotation, rotation_covariance, symmetrize_pairs)
 
 n1, n2, n3 = N

@@ -15,6 +15,11 @@ from __future__ import annotations
 
 import time
 
+from . import einsum_baseline
+from .. import kernels
+from ..errors import InputError
+from ..materials import get_material
+
 __all__ = ["run", "format", "KEYS", "load_baseline"]
 
 KEYS = ("points", "components", "alpha", "kernel_s", "baseline_s", "ratio", "target_ratio", "meets_target",
@@ -24,8 +29,6 @@ KEYS = ("points", "components", "alpha", "kernel_s", "baseline_s", "ratio", "tar
 
 def load_baseline():
     """The einsum baseline module (:mod:`glass_sym.bench.einsum_baseline`, shipped with the package)."""
-    from . import einsum_baseline
-
     return einsum_baseline
 
 
@@ -43,11 +46,8 @@ def run(args=None) -> dict:
     import numpy as np
     import sympy as sp
 
-    from .. import kernels
-    from ..derivation import get
-    from ..errors import InputError
-    from ..materials import get_material
-    from ..symbols import N, alpha as alpha_sym
+    from ..derivation import get  # lazy: keeps start-up light (this module is imported without SymPy)
+    from ..symbols import N, alpha as alpha_sym  # lazy: keeps start-up light (this module is imported without SymPy)
 
     points = int(getattr(args, "points", None) or 1_000_000)
     sample = int(getattr(args, "sample", None) or 100)

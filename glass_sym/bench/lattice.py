@@ -17,6 +17,8 @@ import sys
 import tempfile
 import time
 
+from ..lattice import check_n0, lattice_sum
+
 __all__ = ["run", "format", "summary", "KEYS", "PROCESS_TARGET_S"]
 
 #: whole-process target for ``glass-sym lattice --n0 128 --shape sphere`` (issue 14)
@@ -44,8 +46,6 @@ KEYS = ("n0", "shape", "seconds", "target_s", "meets_target", "C_l", "C_t", "poi
 
 def run(args=None) -> dict:
     """Best of 3 for N0 = ``args.n0`` (default 128), cube, k = 0, plus one run for each N0 of a ladder."""
-    from ..lattice import check_n0, lattice_sum
-
     n0 = check_n0(int(getattr(args, "n0", None) or 128))
     lattice_sum(2)  # build + compile outside the timing
     best, res = float("inf"), None

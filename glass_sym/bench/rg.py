@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import time
 
+from .. import kk, rg
+from ..materials import materials
+
 __all__ = ["run", "format"]
 
 
 def run(args=None) -> dict:
     """Time the K grid (KK integrals) and the full sweep of flows; returns a JSON-able dict."""
     import numpy as np
-
-    from .. import kk, rg
-    from ..materials import materials
 
     freqs = np.logspace(5, 9, 50)
     temps = np.logspace(-1, 1, 10)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import json
 import sys
 
-from ..errors import InputError
+from ..errors import InputError, ParseError
 
 __all__ = ["HELP", "add_arguments", "run", "format_table", "format_rows", "add_declarations", "declarations"]
 
@@ -46,7 +46,7 @@ def add_declarations(p) -> None:
 
 
 def declarations(args) -> dict:
-    from ..typed import declare_tensors
+    from ..typed import declare_tensors  # lazy: keeps start-up light (this module is imported without SymPy)
 
     decl = {"vectors": tuple(args.vector or ()), "scalars": tuple(args.scalar or ())}
     tensors = declare_tensors(args.tensor or (), **decl)
@@ -92,8 +92,7 @@ def _indices(text):
 
 
 def _single(args) -> list:
-    from ..errors import ParseError
-    from ..typed import audit_typed, compare_typed
+    from ..typed import audit_typed, compare_typed  # lazy: keeps start-up light (this module is imported without SymPy)
 
     decl = declarations(args)
     indices = _indices(args.indices)
@@ -117,7 +116,7 @@ def format_rows(rows) -> str:
 
 
 def run(args) -> int:
-    from ..audit import audit_all
+    from ..audit import audit_all  # lazy: keeps start-up light (this module is imported without SymPy)
 
     single = args.latex is not None
     if not single and (args.against or args.against_latex is not None or args.indices):

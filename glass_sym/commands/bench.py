@@ -6,6 +6,7 @@ import importlib
 import json
 
 from ..errors import InputError
+from ..bench import NEEDS_BASELINE, TARGETS
 
 HELP = "run benchmarks (baseline, derive, lattice, kernels, rg, audit, reproduce) and print their figures"
 
@@ -30,8 +31,6 @@ def summary_table(rows: list[dict], baseline_s: float | None) -> str:
 
 
 def run(args) -> int:
-    from ..bench import NEEDS_BASELINE, TARGETS
-
     targets = args.targets or list(TARGETS)
     bad = [t for t in targets if t not in TARGETS]
     if bad:

@@ -17,6 +17,8 @@ import sys
 import textwrap
 
 from ..errors import InputError
+from .. import cache, derivations
+from ..cache import NO_CACHE_ENV
 
 HELP = "run derivation chains (appendix-a, ...) and print their checked steps"
 
@@ -40,16 +42,12 @@ def add_cache_argument(p) -> None:
 
 
 def apply_cache_flag(args) -> None:
-    from ..cache import NO_CACHE_ENV
-
     if getattr(args, "no_cache", False):
         os.environ[NO_CACHE_ENV] = "1"
 
 
 def resolve_names(names: list[str]) -> list[str]:
     """Expand 'all' and validate chain names (order of the derivations package)."""
-    import derivations
-
     table = list(derivations.CHAINS)
     if not names or names == ["all"]:
         return table
@@ -66,14 +64,12 @@ def resolve_names(names: list[str]) -> list[str]:
 
 def chain_records(name: str) -> tuple[str, list[dict]]:
     """(title, step records) of a chain: from the verified cache if possible, else built now."""
-    from .. import cache
-
     payload = cache.load(name)
     if payload is not None:
         from ..records import STEP_FIELDS
 
         return payload["title"], [{k: r.get(k, "") for k in STEP_FIELDS} for r in payload["steps"]]
-    from ..derivation import build
+    from ..derivation import build  # lazy: keeps start-up light (this module is imported without SymPy)
 
     d = build(name)
     return d.title, d.as_dicts()
@@ -83,8 +79,8 @@ def run_mutation_test(names: list[str], as_json: bool) -> int:
     """Mutation test over the chains ``names`` (rebuilt in this process, no cache); returns the exit status."""
     import time
 
-    from ..derivation import rebuild
-    from ..mutation import mutation_test
+    from ..derivation import rebuild  # lazy: keeps start-up light (this module is imported without SymPy)
+    from ..mutation import mutation_test  # lazy: keeps start-up light (this module is imported without SymPy)
 
     t0 = time.perf_counter()
     results = []
@@ -119,7 +115,7 @@ def run(args) -> int:
             raise InputError("--mutation-test and --list cannot be combined")
         return run_mutation_test(resolve_names(args.names), args.json)
     if args.list:
-        import derivations
+        from .. import derivations
 
         for name, module in derivations.CHAINS.items():
             print(f"{name:12s} {module}")

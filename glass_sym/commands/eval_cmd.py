@@ -13,6 +13,7 @@ import json
 import sys
 
 from .audit import add_declarations, declarations
+from ..errors import ParseError
 
 __all__ = ["HELP", "add_arguments", "run"]
 
@@ -26,8 +27,7 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    from ..errors import ParseError
-    from ..typed import evaluate_typed
+    from ..typed import evaluate_typed  # lazy: keeps start-up light (this module is imported without SymPy)
 
     decl = declarations(args)
     try:

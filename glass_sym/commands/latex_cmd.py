@@ -10,6 +10,8 @@ import argparse
 import shutil
 import sys
 
+from glass_sym.errors import InputError, OutputError
+
 __all__ = ["HELP", "add_arguments", "run"]
 
 HELP = "export derivation chains as LaTeX (.tex, and .pdf when pdflatex is available)"
@@ -24,8 +26,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _select(names: list[str], available: list[str]) -> list[str]:
-    from glass_sym.errors import InputError
-
     if not names or names == ["all"]:
         return list(available)
     if "all" in names:
@@ -40,9 +40,8 @@ def _select(names: list[str], available: list[str]) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from glass_sym.derivation import build, chains
-    from glass_sym.errors import OutputError
-    from glass_sym.latex import compile_pdf, write_tex
+    from glass_sym.derivation import build, chains  # lazy: keeps start-up light (this module is imported without SymPy)
+    from glass_sym.latex import compile_pdf, write_tex  # lazy: keeps start-up light (this module is imported without SymPy)
 
     selected = _select(list(args.names), list(chains()))
     want_pdf = args.pdf

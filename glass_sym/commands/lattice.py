@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 from ..errors import InputError
+from ..lattice import check_n0, lattice_sums, parse_k, SHAPES
 
 __all__ = ["HELP", "add_arguments", "run", "parse_n0_list"]
 
@@ -21,8 +22,6 @@ def parse_n0_list(text: str) -> list[int]:
     >>> parse_n0_list("2, 3,16")
     [2, 3, 16]
     """
-    from ..lattice import check_n0
-
     out = []
     for part in str(text).split(","):
         part = part.strip()
@@ -54,8 +53,6 @@ def _speed(text, name):
 
 
 def run(args) -> int:
-    from ..lattice import SHAPES, lattice_sums, parse_k
-
     n0s = parse_n0_list(args.n0)
     if args.shape not in SHAPES:
         raise InputError(f"--shape: expected one of {', '.join(SHAPES)}, got {args.shape!r}")

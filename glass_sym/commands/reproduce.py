@@ -18,6 +18,10 @@ from pathlib import Path
 
 from ..errors import GlassSymError, OutputError
 from .derive import add_cache_argument, apply_cache_flag
+from ..fileio import atomic_write
+from .. import report as _report  # _report.SECTIONS read at run time (tests replace it)
+from ..report import SCHEMA_VERSION, Section
+from ..verdicts import headline, VERDICTS, verdicts
 
 HELP = "run everything (derivations, audit, numerics) and write one report"
 
@@ -29,15 +33,10 @@ def add_arguments(p) -> None:
 
 
 def _atomic_text(path: Path, text: str) -> None:
-    from ..fileio import atomic_write
-
     atomic_write(path, text)
 
 
 def run(args) -> int:
-    from ..report import SCHEMA_VERSION, SECTIONS, Section
-    from ..verdicts import VERDICTS, headline
-
     apply_cache_flag(args)
     outdir = Path(args.outdir)
     try:
@@ -48,7 +47,7 @@ def run(args) -> int:
         raise OutputError(f"output path {str(outdir)!r} is not a directory")
     sections: list[Section] = []
     timings: dict[str, float | dict] = {}
-    for modname in SECTIONS:
+    for modname in _report.SECTIONS:
         t0 = time.perf_counter()
         key = modname.rsplit(".", 1)[-1]
         try:
@@ -60,7 +59,6 @@ def run(args) -> int:
         print(f"[{'ran' if sec.ok else 'FAILED':6s}] {sec.title}")
     verdict_list, verdict_error = _verdicts(sections)
     md = _markdown(sections, verdict_list, verdict_error)
-    from ..verdicts import headline
 
     rg = next((s.data for s in sections if s.key == "rg" and s.ok and isinstance(s.data, dict)), {})
     report = {"schema_version": SCHEMA_VERSION,
@@ -93,8 +91,6 @@ _SECTION_CLAIMS = {"audit": None, "lattice": ("lattice-sums",), "rg": ("fixed-po
 
 
 def _verdicts(sections) -> tuple[list, str | None]:
-    from ..verdicts import verdicts
-
     data = {s.key: s.data for s in sections if s.ok}
     try:
         rows = (data.get("audit") or {}).get("rows", [])
@@ -129,8 +125,6 @@ def _labels(labels) -> str:
 
 
 def _markdown(sections, verdict_list, verdict_error) -> str:
-    from ..verdicts import VERDICTS, headline
-
     md = ["# glass-sym report", "",
           "D. Zhou, *Universal ratio of TTLS-phonon coupling constants in low-temperature amorphous solids*, "
           "J. Phys.: Condens. Matter 32, 055704 (2020) (J), and its preprint (P).", "",

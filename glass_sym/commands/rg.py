@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import argparse
 
+from .. import rg
+from ..materials import get_material, materials
+from ..rg_referee import referee_numbers
+
 __all__ = ["HELP", "add_arguments", "run"]
 
 HELP = "run the RG flow (4.1) from L1 to R = 2 pi c/omega for one or all Table 1 materials"
@@ -54,10 +58,6 @@ def run(args: argparse.Namespace) -> int:
     """Compute, print (text or JSON), optionally plot."""
     import json
     import math
-
-    from .. import rg
-    from ..materials import get_material, materials
-    from ..rg_referee import referee_numbers
 
     names = list(materials()) if args.all else [get_material(args.material).name]
     kw = dict(f=args.f, T=args.T, L1=args.L1, N0=args.N0, Omega_c=args.Omega_c, form=args.form,

@@ -11,6 +11,9 @@ from __future__ import annotations
 import json
 import sys
 
+from .. import derivations
+from ..papers import VERSIONS, load_equations
+
 __all__ = ["HELP", "add_arguments", "run", "paper_labels"]
 
 HELP = "show a registered closed form (index notation, LaTeX, JSON) or list them with their paper labels"
@@ -25,9 +28,7 @@ def add_arguments(p) -> None:
 
 def paper_labels() -> dict[str, list[str]]:
     """closed-form name -> ['jpcm2020 (A.17)', 'preprint (A14)', ...] from the transcriptions' ``defines``."""
-    from ..audit import _PART_FORMS
-    from ..papers import VERSIONS, load_equations
-
+    from ..audit import _PART_FORMS  # lazy: keeps start-up light (this module is imported without SymPy)
     out: dict[str, list[str]] = {}
     for v in VERSIONS:
         for e in load_equations(v):
@@ -39,7 +40,7 @@ def paper_labels() -> dict[str, list[str]]:
 
 
 def run(args) -> int:
-    from ..audit import known_forms
+    from ..audit import known_forms  # lazy: keeps start-up light (this module is imported without SymPy)
 
     labels = paper_labels()
     if args.name is None:
@@ -56,10 +57,10 @@ def run(args) -> int:
         for r in rows:
             print(f"{r['name']:<{w}}  {', '.join(r['labels']) or '-'}" + (f"  {r['description']}" if r["description"] else ""))
         return 0
-    from ..audit import resolve_form
-    from ..indexnotation import IndexExpr
-    from ..latex import index_latex, scalar_latex
-    from ..structures import decompose_index, pretty
+    from ..audit import resolve_form  # lazy: keeps start-up light (this module is imported without SymPy)
+    from ..indexnotation import IndexExpr  # lazy: keeps start-up light (this module is imported without SymPy)
+    from ..latex import index_latex, scalar_latex  # lazy: keeps start-up light (this module is imported without SymPy)
+    from ..structures import decompose_index, pretty  # lazy: keeps start-up light (this module is imported without SymPy)
 
     value = resolve_form(args.name)
     text = index_latex(value) if isinstance(value, IndexExpr) else scalar_latex(value)
@@ -83,13 +84,11 @@ def run(args) -> int:
 
 
 def _derivation(name: str) -> str | None:
-    import derivations
-
     return derivations.PROVIDES.get(name)
 
 
 def _description(name: str) -> str:
-    from ..audit import _ENGINE_FORMS
+    from ..audit import _ENGINE_FORMS  # lazy: keeps start-up light (this module is imported without SymPy)
 
     if name in _ENGINE_FORMS:
         idx, p = _ENGINE_FORMS[name]

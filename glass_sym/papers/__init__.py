@@ -31,6 +31,7 @@ from importlib import resources
 from typing import Any
 
 from ..errors import InputError
+from ..suggest import did_you_mean
 
 __all__ = [
     "VERSIONS",
@@ -220,7 +221,6 @@ def _validate(filename: str, kind: str, index: int, entry: Any, version: str,
     where = _where(filename, kind, index, entry)
     if not isinstance(entry, dict):
         raise InputError(f"{where}: expected a table, got {type(entry).__name__}")
-    from ..suggest import did_you_mean
 
     missing = [k for k in required if k not in entry]
     unknown = sorted(set(entry) - set(required) - set(optional))

@@ -7,15 +7,15 @@ import time
 from pathlib import Path
 
 from ..report import Section
+from ..audit_rows import step_id
+from ..errors import OutputError
 
 __all__ = ["section"]
 
 
 def section(outdir: Path) -> Section:
-    from ..audit_rows import step_id
-    from ..derivation import build, chains
-    from ..errors import OutputError
-    from ..latex import compile_pdf, write_tex
+    from ..derivation import build, chains  # lazy: keeps start-up light (this module is imported without SymPy)
+    from ..latex import compile_pdf, write_tex  # lazy: keeps start-up light (this module is imported without SymPy)
 
     t0 = time.perf_counter()
     built = [build(name) for name in chains()]

@@ -10,6 +10,9 @@ import itertools
 import time
 from pathlib import Path
 
+from ..lattice import lattice_sum
+from ..report import Section
+
 __all__ = ["section", "N0_VALUES"]
 
 N0_VALUES = (2, 3, 4, 8, 16, 32)
@@ -31,9 +34,6 @@ def _cube_invariant(T) -> bool:
 def section(outdir: Path, progress=None):
     """Run the lattice sums (cube and sphere, k = 0, a-SiO2) and tabulate them."""
     import numpy as np
-
-    from ..lattice import lattice_sum
-    from ..report import Section
 
     rows, data, timings, ok = [], [], {}, True
     for shape in ("cube", "sphere"):

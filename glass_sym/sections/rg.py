@@ -16,6 +16,9 @@ from typing import Optional, Sequence
 
 from ..errors import InputError, OutputError
 from ..fileio import atomic_target
+from .. import kk, rg, table1, ttls
+from ..materials import fit_through_origin, fits, materials
+from ..report import Section
 
 __all__ = ["section", "plot_figure1", "plot_flow", "kk_sign_table", "FLOW_MATERIALS"]
 
@@ -85,8 +88,6 @@ def _pyplot():
 
 def figure1_data() -> dict:
     """Theory (c_l/c_t) vs experiment per material and the fits recomputed for each printed subset."""
-    from ..materials import fit_through_origin, fits, materials
-
     ms = materials()
     rows = [{"material": m.name, "exp": m.ratio_exp, "theo": m.c_l / m.c_t, "theo_printed": m.ratio_theo_printed,
              "k3": m.k3} for m in ms.values()]
@@ -144,8 +145,6 @@ def plot_figure1(outdir: pathlib.Path) -> list[str]:
     r = 0.745; ``figure1_fits``: all 13 materials with the fits recomputed from the printed columns (real slope
     and r of each printed subset).  Every marker is in a legend.
     """
-    from .. import table1
-
     plt = _pyplot()
     data = figure1_data()
     rows = {r["material"]: r for r in data["rows"]}
@@ -193,8 +192,6 @@ def plot_flow(outdir: pathlib.Path, names: Sequence[str] = FLOW_MATERIALS, part:
     """The flow (4.1) against the block size L for ``names``: left, the relative change of Im chi~ per channel
     (l solid, t dashed, each up to its own R_alpha); right, gamma_l/gamma_t with c_l/c_t (dotted) and the
     flow's own limit (c_l/c_t) sqrt(n_t/n_l) (dash-dot).  f, T, the KK part and form are in the title."""
-    from .. import rg
-
     plt = _pyplot()
     many = len(names) > 6
     fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(13 if many else 11, 11 if many else 8))
@@ -233,8 +230,6 @@ def plot_flow(outdir: pathlib.Path, names: Sequence[str] = FLOW_MATERIALS, part:
 
 def kk_sign_table(f: float = 1e6, Omega_c: float = 1e15, temps: Sequence[float] = (0.1, 1.0, 10.0, 100.0)) -> list[dict]:
     """Re chi~ (units n0M2) from KK for both printed forms and parts, with K = Re/Im, at frequency f."""
-    from .. import kk, ttls
-
     omega = 2 * math.pi * f
     rows = []
     for T in temps:
@@ -259,10 +254,6 @@ def _fmt(v) -> str:
 
 def section(outdir: pathlib.Path, progress: Optional[object] = None):
     """The RG part of ``glass-sym reproduce``: KK sign table, RG table per material, Figure 1, flow figure."""
-    from .. import rg
-    from ..materials import materials
-    from ..report import Section
-
     t0 = time.perf_counter()
     outdir = pathlib.Path(outdir)
     figdir = outdir / "figures"
