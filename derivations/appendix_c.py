@@ -30,7 +30,7 @@ from glass_sym.absorption import chi_l, chi_t, omega, Omega
 from glass_sym.derivation import Derivation, Note, get
 from glass_sym.mutation import PAIR_SYMMETRIES, as_tensor, break_pair_symmetries
 from glass_sym.symbols import QHAT, alpha, c_l, c_t
-from glass_sym.tensor import Tensor, canonical, compare
+from glass_sym.tensor import canonical, compare
 
 NAME = "appendix-c"
 TITLE = "Appendix C: Kramers-Kronig form of J3 + J4 and the absorption contraction (C.20)-(C.24)"

@@ -88,7 +88,6 @@ def build() -> Derivation:
 
     # ---------------------------------------------------------------- (D.3)
     dmu = dipole.delta_mu()
-    dmu_t = dmu.to_tensor()
     dmu_explicit = explicit_first_order_change(mu_t) * DELTA_X
     d.step("D.3", "delta_mu", "Delta mu_ij to first order in Delta x = u(x_s) - u(x_s') = Delta_x m",
            lhs=r"\Delta\mu_{ij}^{(ss')}", value=dmu,

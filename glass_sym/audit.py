@@ -21,15 +21,14 @@ Statuses: ``match``, ``match-symmetrized``, ``differs``, ``inconsistent``, ``not
 closed form for that quantity yet) and ``unparsed`` (the printed LaTeX could not be read; a limitation of
 the parser or transcription, never a verdict on the paper).
 
->>> f = audit_expressions(sp.Integer(2), sp.Integer(1))
->>> f.status, f.details["overall_factor"]
-('differs', '2')
+The comparison of one printed value with one derived value is :mod:`glass_sym.audit_compare` (re-exported
+here); this module drives it over both paper versions, the claims and the fits.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import sympy as sp
@@ -37,221 +36,23 @@ import sympy as sp
 from .audit_averages import AVERAGE_FORMS, audit_average
 from .errors import (DivergentExpressionError, GlassSymError, IllFormedTensorError, InputError, ParseError,
                      UnknownTensorError)
-from .indexnotation import IndexExpr, index_string
-from .structures import (decompose_index, diff_structures, differing_components, expand_alpha, pretty,
-                         same_decomposition, symmetrize_index)
-from .symbols import SCALAR_SYMBOLS, c_l, c_t, q
-from . import derivations, table1
+from .indexnotation import IndexExpr
+from .structures import decompose_index, diff_structures, expand_alpha, pretty, symmetrize_index
+from .symbols import SCALAR_SYMBOLS, q
+from . import table1
 from .audit_numeric import merge_records  # computed records for sections 2-4, (C.24), (C.25) (issue 12)
 from .audit_parse_cache import flush, parsed
-from .derivation import get
+from .named_forms import _ENGINE_FORMS
+from .typed import audit_typed, split_typed
 from .papers import load_claims, load_equations, load_relations, VERSIONS
 from .parse import parse_latex, parse_measure, phase_kind, split_equations
-from .suggest import did_you_mean
-from .tensor import canonical
+# the comparison engine; STATUSES, Finding, audit_expressions, derived_value, known_forms, resolve_form re-exported
+from .audit_compare import (_NOTATION, _PART_FORMS, _WHOLE_PARTS, STATUSES, Finding, _align,
+                            _differing_components, _expand, _pairs, _rank, audit_expressions, derived_value,
+                            known_forms, resolve_form)
 
 __all__ = ["STATUSES", "Finding", "audit_expressions", "audit_equation", "audit_all", "derived_value",
            "AuditContext", "known_forms", "resolve_form"]
-
-STATUSES = ("match", "match-symmetrized", "differs", "inconsistent", "not-derived", "unparsed")
-
-#: renamings tried when printed and derived differ: name -> substitution applied to the derived form
-_RENAMINGS = (
-    ("c_t -> c_l", {c_t: c_l}),
-    ("c_l -> c_t", {c_l: c_t}),
-    ("c_t <-> c_l", {c_t: c_l, c_l: c_t}),
-)
-
-#: notation: parser key of a named tensor -> the closed form it denotes (journal (A.18), (A.19))
-_NOTATION = {"Lambda~": "lambda_tilde", "Lambda~(1)": "lambda_tilde_1", "Lambda~(2)": "lambda_tilde_2",
-             "Lambda~(ss')": "lambda_tilde", "DeltaLambda~(ss')": "delta_lambda_tilde",
-             "DeltaLambda~": "delta_lambda_tilde"}
-
-#: parts of a display that restate the whole quantity (others are limits, chain members or pieces)
-_WHOLE_PARTS = (None, "tilde", "prefactor", "split", "definition")
-
-#: forms the audit takes from the Fourier engine directly (not registered closed forms): name ->
-#: (numerator indices, power p of 1/(q^2 + lambda^2)^p); the value is ``fourier_transform(...).regulated``,
-#: lambda kept, as journal (A.16) / preprint (A13) print f1, f2 before the limit
-_ENGINE_FORMS = {"f1_regulated": (("i", "j", "k", "l"), 2), "f2_regulated": (("j", "l"), 1)}
-#: printed part -> suffix of the form it is compared with (``f1`` part ``regulated`` -> ``f1_regulated``)
-_PART_FORMS = {"regulated": "_regulated"}
-
-
-@dataclass
-class Finding:
-    """One audit record: ``label`` as printed without parentheses, ``version``, ``status``, a one-line
-    ``explanation`` and JSON-serialisable ``details``."""
-
-    label: str
-    version: str
-    status: str
-    explanation: str
-    details: dict = field(default_factory=dict)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"label": self.label, "version": self.version, "status": self.status,
-                "explanation": self.explanation, "details": self.details}
-
-
-# ------------------------------------------------------------------------------- derived values
-def derived_value(name: str):
-    """The derived closed form ``name`` (IndexExpr or SymPy expression), or ``None`` if none is registered.
-
-    Besides the registered closed forms (``derivations.PROVIDES``), ``f1_regulated`` and ``f2_regulated`` are
-    the Fourier engine's regulated transforms ``fourier_transform(('i','j','k','l'), 2).regulated`` and
-    ``fourier_transform(('j','l'), 1).regulated`` (lambda kept), computed here rather than registered.
-    """
-    def fetch(n):
-        try:
-            return get(n).value
-        except ModuleNotFoundError as exc:  # the chain module is listed but not written yet
-            if not (exc.name or "").startswith("glass_sym.derivations."):
-                raise
-            return None
-
-    if name in derivations.PROVIDES:
-        return fetch(name)
-    if name in _ENGINE_FORMS:
-        from .fourier import fourier_transform
-
-        return fourier_transform(*_ENGINE_FORMS[name]).regulated
-    return None
-
-
-# ------------------------------------------------------------------------------- core comparison
-def _rank(x) -> int:
-    return len(x.indices) if isinstance(x, IndexExpr) else 0
-
-
-def _align(printed, derived, indices: Sequence[str] | None = None):
-    """Printed expression with the derived form's index letters and order (positional when letters differ)."""
-    if _rank(printed) != _rank(derived):
-        raise InputError(f"printed expression has rank {_rank(printed)} (indices "
-                         f"{index_string(getattr(printed, 'indices', ()))}), the derived form rank {_rank(derived)} "
-                         f"(indices {index_string(getattr(derived, 'indices', ()))})")
-    if not isinstance(printed, IndexExpr):
-        return printed
-    order = tuple(indices) if indices else printed.indices
-    if set(order) != set(printed.indices):
-        raise InputError(f"indices {index_string(order)} are not a permutation of the free indices "
-                         f"{index_string(printed.indices)}")
-    if set(printed.indices) == set(derived.indices) and not indices:
-        return printed.reorder(derived.indices)
-    mapping = dict(zip(order, derived.indices))
-    tmp = {a: f"_{a}" for a in order}
-    return IndexExpr(printed.rename(tmp).rename({f"_{a}": b for a, b in mapping.items()}).terms, derived.indices)
-
-
-def _rank0(x):
-    """A rank-0 IndexExpr (the registered ``coulomb``) as its scalar value."""
-    return x.terms.get((), sp.S.Zero) if isinstance(x, IndexExpr) and not x.indices else x
-
-
-def _expand(x):
-    if isinstance(x, IndexExpr):
-        return x.map_coefficients(expand_alpha)
-    return expand_alpha(x)
-
-
-def _subs(x, rule):
-    if isinstance(x, IndexExpr):
-        return x.map_coefficients(lambda c: c.xreplace(rule))
-    return sp.sympify(x).xreplace(rule)
-
-
-def _differing_components(a, b) -> int:
-    """Number of explicit components of a - b that are nonzero modulo the unit relations."""
-    if not isinstance(a, IndexExpr):
-        return 0 if canonical(sp.sympify(a) - sp.sympify(b)) == 0 else 1
-    return differing_components(a - b)
-
-
-def _pairs(rank: int):
-    return ((0, 1), (2, 3)) if rank == 4 else ((0, 1),) if rank == 2 else ()
-
-
-def _same(a, b) -> bool:
-    return same_decomposition(decompose_index(a), decompose_index(b))
-
-
-def audit_expressions(printed, derived, *, label: str = "user", version: str = "user",
-                      against: str | None = None, indices: Sequence[str] | None = None,
-                      foreign: frozenset = frozenset()) -> Finding:
-    """Compare a printed value with a derived one (IndexExpr of equal rank, or two scalars).
-
-    ``foreign``: symbols of the printed normalization (N, m, a of a q-sum) that the derivation does not
-    use; an overall factor made only of them is reported as a normalization, not as a difference.
-    """
-    printed, derived = _rank0(printed), _rank0(derived)
-    printed = _align(printed, derived, indices)
-    rank = _rank(derived)
-    pe, de = _expand(printed), _expand(derived)
-    ndiff = _differing_components(pe, de)
-    sd = diff_structures(decompose_index(printed), decompose_index(derived))
-    details: dict[str, Any] = {"check": "derived", "against": against, "rank": rank,
-                               "componentwise": {"equal": ndiff == 0, "differing_components": ndiff},
-                               **sd.as_dict()}
-    if ndiff == 0:
-        return Finding(label, version, "match", f"equals {against or 'the derived form'} component by component "
-                       "(modulo n.n = 1)", details)
-    pairs = _pairs(rank)
-    status = "differs"
-    if pairs:
-        ps, ds = symmetrize_index(printed, pairs), symmetrize_index(derived, pairs)
-        nsym = _differing_components(_expand(ps), _expand(ds))
-        sds = diff_structures(decompose_index(ps), decompose_index(ds))
-        details["symmetrized"] = {"pairs": [list(p) for p in pairs], "equal": nsym == 0,
-                                  "differing_components": nsym, **sds.as_dict()}
-        if nsym == 0:
-            status = "match-symmetrized"
-    renaming = None
-    for name, rule in _RENAMINGS:  # alpha kept as a symbol first, then renamed inside alpha too
-        if _same(pe, _expand(_subs(derived, rule))):
-            renaming = name
-            break
-        if _same(pe, _subs(de, rule)):
-            renaming = name + " (also inside alpha)"
-            break
-    details["renaming"] = renaming
-    of = sd.overall_factor
-    what = against or "the derived form"
-    if status == "match-symmetrized":
-        expl = (f"equals {what} only after symmetrization in " + ", ".join(f"({printed.indices[a]}{printed.indices[b]})"
-                                                                         for a, b in pairs)
-                + f"; component-wise {sd.summary(2)}")
-    elif of is not None and of != 0 and foreign and (sp.sympify(of).free_symbols <= foreign):
-        status = "match"
-        details["normalization"] = pretty(of)
-        names = ", ".join(sorted(str(x) for x in sp.sympify(of).free_symbols))
-        expl = (f"equals {what} up to the printed normalization factor {pretty(of)} (made of printed symbols the "
-                f"derivation does not use: {names})")
-    elif of is not None and of != 0:
-        expl = f"differs from {what} by one overall factor {pretty(of)}" + (" (a sign)" if of == -1 else "")
-        if renaming:
-            expl += f"; printed = derived with {renaming}"
-    elif renaming:
-        expl = f"differs from {what}: printed = derived with {renaming}; {sd.summary(2)}"
-    else:
-        expl = f"differs from {what}: {sd.summary(3)}"
-    return Finding(label, version, status, expl, details)
-
-
-def known_forms() -> list[str]:
-    """Every name :func:`derived_value` knows: the registered closed forms and the engine's regulated forms."""
-    return sorted(set(derivations.PROVIDES) | set(_ENGINE_FORMS))
-
-
-def resolve_form(name: str):
-    """The closed form ``name``; :class:`InputError` with a suggestion for an unknown or unbuilt name."""
-    if not isinstance(name, str):
-        raise InputError(f"closed-form name must be a str, got {type(name).__name__}")
-    value = derived_value(name) if name in known_forms() else None
-    if value is None:
-        raise InputError(f"unknown closed form {name!r}{did_you_mean(name, known_forms())}; "
-                         "`glass-sym show` lists them")
-    return value
-
 
 def audit_equation(latex: str, against: str | None, indices: Sequence[str] | None = None, *,
                    label: str = "user", version: str = "user") -> Finding:
@@ -268,8 +69,6 @@ def audit_equation(latex: str, against: str | None, indices: Sequence[str] | Non
     A whole equation ``LHS = RHS`` is audited against the form its left side names
     (:func:`glass_sym.typed.audit_typed`, which also takes declared vectors and scalars).
     """
-    from .typed import audit_typed, split_typed  # lazy: import cycle within audit/ (audit.py), to break after issue 14a
-
     if split_typed(latex)[0] is not None or against is None:
         return audit_typed(latex, against, indices, label=label, version=version)
     value = resolve_form(against)

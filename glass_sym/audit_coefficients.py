@@ -26,7 +26,7 @@ import re
 import sympy as sp
 
 from .errors import GlassSymError
-from .audit import Finding
+from .audit_compare import Finding
 from .derivation import get
 from .papers import load_equations
 from .parse import parse_latex

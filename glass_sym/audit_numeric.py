@@ -49,7 +49,7 @@ def _slope(x, y):
 
 
 def _finding(label, status, expl, details, part=None):
-    from .audit import Finding  # lazy: keeps start-up light (this module is imported without SymPy)
+    from .audit_compare import Finding  # lazy: keeps start-up light (this module is imported without SymPy)
 
     base = {"check": "numeric", "numeric": True, "part": part,
             "note": "numeric record: a computed number with a tolerance, confirmed by a second method"}

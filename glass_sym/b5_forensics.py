@@ -22,7 +22,8 @@ from typing import Any
 import sympy as sp
 
 from . import absorption, cache
-from .audit import AuditContext, _pairs, _rank, _tag
+from .audit import AuditContext, _tag
+from .audit_compare import _pairs, _rank
 from .audit_averages import _printed_number
 from .displacement import cos_theta, first_order_change
 from .errors import CacheError

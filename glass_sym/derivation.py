@@ -43,6 +43,7 @@ from .errors import CacheError, DerivationError, GlassSymError, InputError
 
 from .records import STEP_FIELDS
 from . import cache
+from .closed_form import arguments_of, components_of, free_indices, numeric_function_of
 from .indexnotation import IndexExpr
 from .latex_steps import derivation_latex_body, step_latex
 from .serialize import value_from_json, value_to_json
@@ -204,15 +205,11 @@ class ClosedForm:
     @property
     def indices(self) -> str:
         """Free indices, e.g. ``'ijkl'`` ('' for a scalar)."""
-        from .closed_form import free_indices
-
         return free_indices(self.value)
 
     @property
     def arguments(self) -> tuple:
         """The arguments (:class:`glass_sym.closed_form.Argument`: name, symbols, unit, range), in order."""
-        from .closed_form import arguments_of
-
         return arguments_of(self.value)
 
     @property
@@ -230,15 +227,11 @@ class ClosedForm:
 
     def components(self) -> tuple:
         """The explicit components (3^rank SymPy expressions in index order; one for a scalar)."""
-        from .closed_form import components_of
-
         return components_of(self.value)
 
     def numeric(self):
-        """The form as a :class:`glass_sym.numeric.NumericFunction` of its named arguments."""
-        from .numeric import numeric_function
-
-        return numeric_function(self.value, name=self.name)
+        """The form as a :class:`glass_sym.closed_form.NumericFunction` of its named arguments."""
+        return numeric_function_of(self.value, self.name)
 
 
 @dataclass
@@ -358,6 +351,11 @@ def _chains_package():
 def chains() -> dict[str, str]:
     """Derivation chain name -> module path, as listed by :mod:`glass_sym.derivations`."""
     return dict(_chains_package().CHAINS)
+
+
+def provides() -> dict[str, str]:
+    """Registered closed-form name -> the chain that derives it, as listed by :mod:`glass_sym.derivations`."""
+    return dict(_chains_package().PROVIDES)
 
 
 def build(name: str, use_cache: bool | None = None) -> Derivation:

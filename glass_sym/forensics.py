@@ -57,7 +57,7 @@ from .indexnotation import IndexExpr
 from .structures import (decompose_index, diff_structures, expand_alpha, pretty, restore_alpha, same_decomposition,
                          structure_name)
 from .symbols import alpha, c_l, c_t, VECTOR_SYMBOLS
-from .audit import _align as align, _differing_components
+from .audit_compare import _align as align, _differing_components
 from .symbols import beta as _beta, hbar as _hbar, omega as _omega
 
 __all__ = ["FAMILIES", "ALPHA_SCALES", "REDUCTION_FACTORS", "SCHEMA", "search", "text_repairs", "equal_exactly",

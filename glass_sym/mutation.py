@@ -205,7 +205,7 @@ def value_mutants(value) -> list[Mutant]:
                 out.append((f"series coefficient of {sp.sstr(terms[0])} x {SCALE}", v + (SCALE - 1) * terms[0]))
             out.append((f"series + {sname}", v + s))
         elif v.is_Number:
-            out.append((f"number + 1", v + 1))
+            out.append(("number + 1", v + 1))
             if v != 0:
                 out.append((f"number x {SCALE}", v * SCALE))
         else:

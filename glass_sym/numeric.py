@@ -26,147 +26,16 @@ For the fast, chunked kernels of tilde Lambda and Lambda(x) used by the lattice 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any, Callable
-
-import numpy as np
 import sympy as sp
 
-from .closed_form import arguments_of, components_of, free_indices
+from .closed_form import Evaluation, NumericFunction, numeric_function_of  # NumericFunction re-exported
 from .errors import InputError
 from .indexnotation import IndexExpr, to_array
-from .suggest import did_you_mean
-from .symbols import UNIT_VECTORS, VECTOR_SYMBOLS
-from .typed import Evaluation
+from .named_forms import resolve_form
 
 __all__ = ["NumericFunction", "numeric_function", "to_array"]
 
 
-
-
-@dataclass(frozen=True, eq=False)
-class NumericFunction:
-    """A closed form as a NumPy function of named arguments.
-
-    Attributes
-    ----------
-    name : str
-        The closed form's name (or ``'typed'`` for an evaluated expression).
-    indices : str
-        Free indices, e.g. ``'ijkl'`` ('' for a scalar).
-    shape : tuple
-        ``(3,) * rank``: the trailing shape of the result.
-    scalars : tuple of str
-        Scalar argument names (symbol names: ``alpha``, ``r``, ``c_l`` ...).
-    vectors : tuple of str
-        Vector argument names (arrays of shape (..., 3)); those in :data:`glass_sym.symbols.UNIT_VECTORS` are
-        normalised.
-    complex : bool
-        Whether the result is complex (``i`` in the closed form, e.g. an odd Fourier transform).
-    """
-
-    name: str
-    indices: str
-    shape: tuple
-    scalars: tuple
-    vectors: tuple
-    complex: bool
-    _exprs: tuple
-    _func: Callable
-    #: scalar arguments declared positive (r, Delta_x, lambda, hbar, omega, T ...): negative values are refused,
-    #: and for the distances r and Delta_x also 0
-    positive: tuple = ()
-
-    @property
-    def args(self) -> tuple[str, ...]:
-        """Every argument name, sorted."""
-        return tuple(sorted(self.scalars + self.vectors))
-
-    def __call__(self, *positional, **kwargs: Any) -> np.ndarray:
-        """Evaluate: named arguments only (see :attr:`args`); returns shape ``batch + self.shape``."""
-        if positional:
-            raise InputError(f"{self.name}: arguments must be named ({', '.join(self.args) or 'none'}), "
-                             f"got {len(positional)} positional")
-        unknown = sorted(set(kwargs) - set(self.args))
-        if unknown:
-            raise InputError(f"{self.name}: unknown argument {unknown[0]!r}{did_you_mean(unknown[0], self.args)}; "
-                             f"expected {', '.join(self.args) or 'none'}")
-        missing = [a for a in self.args if a not in kwargs]
-        if missing:
-            raise InputError(f"{self.name}: missing argument(s) {', '.join(missing)}")
-        values, shapes = [], []
-        for a in self.scalars:
-            v = _numbers(kwargs[a], a)
-            if a in _DISTANCES and (v <= 0).any():
-                raise InputError(f"{self.name}: argument {a!r} is a distance: expected a value > 0, got "
-                                 f"{v[v <= 0].ravel()[0]:g}")
-            if a in self.positive and (v < 0).any():
-                raise InputError(f"{self.name}: argument {a!r} is a positive quantity: expected a value >= 0, got "
-                                 f"{v[v < 0].ravel()[0]:g}")
-            values.append(v)
-            shapes.append(v.shape)
-        for a in self.vectors:
-            v = _numbers(kwargs[a], a)
-            if v.ndim == 0 or v.shape[-1] != 3:
-                raise InputError(f"{self.name}: argument {a!r} is a vector: expected shape (..., 3), got {v.shape}")
-            if a in UNIT_VECTORS:
-                norm = np.linalg.norm(v, axis=-1, keepdims=True)
-                if (norm == 0).any():
-                    raise InputError(f"{self.name}: argument {a!r} is a direction; got a zero vector")
-                v = v / norm
-            values.extend([v[..., 0], v[..., 1], v[..., 2]])
-            shapes.append(v.shape[:-1])
-        try:
-            batch = np.broadcast_shapes(*shapes) if shapes else ()
-        except ValueError:
-            raise InputError(f"{self.name}: argument shapes {shapes} do not broadcast") from None
-        with np.errstate(all="ignore"):       # a singular point gives inf/nan, never a warning with code
-            comps = self._func(*values)
-        out = np.empty(batch + (len(self._exprs),), dtype=np.complex128 if self.complex else np.float64)
-        with np.errstate(all="ignore"):
-            for k, c in enumerate(comps):
-                out[..., k] = np.broadcast_to(np.asarray(c), batch)
-        return out.reshape(batch + self.shape)
-
-
-#: scalar arguments that are distances (r = |x|, |Delta x_{ss'}|): 0 and negative values are refused
-_DISTANCES = frozenset({"r", "Delta_x"})
-
-
-def _real(x, name: str) -> float:
-    """One element of an object array: a real number of any kind (int, float, Fraction, Decimal, SymPy)."""
-    import numbers
-    from decimal import Decimal
-
-    if isinstance(x, (bool, np.bool_, str, bytes)) or x is None:
-        raise InputError(f"argument {name!r}: expected real numbers, got {type(x).__name__} {x!r}")
-    if isinstance(x, sp.Basic):
-        if not (x.is_number and x.is_real):
-            raise InputError(f"argument {name!r}: expected a real number, got {x}")
-        return float(x)
-    if isinstance(x, (numbers.Real, Decimal)):
-        return float(x)
-    raise InputError(f"argument {name!r}: expected real numbers, got {type(x).__name__} {x!r}")
-
-
-def _numbers(value, name: str) -> np.ndarray:
-    """Real numbers (any Python, NumPy, fractions, decimal or SymPy real; nested lists of them) as float64."""
-    if isinstance(value, (str, bytes, bool, np.bool_)) or value is None:
-        raise InputError(f"argument {name!r}: expected a real number or array, got {type(value).__name__} {value!r}")
-    try:
-        arr = np.asarray(value)
-    except (ValueError, TypeError):
-        raise InputError(f"argument {name!r}: expected a real number or a regular array of them") from None
-    if arr.dtype == object:
-        arr = np.vectorize(lambda x: _real(x, name), otypes=[np.float64])(arr) if arr.size else arr.astype(float)
-    if arr.dtype.kind == "c":
-        raise InputError(f"argument {name!r}: expected real numbers, got complex values")
-    if arr.dtype.kind not in "iuf":
-        raise InputError(f"argument {name!r}: expected real numbers, got an array of {arr.dtype}")
-    arr = arr.astype(np.float64)
-    if not np.isfinite(arr).all():
-        raise InputError(f"argument {name!r}: expected finite numbers, got {arr[~np.isfinite(arr)].ravel()[0]}")
-    return arr
 
 
 def numeric_function(form, *, name: str | None = None) -> NumericFunction:
@@ -199,8 +68,6 @@ def numeric_function(form, *, name: str | None = None) -> NumericFunction:
     (('lambda', 'r'), 1.0)
     """
     if isinstance(form, str):
-        from .audit import resolve_form
-
         value, label = resolve_form(form), form
     elif isinstance(form, Evaluation):
         value, label = form.value, "typed"
@@ -210,19 +77,4 @@ def numeric_function(form, *, name: str | None = None) -> NumericFunction:
         raise InputError(f"numeric_function needs a closed-form name, an IndexExpr or a SymPy scalar, "
                          f"got {type(form).__name__}")
     label = name or label
-    exprs, indices = components_of(value), free_indices(value)
-    rank = len(indices)
-    arguments = arguments_of(exprs)
-    scalars = sorted((a.symbol for a in arguments if not a.vector), key=lambda s: s.name)
-    vectors = [a.name for a in sorted((a for a in arguments if a.vector), key=lambda a: a.symbols[0].name)]
-    dummies = {s: sp.Dummy(f"a{k}") for k, s in enumerate(scalars)}
-    args = [dummies[s] for s in scalars]
-    for vname in vectors:
-        for k, c in enumerate(VECTOR_SYMBOLS[vname]):
-            dummies[c] = sp.Dummy(f"{vname}{k}")
-            args.append(dummies[c])
-    safe = [e.xreplace(dummies) for e in exprs]
-    func = sp.lambdify(args, safe, modules="numpy")
-    is_complex = any(e.has(sp.I) for e in exprs)
-    return NumericFunction(label, indices, (3,) * rank, tuple(s.name for s in scalars), tuple(vectors),
-                           is_complex, tuple(exprs), func, tuple(s.name for s in scalars if s.is_positive))
+    return numeric_function_of(value, label)

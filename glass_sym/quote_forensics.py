@@ -18,7 +18,8 @@ from typing import Any
 
 import sympy as sp
 
-from .audit import AuditContext, _align, _pairs, _rank
+from .audit import AuditContext
+from .audit_compare import _align, _pairs, _rank
 from .errors import GlassSymError
 from .forensics import equal_exactly, overall_factor
 from .papers import load_equations

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 import sympy as sp
 
@@ -33,11 +32,14 @@ from .errors import InputError, ParseError
 from .indexnotation import index_string, IndexExpr
 from . import derivations
 from ._parse_core import DOT_SYMBOLS
+from .audit_compare import (_NOTATION, _WHOLE_PARTS, _align, _rank0, audit_expressions, derived_value,
+                            resolve_form)
+from .closed_form import Evaluation  # re-exported: typed.Evaluation stays valid
 from .decide import PRECISION, decide_components, has_functions
 from .latex_notation import index_latex, scalar_latex, vector_text
 from .papers import VERSIONS, load_equations
 from .parse import lhs_info, parse_equation, parse_latex, _top_level_equals, _where
-from .structures import decompose_index, pretty
+from .structures import decompose_index
 from .tensor import canonical
 
 __all__ = ["lhs_forms", "form_named_by", "audit_typed", "compare_typed", "evaluate_typed", "Evaluation",
@@ -59,7 +61,6 @@ def lhs_forms() -> dict[str, str]:
     >>> lhs_forms()["Lambda~"], lhs_forms()["f(2)"]
     ('lambda_tilde', 'f2')
     """
-    from .audit import _WHOLE_PARTS  # lazy: import cycle within audit/ (audit.py), to break after issue 14a
     seen: dict[str, set] = {}
     for v in VERSIONS:
         for e in load_equations(v):
@@ -152,8 +153,6 @@ class _Registered(dict):
 
     def __init__(self):
         super().__init__()
-        from .audit import _NOTATION  # lazy: import cycle within audit/ (audit.py), to break after issue 14a
-
         self._forms = {**{k: v for k, v in lhs_forms().items() if "~" in k or "(" in k}, **_NOTATION}
 
     def __contains__(self, key):
@@ -161,8 +160,6 @@ class _Registered(dict):
 
     def __getitem__(self, key):
         if not dict.__contains__(self, key):
-            from .audit import derived_value
-
             self[key] = derived_value(self._forms[key])
         return dict.__getitem__(self, key)
 
@@ -226,8 +223,6 @@ def audit_typed(latex: str, against: str | None = None, indices: Sequence[str] |
     >>> audit_typed(r"f^{(2)}_{jl} = \frac{\delta_{jl} - 3 n_j n_l}{4\pi r^3}").status
     'match'
     """
-    from .audit import audit_expressions, resolve_form  # lazy: import cycle within audit/ (audit.py), to break after issue 14a
-
     lhs, _ = split_typed(latex)
     named = form_named_by(lhs) if lhs is not None else None
     if against is None:
@@ -245,8 +240,6 @@ def audit_typed(latex: str, against: str | None = None, indices: Sequence[str] |
     except InputError as exc:
         raise InputError(f"--against: {exc}") from None
     printed = _parse(latex, vectors=vectors, scalars=scalars, tensors=tensors)
-    from .audit import _rank0  # lazy: import cycle within audit/ (audit.py), to break after issue 14a
-
     if (len(printed.indices) if isinstance(printed, IndexExpr) else 0) != \
             (len(_rank0(derived).indices) if isinstance(_rank0(derived), IndexExpr) else 0) and \
             not (not isinstance(printed, IndexExpr) and printed == 0):
@@ -280,8 +273,6 @@ def compare_typed(a: str, b: str, *, indices: Sequence[str] | None = None, vecto
     >>> f.status
     'match'
     """
-    from .audit import audit_expressions  # lazy: import cycle within audit/ (audit.py), to break after issue 14a
-
     values = []
     for text, name in zip((a, b), names):
         try:
@@ -324,7 +315,6 @@ def decide_functions(f, printed, derived, indices=None):
     0, ``differs`` kept only when a rational point proves the difference nonzero (50 digits), else
     :data:`UNDECIDED`.  ``details['functions']`` records how it was decided.  Other findings are returned as
     they are."""
-    from .audit import _align, _rank0  # lazy: import cycle within audit/ (audit.py), to break after issue 14a
     if f.status != "differs":
         return f
     p, d = _rank0(printed), _rank0(derived)
@@ -351,41 +341,6 @@ def decide_functions(f, printed, derived, indices=None):
 
 
 # ------------------------------------------------------------------------------- evaluation
-@dataclass
-class Evaluation:
-    """A typed expression computed to a closed form.
-
-    ``value`` is a SymPy scalar or an :class:`IndexExpr` (coefficients reduced modulo n.n = 1), ``indices`` its
-    free indices as a string (``'jl'``, ``''`` for a scalar), ``structures`` the coefficient of every index
-    structure (``{'d_jl': ..., 'n_j n_l': ...}``; ``{'1': value}`` for a scalar), with dot products of vectors
-    written as one symbol (``(n.phat)``), ``latex`` the closed form in LaTeX (``(n \\cdot \\hat{p})``),
-    ``lhs`` the left side when an equation was typed.
-    """
-
-    text: str
-    value: object
-    indices: str
-    structures: dict
-    latex: str
-    lhs: str | None = None
-    rank: int = field(init=False)
-
-    def __post_init__(self):
-        self.rank = len(self.indices)
-
-    def index_text(self) -> str:
-        """The closed form in index notation, one line (``(1/(4*pi*r**3)) d_jl + ...``)."""
-        if not self.structures:
-            return "0"
-        return " + ".join(f"({pretty(c)}) {s}" if s != "1" else f"{pretty(c)}"
-                          for s, c in self.structures.items())
-
-    def as_dict(self) -> dict:
-        """JSON: ``{latex_in, lhs, rank, indices, structures: {name: coefficient}, latex}`` (docs/json.md)."""
-        return {"latex_in": self.text, "lhs": self.lhs, "rank": self.rank, "indices": self.indices,
-                "structures": {k: pretty(v) for k, v in self.structures.items()}, "latex": self.latex}
-
-
 def evaluate_typed(latex: str, *, vectors: Sequence[str] = (), scalars: Sequence[str] = (),
                    tensors=None) -> Evaluation:
     r"""Parse and compute a typed expression (or the right side of an equation) to a closed form.

@@ -123,7 +123,7 @@ def _statement(e) -> str:
 def audit_paper(path) -> list:
     """Audit every equation of the transcription ``path`` (see the module docstring); returns Findings in
     file order.  Raises :class:`InputError` for an unreadable or malformed file."""
-    from .audit import Finding, audit_expressions, known_forms, resolve_form  # lazy: keeps start-up light (this module is imported without SymPy)
+    from .audit_compare import Finding, audit_expressions, known_forms, resolve_form  # lazy: keeps start-up light (this module is imported without SymPy)
     from .typed import _parse, decide_functions  # lazy: keeps start-up light (this module is imported without SymPy)
 
     eqs, decl = load_paper(path)
