@@ -9,6 +9,11 @@ at their own ``tmp_path``; nothing writes into the shared directory except throu
 
 Session fixtures compute the whole-paper audit once per process and serialize the cold forensic search across
 processes with a file lock (:func:`shared_cache_lock`), so the search runs once per session.
+
+One in-process ``glass-sym reproduce`` (:func:`reproduce_report`) serves every test that only reads a full report
+(the reference comparison, the CLI contract, the determinism test's first run).  Its readers' files form one
+pytest-xdist work unit (:data:`REPRODUCE_READERS`, :func:`pytest_xdist_make_scheduler`), so it runs once per
+session, on one worker.
 """
 
 from __future__ import annotations
@@ -40,21 +45,45 @@ HEAVY_FIRST = (
     "tests/test_mutation.py",
     "tests/test_typed_cli.py",  # (its own cache copy)
     "tests/test_audit.py",
-    "tests/test_cli.py",
     "tests/test_properties.py",
     "tests/test_bad_input.py",
     "tests/test_notation.py",
     "tests/test_kernels.py",
     "tests/test_audit_numeric.py",
-    # ... which these two read: late enough that the other worker need not wait for the lock
-    "tests/test_determinism.py",
+    # ... which these read: late enough that the other worker need not wait for the lock
     "tests/test_verdicts.py",
+    # one work unit (REPRODUCE_READERS): the full reproduce run of reproduce_report, and its readers
+    "tests/test_report_reference.py",
+    "tests/test_determinism.py",
+    "tests/test_cli.py",
 )
+
+#: Files whose tests read :func:`reproduce_report`: one pytest-xdist work unit (one worker runs them, in
+#: collection order), so the full reproduce runs once per session.
+REPRODUCE_READERS = ("tests/test_report_reference.py", "tests/test_determinism.py", "tests/test_cli.py")
 
 
 def pytest_collection_modifyitems(items):
     rank = {f: i for i, f in enumerate(HEAVY_FIRST)}
     items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))  # stable: order kept
+
+
+try:
+    from xdist.scheduler import LoadFileScheduling
+except ImportError:  # pragma: no cover - pytest-xdist is a test dependency
+    LoadFileScheduling = None
+else:
+    class _ReadersTogether(LoadFileScheduling):
+        """``--dist loadfile`` with the files of :data:`REPRODUCE_READERS` in one work unit."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            scope = super()._split_scope(nodeid)
+            return "reproduce-readers" if scope in REPRODUCE_READERS else scope
+
+    def pytest_xdist_make_scheduler(config, log):
+        if config.getvalue("dist") == "loadfile":
+            return _ReadersTogether(config, log)
+        return None
 
 
 @contextlib.contextmanager
@@ -129,3 +158,56 @@ def private_cache_copy(tmp_path, monkeypatch):
     monkeypatch.setenv("GLASS_SYM_CACHE_DIR", str(dst))
     monkeypatch.delenv("GLASS_SYM_NO_CACHE", raising=False)
     return dst
+
+
+class ReproduceRun:
+    """One in-process ``glass-sym reproduce``: ``outdir`` (report.md, report.json, timings.json, latex/),
+    ``report`` (report.json parsed), ``rc`` (the exit status), and what the run passed to the audit's exact
+    comparisons: ``canonical_inputs`` (srepr -> every non-numeric argument of ``tensor.canonical``) and
+    ``component_inputs`` (every IndexExpr whose differing components were counted)."""
+
+    def __init__(self, outdir: Path):
+        self.outdir = outdir
+        self.canonical_inputs: dict = {}
+        self.component_inputs: list = []
+        self.rc: int | None = None
+        self.report: dict = {}
+
+
+@pytest.fixture(scope="session")
+def reproduce_report(tmp_path_factory) -> ReproduceRun:
+    """The full ``glass-sym reproduce`` (every section), run once per process in-process, with the arguments of
+    ``tensor.canonical`` and ``structures.differing_components`` recorded (recording does not change results).
+    Under the lock ``forensics``: it reads the shared whole-paper forensics entry (or fills it)."""
+    import json
+
+    import sympy as sp
+
+    from glass_sym import audit, cli, structures, tensor
+
+    run = ReproduceRun(tmp_path_factory.mktemp("reproduce") / "report")
+    real, real_count = tensor.canonical, structures.differing_components
+
+    def record(expr):
+        e = sp.sympify(expr)  # the engine's own expressions, never user text
+        if not e.is_Number:
+            run.canonical_inputs.setdefault(sp.srepr(e), e)
+        return real(expr)
+
+    def record_count(expr):
+        run.component_inputs.append(expr)
+        return real_count(expr)
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("MPLBACKEND", "Agg")
+    mp.setattr(tensor, "canonical", record)
+    mp.setattr(structures, "canonical", record)
+    mp.setattr(structures, "differing_components", record_count)
+    mp.setattr(audit, "differing_components", record_count)
+    try:
+        with shared_cache_lock("forensics"):
+            run.rc = cli.main(["reproduce", "-o", str(run.outdir)])
+    finally:
+        mp.undo()
+    run.report = json.loads((run.outdir / "report.json").read_text(encoding="utf-8"))
+    return run

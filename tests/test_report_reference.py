@@ -14,7 +14,7 @@ import pathlib
 import pytest
 import sympy as sp
 
-from glass_sym import audit, cli, structures, tensor
+from glass_sym import cli, structures, tensor
 from glass_sym.ring_canonical import ring_canonical, ring_is_zero
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -36,41 +36,12 @@ def reference() -> dict:
     return json.loads(SCRIPT.REFERENCE.read_text(encoding="utf-8"))
 
 
-#: every non-numeric argument of tensor.canonical during the reproduce run (srepr -> expression)
-CANONICAL_INPUTS: dict = {}
-#: every IndexExpr whose differing components the audit counted during the reproduce run
-COMPONENT_INPUTS: list = []
-
-
 @pytest.fixture(scope="module")
-def report(tmp_path_factory) -> dict:
-    """report.json of one in-process ``glass-sym reproduce``; the arguments of ``canonical`` are recorded."""
-    out = tmp_path_factory.mktemp("report")
-    real = tensor.canonical
-
-    def record(expr):
-        e = sp.sympify(expr)
-        if not e.is_Number:
-            CANONICAL_INPUTS.setdefault(sp.srepr(e), e)
-        return real(expr)
-
-    real_count = structures.differing_components
-
-    def record_count(expr):
-        COMPONENT_INPUTS.append(expr)
-        return real_count(expr)
-
-    mp = pytest.MonkeyPatch()
-    mp.setenv("MPLBACKEND", "Agg")
-    mp.setattr(tensor, "canonical", record)
-    mp.setattr(structures, "canonical", record)
-    mp.setattr(structures, "differing_components", record_count)
-    mp.setattr(audit, "differing_components", record_count)
-    try:
-        assert cli.main(["reproduce", "-o", str(out)]) == 0
-    finally:
-        mp.undo()
-    return json.loads((out / "report.json").read_text(encoding="utf-8"))
+def report(reproduce_report) -> dict:
+    """report.json of one in-process full ``glass-sym reproduce`` (conftest ``reproduce_report``, shared with the
+    other tests that read a full report); the arguments of ``canonical`` were recorded during it."""
+    assert reproduce_report.rc == 0
+    return reproduce_report.report
 
 
 def _first_difference(a, b, where="report"):
@@ -101,11 +72,11 @@ def test_report_json_equals_the_reference(report, reference):
     assert now == reference
 
 
-def test_ring_canonical_equals_reference_on_the_report_inputs(report):
+def test_ring_canonical_equals_reference_on_the_report_inputs(report, reproduce_report):
     """The fast path (:mod:`glass_sym.ring_canonical`) gives the identical expression (``srepr``) and zero
     decision as the general SymPy path on every real input of the report that it takes, and it takes most."""
     units = [comps for comps, _ in tensor._unit_relations()]
-    inputs = list(CANONICAL_INPUTS.values())
+    inputs = list(reproduce_report.canonical_inputs.values())
     assert len(inputs) >= 30  # 45 with a warm cache (forensics cached), more when cold
     taken = 0
     for e in inputs:
@@ -119,15 +90,15 @@ def test_ring_canonical_equals_reference_on_the_report_inputs(report):
     assert taken >= 0.9 * len(inputs)
 
 
-def test_ring_component_count_equals_reference_on_the_report_inputs(report, monkeypatch):
+def test_ring_component_count_equals_reference_on_the_report_inputs(report, reproduce_report, monkeypatch):
     """The ring route of :func:`glass_sym.structures.differing_components` (coefficients over one common
     denominator in a sparse ring) counts the same nonzero components as the reference route (SymPy
     ``together``/``lcm``/``cancel``) on every printed-minus-derived difference of the report, and some differ."""
-    assert len(COMPONENT_INPUTS) >= 50
+    assert len(reproduce_report.component_inputs) >= 50
     ring, ref = [], []
     for flag, out in ((True, ring), (False, ref)):
         monkeypatch.setattr(structures, "_RING_COMPONENTS", flag)
-        out.extend(structures.differing_components(e) for e in COMPONENT_INPUTS)
+        out.extend(structures.differing_components(e) for e in reproduce_report.component_inputs)
     assert ring == ref
     assert any(n == 0 for n in ref) and any(n > 0 for n in ref)
 
