@@ -7,11 +7,12 @@ starts, so workers never race on it (two workers writing the same entry at once 
 atomic and carry the same key).  Tests that need an empty or private cache still point ``GLASS_SYM_CACHE_DIR``
 at their own ``tmp_path``; nothing writes into the shared directory except through :mod:`glass_sym.cache`.
 
-Session fixtures compute the whole-paper audit once per process and serialize the cold forensic search across
-processes with a file lock (:func:`shared_cache_lock`), so the search runs once per session.
+The cold forensic search is serialized across processes with a file lock (:func:`shared_cache_lock`), so the
+search runs once per session.
 
 One in-process ``glass-sym reproduce`` (:func:`reproduce_report`) serves every test that only reads a full report
-(the reference comparison, the CLI contract, the determinism test's first run).  Its readers' files form one
+(the reference comparison, the CLI contract, the determinism test's first run, the referee-report tests that
+read the whole-paper audit rows of its audit section).  Its readers' files form one
 pytest-xdist work unit (:data:`REPRODUCE_READERS`, :func:`pytest_xdist_make_scheduler`), so it runs once per
 session, on one worker.
 """
@@ -50,17 +51,18 @@ HEAVY_FIRST = (
     "tests/test_notation.py",
     "tests/test_kernels.py",
     "tests/test_audit_numeric.py",
-    # ... which these read: late enough that the other worker need not wait for the lock
-    "tests/test_verdicts.py",
-    # one work unit (REPRODUCE_READERS): the full reproduce run of reproduce_report, and its readers
+    # ... which these read: late enough that the other worker need not wait for the lock.
+    # One work unit (REPRODUCE_READERS): the full reproduce run of reproduce_report, and its readers
     "tests/test_report_reference.py",
+    "tests/test_verdicts.py",
     "tests/test_determinism.py",
     "tests/test_cli.py",
 )
 
 #: Files whose tests read :func:`reproduce_report`: one pytest-xdist work unit (one worker runs them, in
 #: collection order), so the full reproduce runs once per session.
-REPRODUCE_READERS = ("tests/test_report_reference.py", "tests/test_determinism.py", "tests/test_cli.py")
+REPRODUCE_READERS = ("tests/test_report_reference.py", "tests/test_verdicts.py", "tests/test_determinism.py",
+                     "tests/test_cli.py")
 
 
 def pytest_collection_modifyitems(items):
@@ -132,21 +134,19 @@ def share_entry():
 
 
 @pytest.fixture(scope="session")
-def whole_paper_findings():
-    """``glass_sym.audit.audit_all()`` (both versions, claims and fits), computed once per process."""
-    from glass_sym.audit import audit_all
-
-    return audit_all()
+def whole_paper_findings(reproduce_report):
+    """``glass_sym.audit.audit_all()`` (both versions, claims and fits): the call of the reproduce run's audit
+    section (a copy), computed once per session."""
+    assert reproduce_report.findings is not None
+    return reproduce_report.findings
 
 
 @pytest.fixture(scope="session")
-def whole_paper_rows(whole_paper_findings):
-    """``audit_rows(audit_all())`` with the forensics; the forensic search runs once per session (file lock +
-    the shared cache entry ``forensics``)."""
-    from glass_sym.audit_rows import audit_rows
-
-    with shared_cache_lock("forensics"):
-        return audit_rows(whole_paper_findings)
+def whole_paper_rows(reproduce_report):
+    """``audit_rows(audit_all())`` with the forensics: the call of the reproduce run's audit section (a copy);
+    the forensic search runs once per session (file lock + the shared cache entry ``forensics``)."""
+    assert reproduce_report.rows is not None
+    return reproduce_report.rows
 
 
 @pytest.fixture
@@ -164,7 +164,8 @@ class ReproduceRun:
     """One in-process ``glass-sym reproduce``: ``outdir`` (report.md, report.json, timings.json, latex/),
     ``report`` (report.json parsed), ``rc`` (the exit status), and what the run passed to the audit's exact
     comparisons: ``canonical_inputs`` (srepr -> every non-numeric argument of ``tensor.canonical``) and
-    ``component_inputs`` (every IndexExpr whose differing components were counted)."""
+    ``component_inputs`` (every IndexExpr whose differing components were counted); ``findings`` and ``rows``:
+    deep copies of what the audit section's ``audit_all()`` and ``audit_rows(findings)`` returned."""
 
     def __init__(self, outdir: Path):
         self.outdir = outdir
@@ -172,21 +173,37 @@ class ReproduceRun:
         self.component_inputs: list = []
         self.rc: int | None = None
         self.report: dict = {}
+        self.findings: list | None = None
+        self.rows: list | None = None
 
 
 @pytest.fixture(scope="session")
 def reproduce_report(tmp_path_factory) -> ReproduceRun:
     """The full ``glass-sym reproduce`` (every section), run once per process in-process, with the arguments of
-    ``tensor.canonical`` and ``structures.differing_components`` recorded (recording does not change results).
-    Under the lock ``forensics``: it reads the shared whole-paper forensics entry (or fills it)."""
+    ``tensor.canonical`` and ``structures.differing_components`` recorded and the audit section's findings and
+    rows kept (recording does not change results; the copies are taken before the report uses them).  Under the lock ``forensics``: it reads the shared whole-paper forensics entry (or fills it)."""
+    import copy
     import json
 
     import sympy as sp
 
-    from glass_sym import audit, cli, structures, tensor
+    from glass_sym import audit, audit_rows, cli, structures, tensor
 
     run = ReproduceRun(tmp_path_factory.mktemp("reproduce") / "report")
     real, real_count = tensor.canonical, structures.differing_components
+    real_all, real_rows = audit.audit_all, audit_rows.audit_rows
+
+    def keep_findings(*args, **kwargs):
+        out = real_all(*args, **kwargs)
+        if not args and not kwargs and run.findings is None:  # the whole paper
+            run.findings = copy.deepcopy(out)
+        return out
+
+    def keep_rows(findings=None, *args, **kwargs):
+        out = real_rows(findings, *args, **kwargs)
+        if not args and not kwargs and run.rows is None and run.findings is not None:
+            run.rows = copy.deepcopy(out)
+        return out
 
     def record(expr):
         e = sp.sympify(expr)  # the engine's own expressions, never user text
@@ -204,6 +221,8 @@ def reproduce_report(tmp_path_factory) -> ReproduceRun:
     mp.setattr(structures, "canonical", record)
     mp.setattr(structures, "differing_components", record_count)
     mp.setattr(audit, "differing_components", record_count)
+    mp.setattr(audit, "audit_all", keep_findings)
+    mp.setattr(audit_rows, "audit_rows", keep_rows)
     try:
         with shared_cache_lock("forensics"):
             run.rc = cli.main(["reproduce", "-o", str(run.outdir)])
