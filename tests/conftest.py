@@ -181,7 +181,8 @@ class ReproduceRun:
 def reproduce_report(tmp_path_factory) -> ReproduceRun:
     """The full ``glass-sym reproduce`` (every section), run once per process in-process, with the arguments of
     ``tensor.canonical`` and ``structures.differing_components`` recorded and the audit section's findings and
-    rows kept (recording does not change results; the copies are taken before the report uses them).  Under the lock ``forensics``: it reads the shared whole-paper forensics entry (or fills it)."""
+    rows kept (recording does not change results; the copies are taken before the report uses them).
+    Under the lock ``forensics``: it reads the shared whole-paper forensics entry (or fills it)."""
     import copy
     import json
 
