@@ -82,6 +82,7 @@ else:
             scope = super()._split_scope(nodeid)
             return "reproduce-readers" if scope in REPRODUCE_READERS else scope
 
+    @pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: no error when xdist is disabled (-p no:xdist)
     def pytest_xdist_make_scheduler(config, log):
         if config.getvalue("dist") == "loadfile":
             return _ReadersTogether(config, log)
