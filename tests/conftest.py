@@ -178,12 +178,65 @@ class ReproduceRun:
         self.rows: list | None = None
 
 
+def _string_hash(seed: str) -> str:
+    """hash("glass-sym") in a fresh interpreter with PYTHONHASHSEED=seed."""
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONHASHSEED=seed)
+    return subprocess.run([sys.executable, "-c", "print(hash('glass-sym'))"], capture_output=True, text=True,
+                          env=env, timeout=60, check=True).stdout
+
+
+#: the test that reads :func:`other_seed_reproduce`
+DETERMINISM_TEST = "tests/test_determinism.py::test_full_reproduce_identical_under_different_hash_seeds"
+
+
+class OtherSeedRun:
+    """``python -m glass_sym reproduce -o outdir`` in a new process whose PYTHONHASHSEED (``seed``) gives other
+    string hashes than this process (set and dict iteration orders differ); ``process`` is its Popen."""
+
+    def __init__(self, outdir: Path, seed: str, process):
+        self.outdir, self.seed, self.process = outdir, seed, process
+
+
 @pytest.fixture(scope="session")
-def reproduce_report(tmp_path_factory) -> ReproduceRun:
+def other_seed_reproduce(tmp_path_factory, request):
+    """Starts the full reproduce in a second process (:class:`OtherSeedRun`), derivations and forensics read from
+    the shared cache (built first, under the lock ``forensics``); it runs while this process runs
+    :func:`reproduce_report`, and the determinism test waits for it.  None (nothing started) when the session
+    does not collect that test."""
+    import subprocess
+    import sys
+
+    from glass_sym.derivation import build, chains
+
+    if not any(item.nodeid.startswith(DETERMINISM_TEST) for item in request.session.items):
+        yield None
+        return
+    own = str(hash("glass-sym")) + "\n"  # this process's string hashes
+    seed = next(s for s in ("0", "12345") if _string_hash(s) != own)
+    outdir = tmp_path_factory.mktemp("reproduce-other-seed") / f"seed{seed}"
+    env = dict(os.environ, PYTHONHASHSEED=seed, MPLBACKEND="Agg")
+    env.pop("GLASS_SYM_NO_CACHE", None)  # derivations come from the shared cache (GLASS_SYM_CACHE_DIR)
+    with shared_cache_lock("forensics"):  # the forensics entry is complete when the lock is free
+        for name in chains():  # fills the cache of GLASS_SYM_CACHE_DIR (a no-op if the suite built them already)
+            build(name)
+    p = subprocess.Popen([sys.executable, "-m", "glass_sym", "reproduce", "-o", str(outdir)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    yield OtherSeedRun(outdir, seed, p)
+    if p.poll() is None:  # the determinism test did not run (deselected): do not leave the process behind
+        p.kill()
+        p.communicate()
+
+
+@pytest.fixture(scope="session")
+def reproduce_report(tmp_path_factory, other_seed_reproduce) -> ReproduceRun:
     """The full ``glass-sym reproduce`` (every section), run once per process in-process, with the arguments of
     ``tensor.canonical`` and ``structures.differing_components`` recorded and the audit section's findings and
     rows kept (recording does not change results; the copies are taken before the report uses them).
-    Under the lock ``forensics``: it reads the shared whole-paper forensics entry (or fills it)."""
+    Under the lock ``forensics``: it reads the shared whole-paper forensics entry (or fills it).  The second,
+    other-seed process (:func:`other_seed_reproduce`) is started first and runs alongside."""
     import copy
     import json
 

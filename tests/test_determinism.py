@@ -39,31 +39,15 @@ def test_reproduce_twice_in_one_process_numeric_sections(tmp_path, monkeypatch, 
     assert set(timings) == {"rg", "lattice"} and all("seconds" in v for v in timings.values())
 
 
-def _string_hash(seed: str) -> str:
-    """hash("glass-sym") in a fresh interpreter with PYTHONHASHSEED=seed."""
-    env = dict(os.environ, PYTHONHASHSEED=seed)
-    return subprocess.run([sys.executable, "-c", "print(hash('glass-sym'))"], capture_output=True, text=True,
-                          env=env, timeout=60, check=True).stdout
-
-
-def test_full_reproduce_identical_under_different_hash_seeds(tmp_path, reproduce_report):
+def test_full_reproduce_identical_under_different_hash_seeds(reproduce_report, other_seed_reproduce):
     """The full report of this process (conftest ``reproduce_report``, in-process) and of a second process whose
-    PYTHONHASHSEED gives other string hashes (0 or 12345; set and dict iteration orders differ; derivations and
-    forensics read from the shared on-disk cache) are byte-identical."""
-    from glass_sym.derivation import build, chains
-
+    PYTHONHASHSEED gives other string hashes (conftest ``other_seed_reproduce``: 0 or 12345; set and dict
+    iteration orders differ; derivations and forensics read from the shared on-disk cache) are byte-identical."""
     assert reproduce_report.rc == 0
-    for name in chains():  # fills the cache of GLASS_SYM_CACHE_DIR (a no-op after reproduce_report)
-        build(name)
-    own = str(hash("glass-sym")) + "\n"  # this process's string hashes
-    seed = next(s for s in ("0", "12345") if _string_hash(s) != own)
-    d = tmp_path / f"seed{seed}"
-    env = dict(os.environ, PYTHONHASHSEED=seed, MPLBACKEND="Agg")
-    env.pop("GLASS_SYM_NO_CACHE", None)  # derivations come from the shared cache (GLASS_SYM_CACHE_DIR)
-    p = subprocess.run([sys.executable, "-m", "glass_sym", "reproduce", "-o", str(d)], capture_output=True,
-                       text=True, env=env, timeout=900)
-    assert p.returncode == 0, (seed, p.stdout, p.stderr)
-    first, second = _reports(reproduce_report.outdir), _reports(d)
+    p = other_seed_reproduce.process
+    out, err = p.communicate(timeout=900)
+    assert p.returncode == 0, (other_seed_reproduce.seed, out, err)
+    first, second = _reports(reproduce_report.outdir), _reports(other_seed_reproduce.outdir)
     assert first["report.md"] == second["report.md"]
     assert first["report.json"] == second["report.json"]
     data = json.loads(first["report.json"])
