@@ -7,8 +7,14 @@ starts, so workers never race on it (two workers writing the same entry at once 
 atomic and carry the same key).  Tests that need an empty or private cache still point ``GLASS_SYM_CACHE_DIR``
 at their own ``tmp_path``; nothing writes into the shared directory except through :mod:`glass_sym.cache`.
 
-Session fixtures compute the whole-paper audit once per process and serialize the cold forensic search across
-processes with a file lock (:func:`shared_cache_lock`), so the search runs once per session.
+The cold forensic search is serialized across processes with a file lock (:func:`shared_cache_lock`), so the
+search runs once per session.
+
+One in-process ``glass-sym reproduce`` (:func:`reproduce_report`) serves every test that only reads a full report
+(the reference comparison, the CLI contract, the determinism test's first run, the referee-report tests that
+read the whole-paper audit rows of its audit section).  Its readers' files form one
+pytest-xdist work unit (:data:`REPRODUCE_READERS`, :func:`pytest_xdist_make_scheduler`), so it runs once per
+session, on one worker.
 """
 
 from __future__ import annotations
@@ -40,21 +46,47 @@ HEAVY_FIRST = (
     "tests/test_mutation.py",
     "tests/test_typed_cli.py",  # (its own cache copy)
     "tests/test_audit.py",
-    "tests/test_cli.py",
     "tests/test_properties.py",
     "tests/test_bad_input.py",
     "tests/test_notation.py",
     "tests/test_kernels.py",
     "tests/test_audit_numeric.py",
-    # ... which these two read: late enough that the other worker need not wait for the lock
-    "tests/test_determinism.py",
+    # ... which these read: late enough that the other worker need not wait for the lock.
+    # One work unit (REPRODUCE_READERS): the full reproduce run of reproduce_report, and its readers
+    "tests/test_report_reference.py",
     "tests/test_verdicts.py",
+    "tests/test_determinism.py",
+    "tests/test_cli.py",
 )
+
+#: Files whose tests read :func:`reproduce_report`: one pytest-xdist work unit (one worker runs them, in
+#: collection order), so the full reproduce runs once per session.
+REPRODUCE_READERS = ("tests/test_report_reference.py", "tests/test_verdicts.py", "tests/test_determinism.py",
+                     "tests/test_cli.py")
 
 
 def pytest_collection_modifyitems(items):
     rank = {f: i for i, f in enumerate(HEAVY_FIRST)}
     items.sort(key=lambda item: rank.get(item.nodeid.split("::", 1)[0], len(rank)))  # stable: order kept
+
+
+try:
+    from xdist.scheduler import LoadFileScheduling
+except ImportError:  # pragma: no cover - pytest-xdist is a test dependency
+    LoadFileScheduling = None
+else:
+    class _ReadersTogether(LoadFileScheduling):
+        """``--dist loadfile`` with the files of :data:`REPRODUCE_READERS` in one work unit."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            scope = super()._split_scope(nodeid)
+            return "reproduce-readers" if scope in REPRODUCE_READERS else scope
+
+    @pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: no error when xdist is disabled (-p no:xdist)
+    def pytest_xdist_make_scheduler(config, log):
+        if config.getvalue("dist") == "loadfile":
+            return _ReadersTogether(config, log)
+        return None
 
 
 @contextlib.contextmanager
@@ -103,21 +135,19 @@ def share_entry():
 
 
 @pytest.fixture(scope="session")
-def whole_paper_findings():
-    """``glass_sym.audit.audit_all()`` (both versions, claims and fits), computed once per process."""
-    from glass_sym.audit import audit_all
-
-    return audit_all()
+def whole_paper_findings(reproduce_report):
+    """``glass_sym.audit.audit_all()`` (both versions, claims and fits): the call of the reproduce run's audit
+    section (a copy), computed once per session."""
+    assert reproduce_report.findings is not None
+    return reproduce_report.findings
 
 
 @pytest.fixture(scope="session")
-def whole_paper_rows(whole_paper_findings):
-    """``audit_rows(audit_all())`` with the forensics; the forensic search runs once per session (file lock +
-    the shared cache entry ``forensics``)."""
-    from glass_sym.audit_rows import audit_rows
-
-    with shared_cache_lock("forensics"):
-        return audit_rows(whole_paper_findings)
+def whole_paper_rows(reproduce_report):
+    """``audit_rows(audit_all())`` with the forensics: the call of the reproduce run's audit section (a copy);
+    the forensic search runs once per session (file lock + the shared cache entry ``forensics``)."""
+    assert reproduce_report.rows is not None
+    return reproduce_report.rows
 
 
 @pytest.fixture
@@ -129,3 +159,131 @@ def private_cache_copy(tmp_path, monkeypatch):
     monkeypatch.setenv("GLASS_SYM_CACHE_DIR", str(dst))
     monkeypatch.delenv("GLASS_SYM_NO_CACHE", raising=False)
     return dst
+
+
+class ReproduceRun:
+    """One in-process ``glass-sym reproduce``: ``outdir`` (report.md, report.json, timings.json, latex/),
+    ``report`` (report.json parsed), ``rc`` (the exit status), and what the run passed to the audit's exact
+    comparisons: ``canonical_inputs`` (srepr -> every non-numeric argument of ``tensor.canonical``) and
+    ``component_inputs`` (every IndexExpr whose differing components were counted); ``findings`` and ``rows``:
+    deep copies of what the audit section's ``audit_all()`` and ``audit_rows(findings)`` returned."""
+
+    def __init__(self, outdir: Path):
+        self.outdir = outdir
+        self.canonical_inputs: dict = {}
+        self.component_inputs: list = []
+        self.rc: int | None = None
+        self.report: dict = {}
+        self.findings: list | None = None
+        self.rows: list | None = None
+
+
+def _string_hash(seed: str) -> str:
+    """hash("glass-sym") in a fresh interpreter with PYTHONHASHSEED=seed."""
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONHASHSEED=seed)
+    return subprocess.run([sys.executable, "-c", "print(hash('glass-sym'))"], capture_output=True, text=True,
+                          env=env, timeout=60, check=True).stdout
+
+
+#: the test that reads :func:`other_seed_reproduce`
+DETERMINISM_TEST = "tests/test_determinism.py::test_full_reproduce_identical_under_different_hash_seeds"
+
+
+class OtherSeedRun:
+    """``python -m glass_sym reproduce -o outdir`` in a new process whose PYTHONHASHSEED (``seed``) gives other
+    string hashes than this process (set and dict iteration orders differ); ``process`` is its Popen."""
+
+    def __init__(self, outdir: Path, seed: str, process):
+        self.outdir, self.seed, self.process = outdir, seed, process
+
+
+@pytest.fixture(scope="session")
+def other_seed_reproduce(tmp_path_factory, request):
+    """Starts the full reproduce in a second process (:class:`OtherSeedRun`), derivations and forensics read from
+    the shared cache (built first, under the lock ``forensics``); it runs while this process runs
+    :func:`reproduce_report`, and the determinism test waits for it.  None (nothing started) when the session
+    does not collect that test."""
+    import subprocess
+    import sys
+
+    from glass_sym.derivation import build, chains
+
+    if not any(item.nodeid.startswith(DETERMINISM_TEST) for item in request.session.items):
+        yield None
+        return
+    own = str(hash("glass-sym")) + "\n"  # this process's string hashes
+    seed = next(s for s in ("0", "12345") if _string_hash(s) != own)
+    outdir = tmp_path_factory.mktemp("reproduce-other-seed") / f"seed{seed}"
+    env = dict(os.environ, PYTHONHASHSEED=seed, MPLBACKEND="Agg")
+    env.pop("GLASS_SYM_NO_CACHE", None)  # derivations come from the shared cache (GLASS_SYM_CACHE_DIR)
+    with shared_cache_lock("forensics"):  # the forensics entry is complete when the lock is free
+        for name in chains():  # fills the cache of GLASS_SYM_CACHE_DIR (a no-op if the suite built them already)
+            build(name)
+    p = subprocess.Popen([sys.executable, "-m", "glass_sym", "reproduce", "-o", str(outdir)],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    yield OtherSeedRun(outdir, seed, p)
+    if p.poll() is None:  # the determinism test did not run (deselected): do not leave the process behind
+        p.kill()
+        p.communicate()
+
+
+@pytest.fixture(scope="session")
+def reproduce_report(tmp_path_factory, other_seed_reproduce) -> ReproduceRun:
+    """The full ``glass-sym reproduce`` (every section), run once per process in-process, with the arguments of
+    ``tensor.canonical`` and ``structures.differing_components`` recorded and the audit section's findings and
+    rows kept (recording does not change results; the copies are taken before the report uses them).
+    Under the lock ``forensics``: it reads the shared whole-paper forensics entry (or fills it).  The second,
+    other-seed process (:func:`other_seed_reproduce`) is started first and runs alongside."""
+    import copy
+    import json
+
+    import sympy as sp
+
+    from glass_sym import audit, audit_compare, audit_rows, cli, structures, tensor
+    from glass_sym.sections import audit as audit_section
+
+    run = ReproduceRun(tmp_path_factory.mktemp("reproduce") / "report")
+    real, real_count = tensor.canonical, structures.differing_components
+    real_all, real_rows = audit.audit_all, audit_rows.audit_rows
+
+    def keep_findings(*args, **kwargs):
+        out = real_all(*args, **kwargs)
+        if not args and not kwargs and run.findings is None:  # the whole paper
+            run.findings = copy.deepcopy(out)
+        return out
+
+    def keep_rows(findings=None, *args, **kwargs):
+        out = real_rows(findings, *args, **kwargs)
+        if not args and not kwargs and run.rows is None and run.findings is not None:
+            run.rows = copy.deepcopy(out)
+        return out
+
+    def record(expr):
+        e = sp.sympify(expr)  # the engine's own expressions, never user text
+        if not e.is_Number:
+            run.canonical_inputs.setdefault(sp.srepr(e), e)
+        return real(expr)
+
+    def record_count(expr):
+        run.component_inputs.append(expr)
+        return real_count(expr)
+
+    mp = pytest.MonkeyPatch()
+    mp.setenv("MPLBACKEND", "Agg")
+    mp.setattr(tensor, "canonical", record)
+    mp.setattr(structures, "canonical", record)
+    mp.setattr(structures, "differing_components", record_count)
+    mp.setattr(audit_compare, "differing_components", record_count)
+    mp.setattr(audit, "audit_all", keep_findings)
+    mp.setattr(audit_rows, "audit_rows", keep_rows)
+    mp.setattr(audit_section, "audit_rows", keep_rows)  # the section binds the name at import
+    try:
+        with shared_cache_lock("forensics"):
+            run.rc = cli.main(["reproduce", "-o", str(run.outdir)])
+    finally:
+        mp.undo()
+    run.report = json.loads((run.outdir / "report.json").read_text(encoding="utf-8"))
+    return run

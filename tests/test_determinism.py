@@ -5,7 +5,6 @@ live in timings.json only.  Generated documentation (docs/cli.md) is current.
 
 from __future__ import annotations
 
-import contextlib
 import importlib.util
 import json
 import os
@@ -40,32 +39,18 @@ def test_reproduce_twice_in_one_process_numeric_sections(tmp_path, monkeypatch, 
     assert set(timings) == {"rg", "lattice"} and all("seconds" in v for v in timings.values())
 
 
-def _run_reproduce(outdir: Path, seed: str) -> subprocess.Popen:
-    env = dict(os.environ, PYTHONHASHSEED=seed, MPLBACKEND="Agg")
-    env.pop("GLASS_SYM_NO_CACHE", None)  # derivations come from the shared cache (GLASS_SYM_CACHE_DIR)
-    return subprocess.Popen([sys.executable, "-m", "glass_sym", "reproduce", "-o", str(outdir)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-
-
-def test_full_reproduce_identical_under_different_hash_seeds(tmp_path, cache_lock):
-    """The full report from two processes with PYTHONHASHSEED=0 and =12345 (derivations and forensics read from
-    the shared on-disk cache) is byte-identical.  The first process runs under the conftest lock ``forensics``:
-    it fills the forensics entry (unless the suite did already) and the second one reads it."""
-    from glass_sym.derivation import build, chains
-
-    for name in chains():  # fills the cache of GLASS_SYM_CACHE_DIR (a no-op if the suite built them already)
-        build(name)
-    results = {}
-    for seed in ("0", "12345"):
-        d = tmp_path / f"seed{seed}"
-        with cache_lock("forensics") if seed == "0" else contextlib.nullcontext():
-            p = _run_reproduce(d, seed)
-            out, err = p.communicate(timeout=900)
-        assert p.returncode == 0, (seed, out, err)
-        results[seed] = _reports(d)
-    assert results["0"]["report.md"] == results["12345"]["report.md"]
-    assert results["0"]["report.json"] == results["12345"]["report.json"]
-    data = json.loads(results["0"]["report.json"])
+def test_full_reproduce_identical_under_different_hash_seeds(reproduce_report, other_seed_reproduce):
+    """The full report of this process (conftest ``reproduce_report``, in-process) and of a second process whose
+    PYTHONHASHSEED gives other string hashes (conftest ``other_seed_reproduce``: 0 or 12345; set and dict
+    iteration orders differ; derivations and forensics read from the shared on-disk cache) are byte-identical."""
+    assert reproduce_report.rc == 0
+    p = other_seed_reproduce.process
+    out, err = p.communicate(timeout=900)
+    assert p.returncode == 0, (other_seed_reproduce.seed, out, err)
+    first, second = _reports(reproduce_report.outdir), _reports(other_seed_reproduce.outdir)
+    assert first["report.md"] == second["report.md"]
+    assert first["report.json"] == second["report.json"]
+    data = json.loads(first["report.json"])
     keys = [s["key"] for s in data["sections"]]
     assert keys == [m.rsplit(".", 1)[-1] for m in report.SECTIONS] and data["ok"] is True
 

@@ -2,7 +2,8 @@
 its parts, classes and forensics, every verdict, every derivation step's residual and status, the RG/Table 1 and
 lattice figures) equals a stored reference (tests/data/report_reference.json, written by
 ``scripts/update_report_reference.py`` from the code before the issue-14 audit/reproduce speed-ups), and
-``glass-sym audit --json`` prints exactly the reference's audit rows.  Only timings, paths and versions are left
+``glass-sym audit --json`` prints exactly the reference's audit rows (tests/test_audit_cold_warm.py, on the output of
+its warm run).  Only timings, paths and versions are left
 out (``normalise``).  A deliberate change of a result regenerates the reference with that script."""
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pathlib
 import pytest
 import sympy as sp
 
-from glass_sym import audit_compare, cli, structures, tensor
+from glass_sym import structures, tensor
 from glass_sym.ring_canonical import ring_canonical, ring_is_zero
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
@@ -36,41 +37,12 @@ def reference() -> dict:
     return json.loads(SCRIPT.REFERENCE.read_text(encoding="utf-8"))
 
 
-#: every non-numeric argument of tensor.canonical during the reproduce run (srepr -> expression)
-CANONICAL_INPUTS: dict = {}
-#: every IndexExpr whose differing components the audit counted during the reproduce run
-COMPONENT_INPUTS: list = []
-
-
 @pytest.fixture(scope="module")
-def report(tmp_path_factory) -> dict:
-    """report.json of one in-process ``glass-sym reproduce``; the arguments of ``canonical`` are recorded."""
-    out = tmp_path_factory.mktemp("report")
-    real = tensor.canonical
-
-    def record(expr):
-        e = sp.sympify(expr)
-        if not e.is_Number:
-            CANONICAL_INPUTS.setdefault(sp.srepr(e), e)
-        return real(expr)
-
-    real_count = structures.differing_components
-
-    def record_count(expr):
-        COMPONENT_INPUTS.append(expr)
-        return real_count(expr)
-
-    mp = pytest.MonkeyPatch()
-    mp.setenv("MPLBACKEND", "Agg")
-    mp.setattr(tensor, "canonical", record)
-    mp.setattr(structures, "canonical", record)
-    mp.setattr(structures, "differing_components", record_count)
-    mp.setattr(audit_compare, "differing_components", record_count)
-    try:
-        assert cli.main(["reproduce", "-o", str(out)]) == 0
-    finally:
-        mp.undo()
-    return json.loads((out / "report.json").read_text(encoding="utf-8"))
+def report(reproduce_report) -> dict:
+    """report.json of one in-process full ``glass-sym reproduce`` (conftest ``reproduce_report``, shared with the
+    other tests that read a full report); the arguments of ``canonical`` were recorded during it."""
+    assert reproduce_report.rc == 0
+    return reproduce_report.report
 
 
 def _first_difference(a, b, where="report"):
@@ -101,11 +73,11 @@ def test_report_json_equals_the_reference(report, reference):
     assert now == reference
 
 
-def test_ring_canonical_equals_reference_on_the_report_inputs(report):
+def test_ring_canonical_equals_reference_on_the_report_inputs(report, reproduce_report):
     """The fast path (:mod:`glass_sym.ring_canonical`) gives the identical expression (``srepr``) and zero
     decision as the general SymPy path on every real input of the report that it takes, and it takes most."""
     units = [comps for comps, _ in tensor._unit_relations()]
-    inputs = list(CANONICAL_INPUTS.values())
+    inputs = list(reproduce_report.canonical_inputs.values())
     assert len(inputs) >= 30  # 45 with a warm cache (forensics cached), more when cold
     taken = 0
     for e in inputs:
@@ -119,28 +91,17 @@ def test_ring_canonical_equals_reference_on_the_report_inputs(report):
     assert taken >= 0.9 * len(inputs)
 
 
-def test_ring_component_count_equals_reference_on_the_report_inputs(report, monkeypatch):
+def test_ring_component_count_equals_reference_on_the_report_inputs(report, reproduce_report, monkeypatch):
     """The ring route of :func:`glass_sym.structures.differing_components` (coefficients over one common
     denominator in a sparse ring) counts the same nonzero components as the reference route (SymPy
     ``together``/``lcm``/``cancel``) on every printed-minus-derived difference of the report, and some differ."""
-    assert len(COMPONENT_INPUTS) >= 50
+    assert len(reproduce_report.component_inputs) >= 50
     ring, ref = [], []
     for flag, out in ((True, ring), (False, ref)):
         monkeypatch.setattr(structures, "_RING_COMPONENTS", flag)
-        out.extend(structures.differing_components(e) for e in COMPONENT_INPUTS)
+        out.extend(structures.differing_components(e) for e in reproduce_report.component_inputs)
     assert ring == ref
     assert any(n == 0 for n in ref) and any(n > 0 for n in ref)
-
-
-def test_audit_json_prints_the_reference_rows(reference, capsys):
-    capsys.readouterr()
-    assert cli.main(["audit", "--json"]) == 0
-    printed = json.loads(capsys.readouterr().out)
-    ref = next(s for s in reference["sections"] if s["key"] == "audit")["data"]
-    now = json.loads(SCRIPT.dumps(printed))
-    assert now["schema_version"] == ref["schema_version"]
-    assert [r["id"] for r in now["rows"]] == [r["id"] for r in ref["rows"]]
-    assert _first_difference(now, ref, "audit") is None, _first_difference(now, ref, "audit")
 
 
 def test_reference_has_the_audited_results(reference):
