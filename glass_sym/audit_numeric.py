@@ -89,7 +89,7 @@ def _eq29_210() -> list:
             "quantity": "d Re chi/d ln T at fixed omega: KK[(2.7)] against the printed form",
             "slope": s, "offset_per_n0M2": c, "fit_residual": res, "thermal_C25_slope": s_red,
             "thermal_C25_offset_per_n0M2": c_red, "tolerance": tol, "sign_negative": sign_ok,
-            "method": "grid Gauss-Legendre principal value (glass_sym.kk)",
+            "method": "grid Gauss-Legendre principal value",
             "second_method": "the same principal-value reduction integrated by mpmath quadrature (confirms the "
                              "quadrature rule; the reduction and the profile are shared)",
             "second_method_slope": s_mp, "methods_agree_to": agree,
