@@ -6,7 +6,7 @@ Run: ``python benchmarks/bench_derive.py [--json]``.
 import json
 import sys
 
-from glass_sym.bench.derive import format, run
+from glass_sym.cli.bench.derive_command import format, run
 
 if __name__ == "__main__":
     res = run(repeat=5)

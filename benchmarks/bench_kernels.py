@@ -1,9 +1,9 @@
 """Benchmark: generated tilde Lambda kernel vs a straightforward numpy.einsum implementation vs SymPy.
 
-The einsum baseline lives in :mod:`glass_sym.bench.einsum_baseline` (shipped with the package).
+The einsum baseline lives in :mod:`glass_sym.cli.bench.einsum_baseline` (shipped with the package).
 
 Usage: python benchmarks/bench_kernels.py [--points N] [--sample S] [--json]
-(same as ``glass-sym bench kernels [--json]``, which calls :func:`glass_sym.bench.kernels.run`).
+(same as ``glass-sym bench kernels [--json]``, which calls :func:`glass_sym.cli.bench.kernel_speed.run`).
 """
 
 from __future__ import annotations
@@ -12,13 +12,13 @@ import argparse
 import json
 import sys
 
-from glass_sym.bench.einsum_baseline import einsum_tilde_lambda, einsum_tilde_lambda_components  # noqa: F401
+from glass_sym.cli.bench.einsum_baseline import einsum_tilde_lambda, einsum_tilde_lambda_components  # noqa: F401
 
 __all__ = ["einsum_tilde_lambda", "einsum_tilde_lambda_components", "main"]
 
 
 def main(argv=None) -> int:
-    from glass_sym.bench import kernels as bench
+    from glass_sym.cli.bench import kernel_speed as bench
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--points", type=int, default=1_000_000)

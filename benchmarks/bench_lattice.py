@@ -13,7 +13,7 @@ __all__ = ["main"]
 
 
 def main(argv=None) -> int:
-    from glass_sym.bench import lattice as bench
+    from glass_sym.cli.bench import lattice_sum as bench
 
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--n0", type=int, default=128)

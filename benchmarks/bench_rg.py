@@ -3,7 +3,7 @@
 import json
 import sys
 
-from glass_sym.bench import rg
+from glass_sym.cli.bench import rg_grid as rg
 
 if __name__ == "__main__":
     result = rg.run()

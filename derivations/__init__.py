@@ -4,7 +4,7 @@ Installed, this folder is the package ``glass_sym.derivations`` (pyproject ``pac
 top-level ``derivations``; in a checkout :mod:`glass_sym` maps the same name onto this folder.
 
 ``CHAINS`` maps the CLI name of a chain to its module; ``PROVIDES`` maps every registered closed form to the
-chain that derives it (so ``glass_sym.derivation.get(name)`` knows what to build).  Each module defines
+chain that derives it (so ``glass_sym.records.derivation.get(name)`` knows what to build).  Each module defines
 ``NAME``, ``TITLE``, ``PROVIDES`` and ``build() -> Derivation``.
 """
 

@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import sympy as sp
 
-from glass_sym import absorption
-from glass_sym.derivation import Derivation, Note, get
-from glass_sym.displacement import DELTA_X, cos_theta, explicit_first_order_change, first_order_change
-from glass_sym.mutation import PAIR_SYMMETRIES, as_tensor, break_pair_symmetries, break_trace
+from glass_sym.physics import absorption
+from glass_sym.records.derivation import Derivation, Note, get
+from glass_sym.physics.displacement import DELTA_X, cos_theta, explicit_first_order_change, first_order_change
+from glass_sym.records.mutation import PAIR_SYMMETRIES, as_tensor, break_pair_symmetries, break_trace
 from glass_sym.symbols import M, N, alpha, c_t, r, rho
-from glass_sym.tensor import Tensor, compare
+from glass_sym.algebra.tensor import Tensor, compare
 
 NAME = "appendix-b"
 TITLE = "Appendix B: Delta Lambda under a relative displacement and the (B.5) angular averages"
@@ -46,7 +46,7 @@ def _tangent_route(lt: Tensor) -> Tensor:
 
 
 def _b5_explicit(pol: str, lx_t: Tensor) -> tuple:
-    """(s0, s1, s2) of (B.5) by a route that shares no code with :func:`glass_sym.absorption.b5_kernel`.
+    """(s0, s1, s2) of (B.5) by a route that shares no code with :func:`glass_sym.physics.absorption.b5_kernel`.
 
     D_ijkl = -8 pi rho c_t^2 r^3 Delta Lambda/(i k A) with Delta Lambda = Delta_x (Ahat.grad) Lambda(x) and
     Delta_x = i k A r (khat.n): the Cartesian derivative of every explicit component of Lambda(x) along Ahat
@@ -67,7 +67,7 @@ def _b5_explicit(pol: str, lx_t: Tensor) -> tuple:
 
 def _gaussian_average_of_squares(components) -> sp.Expr:
     """<sum_c c^2> over the unit sphere: squares in a sparse polynomial ring in n, every monomial averaged by the
-    Gamma-function formula :func:`glass_sym.absorption.sphere_average_gaussian`."""
+    Gamma-function formula :func:`glass_sym.physics.absorption.sphere_average_gaussian`."""
     from sympy.polys.rings import sring
 
     polys = sring([sp.sympify(c) for c in components], *N)[1]

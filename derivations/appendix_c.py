@@ -2,7 +2,7 @@
 
 Journal (C.3), (C.10)-(C.11), (C.17)-(C.19), (C.23)-(C.25).  Steps:
 
-* (C.10) J1 = J2 = 0 and J5, J6 in an exact finite two-block model (:mod:`glass_sym.jterms`), each by the
+* (C.10) J1 = J2 = 0 and J5, J6 in an exact finite two-block model (:mod:`glass_sym.physics.jterms`), each by the
          printed sums and checked by perturbed state vectors; which index exchange maps J5, J6 onto J3, J4 is
          computed, and the multiplicity (J3 + J4 + J5 + J6)/(J3 + J4) = 2 for a real J3 + J4;
 
@@ -25,12 +25,12 @@ import itertools
 
 import sympy as sp
 
-from glass_sym import absorption, jterms
-from glass_sym.absorption import chi_l, chi_t, omega, Omega
-from glass_sym.derivation import Derivation, Note, get
-from glass_sym.mutation import PAIR_SYMMETRIES, as_tensor, break_pair_symmetries
+from glass_sym.physics import absorption, jterms
+from glass_sym.physics.absorption import chi_l, chi_t, omega, Omega
+from glass_sym.records.derivation import Derivation, Note, get
+from glass_sym.records.mutation import PAIR_SYMMETRIES, as_tensor, break_pair_symmetries
 from glass_sym.symbols import QHAT, alpha, c_l, c_t
-from glass_sym.tensor import canonical, compare
+from glass_sym.algebra.tensor import canonical, compare
 
 NAME = "appendix-c"
 TITLE = "Appendix C: Kramers-Kronig form of J3 + J4 and the absorption contraction (C.20)-(C.24)"

@@ -19,19 +19,19 @@ from __future__ import annotations
 
 import sympy as sp
 
-from glass_sym import absorption, dipole
-from glass_sym.derivation import Derivation, Note
-from glass_sym.displacement import DELTA_X, explicit_first_order_change
-from glass_sym.mutation import as_tensor, break_index_symmetry
+from glass_sym.physics import absorption, dipole
+from glass_sym.records.derivation import Derivation, Note
+from glass_sym.physics.displacement import DELTA_X, explicit_first_order_change
+from glass_sym.records.mutation import as_tensor, break_index_symmetry
 from glass_sym.symbols import epsilon, N, Q, r
-from glass_sym.tensor import Tensor, compare
+from glass_sym.algebra.tensor import Tensor, compare
 
 NAME = "appendix-d"
 TITLE = "Appendix D: dipole-dipole kernels mu, Delta mu, Delta p and the (D.6) angular averages"
 PROVIDES = ("mu", "delta_mu", "d6_angular_averages")
 
 def _d6_explicit(pol: str, mu_explicit: Tensor) -> dict:
-    """The four (D.6) averages by a route that shares no code with :func:`glass_sym.absorption.d6_kernel`.
+    """The four (D.6) averages by a route that shares no code with :func:`glass_sym.physics.absorption.d6_kernel`.
 
     mu_ab from Cartesian derivatives of the Coulomb potential (``dipole.pair_energy_explicit``); Delta mu =
     Delta_x (Ahat.grad) mu with Delta_x = i k A r (khat.n), the derivative taken on the explicit components

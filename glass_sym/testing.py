@@ -1,6 +1,6 @@
 """Testing helpers: one exact symbolic-equality assertion that prints both sides and the leftover difference.
 
->>> from glass_sym.indexnotation import delta
+>>> from glass_sym.algebra.indexnotation import delta
 >>> assert_tensor_equal(delta("i", "j") * 2, delta("i", "j") + delta("i", "j"))
 """
 
@@ -14,8 +14,8 @@ def assert_tensor_equal(derived, expected, what: str = "tensor") -> None:
 
     Raises AssertionError showing both sides and the canonical residual of the differing components.
     """
-    from .indexnotation import IndexExpr  # lazy: keeps start-up light (this module is imported without SymPy)
-    from .tensor import compare  # lazy: keeps start-up light (this module is imported without SymPy)
+    from glass_sym.algebra.indexnotation import IndexExpr  # lazy: keeps start-up light (this module is imported without SymPy)
+    from glass_sym.algebra.tensor import compare  # lazy: keeps start-up light (this module is imported without SymPy)
 
     a = derived.to_tensor() if isinstance(derived, IndexExpr) else derived
     b = expected.to_tensor() if isinstance(expected, IndexExpr) else expected

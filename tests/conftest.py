@@ -5,7 +5,7 @@ the pytest-xdist workers included: a derivation chain or the whole-paper forensi
 HMAC-verified, by the other.  The directory's HMAC key is created here, in the controller, before any worker
 starts, so workers never race on it (two workers writing the same entry at once is harmless: the writes are
 atomic and carry the same key).  Tests that need an empty or private cache still point ``GLASS_SYM_CACHE_DIR``
-at their own ``tmp_path``; nothing writes into the shared directory except through :mod:`glass_sym.cache`.
+at their own ``tmp_path``; nothing writes into the shared directory except through :mod:`glass_sym.records.cache`.
 
 The cold forensic search is serialized across processes with a file lock (:func:`shared_cache_lock`), so the
 search runs once per session.
@@ -31,7 +31,7 @@ import pytest
 _base = os.environ.get("GLASS_SYM_CACHE_DIR") or tempfile.mkdtemp(prefix="glass-sym-test-cache-")
 os.environ["GLASS_SYM_CACHE_DIR"] = _base
 if not os.environ.get("PYTEST_XDIST_WORKER"):  # the controller (or a serial run): create the HMAC key now
-    from glass_sym import cache as _cache
+    from glass_sym.records import cache as _cache
 
     if _cache.enabled():
         _cache.store("pytest-session", {"note": "creates the directory's HMAC key before the workers start"})
@@ -112,10 +112,10 @@ def cache_lock():
 
 def share_cache_entry(src_dir, name: str) -> bool:
     """Copy the cache entry ``name`` from the cache directory ``src_dir`` into the shared one, unless the shared
-    one holds a valid entry already.  The payload is read through :func:`glass_sym.cache.load` (source key and
-    HMAC verified under ``src_dir``'s key) and written through :func:`glass_sym.cache.store` (signed with the
+    one holds a valid entry already.  The payload is read through :func:`glass_sym.records.cache.load` (source key and
+    HMAC verified under ``src_dir``'s key) and written through :func:`glass_sym.records.cache.store` (signed with the
     shared key); True if copied."""
-    from glass_sym import cache
+    from glass_sym.records import cache
 
     shared = os.environ["GLASS_SYM_CACHE_DIR"]
     try:
@@ -136,7 +136,7 @@ def share_entry():
 
 @pytest.fixture(scope="session")
 def whole_paper_findings(reproduce_report):
-    """``glass_sym.audit.audit_all()`` (both versions, claims and fits): the call of the reproduce run's audit
+    """``glass_sym.audit.printed.audit_all()`` (both versions, claims and fits): the call of the reproduce run's audit
     section (a copy), computed once per session."""
     assert reproduce_report.findings is not None
     return reproduce_report.findings
@@ -209,7 +209,7 @@ def other_seed_reproduce(tmp_path_factory, request):
     import subprocess
     import sys
 
-    from glass_sym.derivation import build, chains
+    from glass_sym.records.derivation import build, chains
 
     if not any(item.nodeid.startswith(DETERMINISM_TEST) for item in request.session.items):
         yield None
@@ -242,8 +242,10 @@ def reproduce_report(tmp_path_factory, other_seed_reproduce) -> ReproduceRun:
 
     import sympy as sp
 
-    from glass_sym import audit, audit_compare, audit_rows, cli, structures, tensor
-    from glass_sym.sections import audit as audit_section
+    from glass_sym.audit import printed as audit, compare as audit_compare, rows as audit_rows
+    from glass_sym.cli import main as cli
+    from glass_sym.algebra import structures, tensor
+    from glass_sym.output.sections import audit as audit_section
 
     run = ReproduceRun(tmp_path_factory.mktemp("reproduce") / "report")
     real, real_count = tensor.canonical, structures.differing_components

@@ -9,10 +9,10 @@ import itertools
 import pytest
 import sympy as sp
 
-from glass_sym import absorption
-from glass_sym.absorption import Omega, chi_l, chi_t, omega
-from glass_sym.derivation import build, get
-from glass_sym.elastic import lambda_q
+from glass_sym.physics import absorption
+from glass_sym.physics.absorption import Omega, chi_l, chi_t, omega
+from glass_sym.records.derivation import build, get
+from glass_sym.physics.elastic import lambda_q
 from glass_sym.errors import InputError
 from glass_sym.symbols import alpha, c_l, c_t, rho
 
@@ -86,7 +86,7 @@ def test_appendix_c_chain_all_verified_and_registered():
 
 # ------------------------------------------------------------------ (C.10)-(C.11), (C.25): J1 ... J6 (issue 12)
 def _model_terms(kind):
-    from glass_sym import jterms
+    from glass_sym.physics import jterms
 
     return jterms.j_terms(jterms.default_model(kind), "loops"), jterms.j_terms(jterms.default_model(kind), "states")
 
@@ -123,7 +123,7 @@ def test_eq_C25_total_coefficient_registered_twice_C24():
 
 def test_appendix_c_new_steps_reject_wrong_values():
     """The checks of the J steps compute the value by another route: a wrong value fails them."""
-    from glass_sym.derivation import rebuild, residual_of
+    from glass_sym.records.derivation import rebuild, residual_of
 
     d = rebuild("appendix-c")
     j56 = d.step_named("j5_j6")

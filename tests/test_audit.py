@@ -1,4 +1,4 @@
-"""Audit engine (glass_sym.audit, glass_sym.structures) and ``glass-sym audit``.
+"""Audit engine (glass_sym.audit.printed, glass_sym.algebra.structures) and ``glass-sym audit``.
 
 Printed forms are typed here in LaTeX from the journal, J. Phys.: Condens. Matter 32, 055704 (2020):
 tilde Lambda from (A.18), the prefactor from (A.18), the JL form from (A.1)/(A.19).  Damaged variants are
@@ -13,16 +13,16 @@ import json
 import pytest
 import sympy as sp
 
-from glass_sym.audit import AuditContext, audit_all, audit_equation, audit_expressions
-from glass_sym.cli import main
+from glass_sym.audit.printed import AuditContext, audit_all, audit_equation, audit_expressions
+from glass_sym.cli.main import main
 from glass_sym.errors import InputError, ParseError
-from glass_sym.indexnotation import delta, vec
-from glass_sym.interaction import lambda_tilde
-from glass_sym.structures import (decompose_index, decompose_tensor, differing_components, diff_structures,
-                                  symmetrize_index)
+from glass_sym.algebra.indexnotation import delta, vec
+from glass_sym.physics.interaction import lambda_tilde
+from glass_sym.algebra.structures import (decompose_index, decompose_tensor, differing_components, diff_structures,
+                                          symmetrize_index)
 from glass_sym.symbols import N, alpha, lam, r
-from glass_sym.indexnotation import isotropic_basis
-from glass_sym.tensor import compare, decompose, symmetrize_pairs
+from glass_sym.algebra.indexnotation import isotropic_basis
+from glass_sym.algebra.tensor import compare, decompose, symmetrize_pairs
 
 PART1 = (r"\frac{1}{4} \left\{ (\delta_{jl} - 3n_j n_l)\delta_{ik} + (\delta_{jk} - 3n_j n_k)\delta_{il}"
          r" + (\delta_{ik} - 3n_i n_k)\delta_{jl} + (\delta_{il} - 3n_i n_l)\delta_{jk} \right\}")
@@ -250,7 +250,7 @@ def test_preprint_A16_split_line_parsed(preprint):
     # the split is the sum of the *printed* parts (not the engine's parts, which would compare the engine's sum
     # with itself): read, and different from the engine's JL form exactly as the quoted (A1) is
     assert f.status == "differs"
-    from glass_sym.quote_forensics import part_factors
+    from glass_sym.audit.forensics_quote import part_factors
 
     for args in (("preprint", "A16", "lambda_tilde_jl", "split"), ("preprint", "A1", "lambda_tilde_jl", "tilde")):
         pf = part_factors(*args)
@@ -278,8 +278,8 @@ def test_no_printed_calculus_left_unparsed(journal, preprint):
 
 
 def test_regulated_forms_and_relations_are_computed():
-    from glass_sym.audit import _apply_relations, derived_value
-    from glass_sym.papers import Relation
+    from glass_sym.audit.printed import _apply_relations, derived_value
+    from glass_sym.paper.transcriptions import Relation
 
     # independent route: f2_jl(lambda) = -d_j d_l G_1 with the Yukawa kernel G_1 = e^{-lambda r}/(4 pi r),
     # differentiated in Cartesian coordinates and evaluated exactly at x = (1,2,2) (r = 3) and (2,3,6) (r = 7)

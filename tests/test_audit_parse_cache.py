@@ -1,4 +1,4 @@
-"""Parsed transcriptions in the on-disk cache (:mod:`glass_sym.audit_parse_cache`): a value read back is the
+"""Parsed transcriptions in the on-disk cache (:mod:`glass_sym.audit.parse_cache`): a value read back is the
 identical expression (srepr, index and term order) as a fresh parse of every transcribed tensor-free right-hand
 side; a tampered entry is not trusted (parsed again); parse errors are not cached."""
 
@@ -9,11 +9,11 @@ import json
 import pytest
 import sympy as sp
 
-from glass_sym import audit_parse_cache as apc
-from glass_sym import cache
+from glass_sym.audit import parse_cache as apc
+from glass_sym.records import cache
 from glass_sym.errors import ParseError
-from glass_sym.parse import parse_latex
-from glass_sym.papers import VERSIONS, load_equations
+from glass_sym.parse.parser import parse_latex
+from glass_sym.paper.transcriptions import VERSIONS, load_equations
 
 
 @pytest.fixture()

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from glass_sym import cli
+from glass_sym.cli import main as cli
 from glass_sym.errors import DivergenceError, GlassSymError, InputError, OutputError, ParseError
 
 NAN, INF = float("nan"), float("inf")
@@ -227,10 +227,10 @@ def test_cli_usage_errors(argv, message, capsys):
 
 def test_injected_code_is_never_evaluated(tmp_path, capsys, monkeypatch):
     """``__import__('os').system('touch MARKER')`` in every text argument and entry point: never run."""
-    from glass_sym.audit import audit_equation
-    from glass_sym.numeric import numeric_function
-    from glass_sym.parse import lhs_info, parse_equation, parse_latex, split_equations
-    from glass_sym.typed import compare_typed, evaluate_typed
+    from glass_sym.audit.printed import audit_equation
+    from glass_sym.numerics.functions import numeric_function
+    from glass_sym.parse.parser import lhs_info, parse_equation, parse_latex, split_equations
+    from glass_sym.audit.typed import compare_typed, evaluate_typed
 
     monkeypatch.chdir(tmp_path)
     marker = tmp_path / "MARKER"
@@ -277,12 +277,15 @@ def test_no_traceback_in_a_real_process_unless_debug(tmp_path):
 def _entry_point_cases():
     import numpy as np
 
-    from glass_sym import fourier, kernels, kk, lattice, materials, rg, table1, ttls
-    from glass_sym.audit import audit_equation
-    from glass_sym.numeric import numeric_function, to_array
-    from glass_sym.parse import parse_equation, parse_latex
-    from glass_sym.typed import compare_typed, evaluate_typed
-    from glass_sym.user_paper import audit_paper
+    from glass_sym.algebra import fourier
+    from glass_sym.numerics import kernels, kk, lattice, rg
+    from glass_sym.paper import materials, table1
+    from glass_sym.physics import ttls
+    from glass_sym.audit.printed import audit_equation
+    from glass_sym.numerics.functions import numeric_function, to_array
+    from glass_sym.parse.parser import parse_equation, parse_latex
+    from glass_sym.audit.typed import compare_typed, evaluate_typed
+    from glass_sym.audit.user_paper import audit_paper
 
     return {
         "parse unbalanced": (lambda: parse_latex(r"\left( n_i"), ParseError, "expected ')'"),
@@ -392,7 +395,7 @@ def _table_toml(**overrides) -> str:
 ])
 def test_table1_loader_bad_files(tmp_path, name, content, needle):
     """load_table1(path): wrong encoding, broken TOML, missing and malformed cells -> InputError naming the file."""
-    from glass_sym.table1 import load_table1
+    from glass_sym.paper.table1 import load_table1
 
     path = tmp_path / name
     if content == "UTF16":
@@ -408,7 +411,7 @@ def test_table1_loader_bad_files(tmp_path, name, content, needle):
 
 
 def test_table1_loader_directory_path(tmp_path):
-    from glass_sym.table1 import load_table1
+    from glass_sym.paper.table1 import load_table1
 
     with pytest.raises(InputError, match="cannot be read as TOML"):
         load_table1(tmp_path)
@@ -432,12 +435,12 @@ def full_disk(request, monkeypatch):
 def _write_fake_section(tmp_path: Path, monkeypatch) -> None:
     mod = tmp_path / "fake_section_glass.py"
     mod.write_text(textwrap.dedent('''
-        from glass_sym.report import Section
+        from glass_sym.output.report import Section
         def section(outdir):
             return Section("fake", "Fake", "text", {"x": 1}, ok=True, timings={"t": 0.0})
     '''))
     monkeypatch.syspath_prepend(str(tmp_path))
-    from glass_sym import report
+    from glass_sym.output import report
 
     monkeypatch.setattr(report, "SECTIONS", ["fake_section_glass"])
 
@@ -485,7 +488,7 @@ def test_rg_plot_full_disk_leaves_no_partial_figure(tmp_path, monkeypatch, capsy
 
 def test_cache_store_on_full_disk_is_skipped(tmp_path, monkeypatch, capsys, full_disk):
     """The cache is an optimisation: a failed store warns, returns False and leaves nothing to trust."""
-    from glass_sym import cache
+    from glass_sym.records import cache
 
     monkeypatch.setenv("GLASS_SYM_CACHE_DIR", str(tmp_path))
     monkeypatch.delenv("GLASS_SYM_NO_CACHE", raising=False)
@@ -500,7 +503,8 @@ def test_cache_store_on_full_disk_is_skipped(tmp_path, monkeypatch, capsys, full
 # ------------------------------------------------------------------- a process killed mid cache write
 _KILLED_WRITER = textwrap.dedent('''
     import os, signal, sys
-    from glass_sym import cache, fileio
+    from glass_sym.records import cache
+    from glass_sym import fileio
 
     real_write = None
 
@@ -528,7 +532,7 @@ _KILLED_WRITER = textwrap.dedent('''
 def test_process_killed_during_cache_write_leaves_nothing_trusted(tmp_path, stage):
     """SIGKILL in the middle of writing the HMAC key or an entry: a later run finds no entry it trusts,
     and a previously valid entry survives untouched."""
-    from glass_sym import cache
+    from glass_sym.records import cache
 
     env = dict(os.environ, GLASS_SYM_CACHE_DIR=str(tmp_path))
     env.pop("GLASS_SYM_NO_CACHE", None)
@@ -559,7 +563,7 @@ def test_process_killed_during_cache_write_leaves_nothing_trusted(tmp_path, stag
 
 def test_cache_entry_from_another_key_file_is_not_trusted(tmp_path, monkeypatch, capsys):
     """A well-formed entry whose MAC was made under another key (e.g. copied from elsewhere) is rebuilt."""
-    from glass_sym import cache
+    from glass_sym.records import cache
 
     monkeypatch.setenv("GLASS_SYM_CACHE_DIR", str(tmp_path))
     monkeypatch.delenv("GLASS_SYM_NO_CACHE", raising=False)
@@ -573,7 +577,7 @@ def test_cache_entry_from_another_key_file_is_not_trusted(tmp_path, monkeypatch,
 
 def test_no_unsafe_deserialization_or_eval_in_the_sources():
     """No pickle/marshal/shelve anywhere; ``exec`` only on the kernel source generated from the registry
-    (glass_sym/kernels.py); no ``eval``, ``parse_expr`` or ``sympify`` of strings (static scan of the code)."""
+    (glass_sym/numerics/kernels.py); no ``eval``, ``parse_expr`` or ``sympify`` of strings (static scan of the code)."""
     import ast
 
     root = Path(__file__).resolve().parent.parent
@@ -589,7 +593,7 @@ def test_no_unsafe_deserialization_or_eval_in_the_sources():
             if isinstance(node, ast.Call):
                 fn = node.func
                 name = fn.id if isinstance(fn, ast.Name) else fn.attr if isinstance(fn, ast.Attribute) else ""
-                if name in ("eval", "parse_expr") or (name == "exec" and rel != "glass_sym/kernels.py"):
+                if name in ("eval", "parse_expr") or (name == "exec" and rel != "glass_sym/numerics/kernels.py"):
                     bad.append(f"{rel}:{node.lineno} calls {name}")
                 if name in ("sympify", "S") and node.args and isinstance(node.args[0], ast.Constant) \
                         and isinstance(node.args[0].value, str):

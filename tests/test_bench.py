@@ -7,18 +7,18 @@ import pathlib
 import sympy as sp
 
 import glass_sym
-from glass_sym.bench import TARGETS
-from glass_sym.commands.bench import summary_table
+from glass_sym.cli.bench import TARGETS
+from glass_sym.cli.commands.bench import summary_table
 
 
 def test_baselines_are_modules_of_the_package():
     root = pathlib.Path(glass_sym.__file__).resolve().parent
-    for name in ("glass_sym.bench.baseline_sympy", "glass_sym.bench.einsum_baseline"):
+    for name in ("glass_sym.cli.bench.baseline_sympy", "glass_sym.cli.bench.einsum_baseline"):
         mod = importlib.import_module(name)
-        assert pathlib.Path(mod.__file__).resolve().parent == root / "bench"
-    from glass_sym.bench.kernels import load_baseline
+        assert pathlib.Path(mod.__file__).resolve().parent == root / "cli" / "bench"
+    from glass_sym.cli.bench.kernel_speed import load_baseline
 
-    assert load_baseline().__name__ == "glass_sym.bench.einsum_baseline"
+    assert load_baseline().__name__ == "glass_sym.cli.bench.einsum_baseline"
 
 
 def test_every_target_has_the_bench_protocol():
@@ -28,7 +28,7 @@ def test_every_target_has_the_bench_protocol():
 
 
 def test_baseline_script_uses_no_glass_sym_code():
-    src = (pathlib.Path(glass_sym.__file__).parent / "bench" / "baseline_sympy.py").read_text()
+    src = (pathlib.Path(glass_sym.__file__).parent / "cli" / "bench" / "baseline_sympy.py").read_text()
     imports = [line for line in src.splitlines() if line.lstrip().startswith(("import ", "from "))]
     assert imports and not any("glass_sym" in line or line.lstrip().startswith("from .") for line in imports)
 
@@ -36,8 +36,8 @@ def test_baseline_script_uses_no_glass_sym_code():
 def test_sympy_baseline_matches_the_registered_tilde_lambda():
     """The baseline's tilde Lambda (mode sum + Fourier pairs, plain SymPy) equals the registered (A.18) form
     component by component, modulo |n| = 1 (both multiplied out with n3^2 = 1 - n1^2 - n2^2)."""
-    from glass_sym.bench import baseline_sympy
-    from glass_sym.derivation import get
+    from glass_sym.cli.bench import baseline_sympy
+    from glass_sym.records.derivation import get
     from glass_sym.symbols import N, alpha
 
     res = baseline_sympy.run(simplify=False, keep=True)
@@ -66,14 +66,14 @@ def test_summary_table_has_figure_goal_and_ratio():
 
 def test_command_targets_report_cold_and_warm_against_their_goals():
     """audit and reproduce are timed as whole commands; their rows carry the issue-14 goals (8/2 s, 12/4 s)."""
-    from glass_sym.bench import audit, reproduce
+    from glass_sym.cli.bench import audit_command as audit, reproduce_command as reproduce
 
     fake = {"command": "glass-sym audit --json", "repeat": 1, "cold_s": [9.0], "warm_s": [3.0],
             "cold_median_s": 9.0, "warm_median_s": 3.0, "cold_target_s": 8.0, "warm_target_s": 2.0, "cpus": 2}
     rows = audit.summary(fake)
     assert [(r["seconds"], r["goal_s"]) for r in rows] == [(9.0, 8.0), (3.0, 2.0)]
     assert "target 8.0 s" in audit.format(fake) and "target 2.0 s" in audit.format(fake)
-    from glass_sym.bench.commands import GOALS
+    from glass_sym.cli.bench.commands import GOALS
 
     assert GOALS["audit"][1:] == (8.0, 2.0) and GOALS["reproduce"][1:] == (12.0, 4.0)
-    assert "audit" in TARGETS and "reproduce" in TARGETS and reproduce.run.__module__ == "glass_sym.bench.reproduce"
+    assert "audit" in TARGETS and "reproduce" in TARGETS and reproduce.run.__module__ == "glass_sym.cli.bench.reproduce_command"

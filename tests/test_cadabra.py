@@ -4,7 +4,7 @@ Cadabra2 does the tensor algebra with its own machinery: pattern substitution (t
 Lambda(q) term by term), Kronecker-delta elimination over dummy indices, index canonicalisation of products
 of symmetric deltas and commuting vectors, term collection; SymPy only serves as its scalar back end
 (``map_sympy``).  The inputs are the journal's printed forms, read from the transcription
-(``glass_sym/papers/jpcm2020.toml``) and turned into Cadabra2 input by :func:`to_cadabra`:
+(``glass_sym/paper/transcriptions/jpcm2020.toml``) and turned into Cadabra2 input by :func:`to_cadabra`:
 
 * (A.11): Lambda_ijkl(q) = 1/(2 rho c_t^2) [alpha q_iq_jq_kq_l/q^4 - 1/4 (q_jq_l delta_ik + ...)/q^2] (the
   bracket is transcribed; the prefactor 1/(2 rho c_t^2) is the one of (A.11));
@@ -13,7 +13,7 @@ of symmetric deltas and commuting vectors, term collection; SymPy only serves as
 
 Cadabra2's results are compared with glass-sym's registered closed forms component by component; the
 differences are reduced modulo n.n = 1 by SymPy's multivariate division (``sp.reduced``), not by
-:func:`glass_sym.tensor.canonical`.  No skip: Cadabra2 is part of the test extra.
+:func:`glass_sym.algebra.tensor.canonical`.  No skip: Cadabra2 is part of the test extra.
 """
 
 from __future__ import annotations
@@ -24,8 +24,8 @@ import re
 import cadabra2
 import sympy as sp
 
-from glass_sym.derivation import get
-from glass_sym.papers import find_equation
+from glass_sym.records.derivation import get
+from glass_sym.paper.transcriptions import find_equation
 from glass_sym.symbols import M, N, alpha
 
 IJKL = ("i", "j", "k", "l")

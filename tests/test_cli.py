@@ -8,7 +8,8 @@ import textwrap
 
 import pytest
 
-from glass_sym import cli, derivation
+from glass_sym.cli import main as cli
+from glass_sym.records import derivation
 
 
 def _run(*args, env=None):
@@ -50,7 +51,7 @@ def test_derive_exit_code_on_failed_check(tmp_path, monkeypatch, capsys):
     mod = tmp_path / "broken_chain.py"
     mod.write_text(textwrap.dedent('''
         import sympy as sp
-        from glass_sym.derivation import Derivation
+        from glass_sym.records.derivation import Derivation
         NAME, TITLE, PROVIDES = "broken", "deliberately wrong", ()
         def build():
             d = Derivation(NAME, TITLE)

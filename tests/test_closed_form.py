@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from glass_sym import kernels, rg
+from glass_sym.numerics import kernels, rg
 from glass_sym import symbols as S
-from glass_sym.closed_form import arguments_of, free_indices
-from glass_sym.derivation import get
+from glass_sym.records.closed_form import arguments_of, free_indices
+from glass_sym.records.derivation import get
 from glass_sym.errors import DerivationError
 
 
@@ -59,7 +59,7 @@ def test_numeric_of_lambda_tilde_equals_the_generated_kernel():
 
 
 def _patched_get(monkeypatch, name, extra):
-    import glass_sym.derivation as derivation
+    import glass_sym.records.derivation as derivation
 
     real = derivation.get
 

@@ -9,7 +9,7 @@ import pathlib
 
 import pytest
 
-from glass_sym.commands.derive import chain_records, resolve_names
+from glass_sym.cli.commands.derive import chain_records, resolve_names
 
 REFERENCE = pathlib.Path(__file__).parent / "data" / "derive_reference.json"
 FIELDS = ("derivation", "name", "label", "statement", "residual", "verified", "kind")

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from glass_sym import cli, report
+from glass_sym.cli import main as cli
+from glass_sym.output import report
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,7 +26,7 @@ def _reports(d: Path) -> dict[str, bytes]:
 
 def test_reproduce_twice_in_one_process_numeric_sections(tmp_path, monkeypatch, capsys):
     """The numeric sections (KK/RG/Table 1 and the lattice sums: float formatting, dict order) run twice."""
-    monkeypatch.setattr(report, "SECTIONS", ["glass_sym.sections.rg", "glass_sym.sections.lattice"])
+    monkeypatch.setattr(report, "SECTIONS", ["glass_sym.output.sections.rg", "glass_sym.output.sections.lattice"])
     monkeypatch.setenv("MPLBACKEND", "Agg")
     a, b = tmp_path / "a", tmp_path / "b"
     assert cli.main(["reproduce", "-o", str(a)]) == 0

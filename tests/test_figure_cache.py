@@ -1,4 +1,4 @@
-"""The report's rendered figures in the on-disk cache (:func:`glass_sym.sections.rg._cached_plot`): a warm run
+"""The report's rendered figures in the on-disk cache (:func:`glass_sym.output.sections.rg._cached_plot`): a warm run
 writes the same bytes the renderer wrote, without rendering; a tampered or stale entry is re-rendered, never
 trusted; with the cache off every run renders."""
 
@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 import pathlib
 
-from glass_sym import cache
-from glass_sym.sections.rg import _cached_plot
+from glass_sym.records import cache
+from glass_sym.output.sections.rg import _cached_plot
 
 
 def _producer(figdir: pathlib.Path, calls: list, content: bytes = b"\x89PNG fake figure bytes \x00\xff"):

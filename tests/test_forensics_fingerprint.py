@@ -1,4 +1,4 @@
-"""The forensic search's exact sample-point fingerprints (:func:`glass_sym.forensics._fingerprint`: coefficients
+"""The forensic search's exact sample-point fingerprints (:func:`glass_sym.audit.forensics._fingerprint`: coefficients
 evaluated once, components in exact rational arithmetic when the point makes them rational) equal the plain
 route (every explicit component substituted and expanded, ``_fingerprint_reference``) on the real inputs: every
 registered closed form, its alpha -> g alpha and c_l <-> c_t variants, and hand cases with pi, radicals, I."""
@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from glass_sym import forensics
-from glass_sym.audit import derived_value, known_forms
+from glass_sym.audit import forensics
+from glass_sym.audit.printed import derived_value, known_forms
 from glass_sym.errors import GlassSymError
-from glass_sym.indexnotation import IndexExpr, delta, vec
+from glass_sym.algebra.indexnotation import IndexExpr, delta, vec
 from glass_sym.symbols import alpha, c_l, c_t
 
 

@@ -6,8 +6,8 @@ import sympy as sp
 
 from glass_sym.testing import assert_tensor_equal
 from glass_sym.errors import DivergenceError, InputError
-from glass_sym.fourier import explicit_fourier, fourier_transform, scalar_kernel
-from glass_sym.indexnotation import delta, vec
+from glass_sym.algebra.fourier import explicit_fourier, fourier_transform, scalar_kernel
+from glass_sym.algebra.indexnotation import delta, vec
 from glass_sym.symbols import N, lam, r
 
 
@@ -69,7 +69,7 @@ def test_odd_numerator():
 
 
 def test_explicit_route_agrees_for_rank4():
-    from glass_sym.tensor import Tensor
+    from glass_sym.algebra.tensor import Tensor
     from glass_sym.symbols import QHAT
 
     t = Tensor.from_function(4, lambda idx: sp.Mul(*[QHAT[a] for a in idx]))
@@ -131,7 +131,7 @@ def test_eq_A16_f1_regulated_by_cartesian_differentiation():
     derivatives in x1, x2, x3 at x = (3, 4, 12) (|x| = 13), against the engine's regulated transform."""
     import sympy as sp
 
-    from glass_sym.fourier import fourier_transform
+    from glass_sym.algebra.fourier import fourier_transform
     from glass_sym.symbols import N, lam, r
 
     xs = sp.symbols("x1:4", real=True)

@@ -6,7 +6,8 @@ import mpmath as mp
 import numpy as np
 import pytest
 
-from glass_sym import kk, ttls
+from glass_sym.numerics import kk
+from glass_sym.physics import ttls
 from glass_sym.errors import InputError
 
 

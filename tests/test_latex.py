@@ -15,13 +15,13 @@ import subprocess
 import pytest
 import sympy as sp
 
-from glass_sym import latex as L
-from glass_sym import latex_steps
-from glass_sym.derivation import Derivation
+from glass_sym.output import latex as L
+from glass_sym.records import latex_steps
+from glass_sym.records.derivation import Derivation
 from glass_sym.errors import InputError, OutputError
-from glass_sym.indexnotation import IndexExpr, delta, scalar, vec
+from glass_sym.algebra.indexnotation import IndexExpr, delta, scalar, vec
 from glass_sym.symbols import alpha, c_t, r, rho
-from glass_sym.tensor import Tensor, compare
+from glass_sym.algebra.tensor import Tensor, compare
 
 IJKL = ("i", "j", "k", "l")
 HAVE_PDFLATEX = shutil.which("pdflatex") is not None
@@ -231,7 +231,7 @@ def test_labels_unique_across_derivations():
 
 def test_steps_loaded_from_cache_print_like_fresh_ones():
     """A cached step keeps only its text record (lhs "" and maybe no value): the body must not change."""
-    from glass_sym.derivation import Step
+    from glass_sym.records.derivation import Step
 
     fresh = _demo_derivation()
     cached = Derivation(fresh.name, fresh.title)
@@ -314,7 +314,7 @@ def test_compile_pdf_latex_error_names_log(tmp_path):
 # ------------------------------------------------------------------ command line
 @pytest.fixture
 def fake_chains(monkeypatch):
-    import glass_sym.derivation as D
+    import glass_sym.records.derivation as D
 
     built = {"one": _demo_derivation("one"), "two": _demo_derivation("two")}
     monkeypatch.setattr(D, "chains", lambda: {"one": "x", "two": "y"})
@@ -323,7 +323,7 @@ def fake_chains(monkeypatch):
 
 
 def test_cli_latex_writes_tex(tmp_path, fake_chains, capsys):
-    from glass_sym.cli import main
+    from glass_sym.cli.main import main
 
     assert main(["latex", "two", "-o", str(tmp_path), "--no-pdf"]) == 0
     out = capsys.readouterr().out.split()
@@ -333,11 +333,11 @@ def test_cli_latex_writes_tex(tmp_path, fake_chains, capsys):
 
 
 def test_cli_latex_unknown_name(tmp_path, fake_chains, capsys):
-    from glass_sym.cli import main
+    from glass_sym.cli.main import main
 
     assert main(["latex", "nope", "-o", str(tmp_path)]) == 2
     assert "unknown derivation 'nope'" in capsys.readouterr().err
-    from glass_sym.commands.latex_cmd import _select
+    from glass_sym.cli.commands.latex_cmd import _select
 
     with pytest.raises(InputError):
         _select(["all", "one"], ["one", "two"])
@@ -345,7 +345,7 @@ def test_cli_latex_unknown_name(tmp_path, fake_chains, capsys):
 
 @needs_pdflatex
 def test_cli_latex_pdf(tmp_path, fake_chains, capsys):
-    from glass_sym.cli import main
+    from glass_sym.cli.main import main
 
     assert main(["latex", "one", "-o", str(tmp_path)]) == 0
     assert capsys.readouterr().out.split()[-1] == str(tmp_path / "glass-sym.pdf")

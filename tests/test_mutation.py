@@ -12,15 +12,15 @@ import json
 import pytest
 import sympy as sp
 
-from glass_sym import elastic
-from glass_sym.cli import main
-from glass_sym.derivation import Derivation, rebuild, residual_of
+from glass_sym.physics import elastic
+from glass_sym.cli.main import main
+from glass_sym.records.derivation import Derivation, rebuild, residual_of
 from glass_sym.errors import DerivationError
-from glass_sym.indexnotation import delta, vec
-from glass_sym.mutation import (break_covariance, break_pair_symmetries, break_parity, break_trace, differs,
-                                mutation_test, value_mutants)
+from glass_sym.algebra.indexnotation import delta, vec
+from glass_sym.records.mutation import (break_covariance, break_pair_symmetries, break_parity, break_trace, differs,
+                                        mutation_test, value_mutants)
 from glass_sym.symbols import N, alpha
-from glass_sym.tensor import compare, rational_rotation, rotation_covariance
+from glass_sym.algebra.tensor import compare, rational_rotation, rotation_covariance
 
 CHAINS = ("appendix-a", "appendix-b", "appendix-c", "appendix-d")
 
@@ -154,7 +154,7 @@ def test_cli_mutation_test_json(capsys):
 
 
 def test_cli_mutation_test_exit_code_one_on_an_accepted_mutant(monkeypatch, capsys):
-    import glass_sym.derivation as derivation
+    import glass_sym.records.derivation as derivation
 
     def weak(name):
         d = Derivation(name, "weak")

@@ -19,13 +19,13 @@ import pytest
 import sympy as sp
 
 from glass_sym.errors import DivergenceError, InputError, ParseError
-from glass_sym.fourier import fourier_transform
-from glass_sym.indexnotation import IndexExpr, delta, vec
-from glass_sym.numeric import numeric_function
-from glass_sym.parse import parse_latex
+from glass_sym.algebra.fourier import fourier_transform
+from glass_sym.algebra.indexnotation import IndexExpr, delta, vec
+from glass_sym.numerics.functions import numeric_function
+from glass_sym.parse.parser import parse_latex
 from glass_sym.symbols import N, c_l, r
-from glass_sym.tensor import canonical
-from glass_sym.typed import compare_typed, evaluate_typed
+from glass_sym.algebra.tensor import canonical
+from glass_sym.audit.typed import compare_typed, evaluate_typed
 
 FT = r"\int \frac{d^3q}{(2\pi)^3} "
 PHASE = r" e^{i\vec q\cdot\vec x}"
@@ -45,7 +45,7 @@ def test_position_over_its_length_is_the_unit_vector():
 
 def test_f2_written_with_x_components_matches_printed_A17():
     """(delta_jl - 3 x_j x_l / r^2)/(4 pi r^3) is the paper's printed (A.17) f2 = (delta_jl - 3 n_j n_l)/(4 pi x^3)."""
-    from glass_sym.typed import audit_typed
+    from glass_sym.audit.typed import audit_typed
 
     assert audit_typed(r"\frac{\delta_{jl}}{4\pi r^3}-\frac{3x_jx_l}{4\pi r^5}", "f2").status == "match"
     same(r"\frac{\delta_{jl}}{4\pi r^3}-\frac{3x_jx_l}{4\pi r^5}", r"\frac{1}{4\pi x^3}(\delta_{jl} - 3 n_j n_l)")
@@ -170,7 +170,7 @@ def test_trace_of_tilde_lambda():
     assert evaluate_typed(r"\tilde\Lambda_{iikk}").value == 0
     assert evaluate_typed(r"\tilde\Lambda_{ijij}").value == 0
     # a partial trace keeps the other indices: Lambda~_iikl = (alpha/2)(-5 d_kl ...): compare with explicit sum
-    from glass_sym.audit import derived_value
+    from glass_sym.audit.printed import derived_value
 
     lt = derived_value("lambda_tilde").to_tensor()
     got = parse_latex(r"\tilde\Lambda_{iikl}", tensors={"Lambda~": derived_value("lambda_tilde")}).to_tensor()
@@ -219,8 +219,8 @@ def test_unit_vector_components_sum_to_one():
 # ------------------------------------------------------------------ 8. whole equations
 def test_whole_equation_is_audited_against_the_form_its_left_side_names():
     """A whole equation tilde Lambda_ijkl(n) = (A.18) is audited against lambda_tilde (named by its left side)."""
-    from glass_sym.audit import audit_equation
-    from glass_sym.papers import find_equation
+    from glass_sym.audit.printed import audit_equation
+    from glass_sym.paper.transcriptions import find_equation
 
     rhs = find_equation("A.18", "jpcm2020", defines="lambda_tilde").latex
     f = audit_equation(r"\tilde\Lambda_{ijkl}(\vec n) = " + rhs, None)

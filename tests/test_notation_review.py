@@ -22,13 +22,13 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from glass_sym import cli
+from glass_sym.cli import main as cli
 from glass_sym.errors import InputError, ParseError
-from glass_sym.indexnotation import IndexExpr
-from glass_sym.numeric import numeric_function
-from glass_sym.parse import parse_latex
+from glass_sym.algebra.indexnotation import IndexExpr
+from glass_sym.numerics.functions import numeric_function
+from glass_sym.parse.parser import parse_latex
 from glass_sym.symbols import r
-from glass_sym.typed import audit_typed, compare_typed, evaluate_typed
+from glass_sym.audit.typed import audit_typed, compare_typed, evaluate_typed
 
 
 def status(a: str, b: str, **kw) -> str:
@@ -261,7 +261,7 @@ def test_numeric_function_accepts_every_real_number_type():
 def test_paper_equations_with_functions_are_decided(tmp_path):
     """A transcription stating y = sin^2 t + cos^2 t and y = 1 is consistent (DLMF 4.21); y = sqrt(t^2) is not
     the same quantity (|t| != 1 at t = 2: a proven difference)."""
-    from glass_sym.user_paper import audit_paper
+    from glass_sym.audit.user_paper import audit_paper
 
     rows = [("\\sin^2 t + \\cos^2 t", 1), ("1", 2), ("\\sqrt{t^2}", 3)]
     text = "".join(f'[[equation]]\nlabel = "{n}"\nversion = "v"\ndefines = "y"\nlhs = "y"\nlatex = \'{tex}\'\n'

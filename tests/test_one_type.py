@@ -7,7 +7,7 @@ import inspect
 import pkgutil
 
 import glass_sym
-from glass_sym import materials, table1
+from glass_sym.paper import materials, table1
 
 
 def _classes_named(name: str) -> set[str]:
@@ -23,8 +23,8 @@ def _classes_named(name: str) -> set[str]:
 
 
 def test_one_material_class_and_one_fit_class():
-    assert _classes_named("Material") == {"glass_sym.materials.Material"}
-    assert _classes_named("Fit") == {"glass_sym.table1.Fit"}
+    assert _classes_named("Material") == {"glass_sym.paper.materials.Material"}
+    assert _classes_named("Fit") == {"glass_sym.paper.table1.Fit"}
     assert materials.Fit is table1.Fit
 
 

@@ -1,4 +1,4 @@
-r"""Tests of glass_sym.parse: LaTeX index notation -> IndexExpr / SymPy.
+r"""Tests of glass_sym.parse.parser: LaTeX index notation -> IndexExpr / SymPy.
 
 Expected values are built by hand in each test from ``delta``/``vec`` and the shared symbols, following the
 printed equations of the journal version (J. Phys.: Condens. Matter 32, 055704 (2020)), cited in each
@@ -15,11 +15,11 @@ import pytest
 import sympy as sp
 
 from glass_sym.errors import InputError, ParseError
-from glass_sym.indexnotation import IndexExpr, delta, vec
-from glass_sym.parse import (DELTA_X, MAX_DEPTH, MAX_LENGTH, lhs_info, parse_equation, parse_latex,
-                             split_equations, strip_display)
+from glass_sym.algebra.indexnotation import IndexExpr, delta, vec
+from glass_sym.parse.parser import (DELTA_X, MAX_DEPTH, MAX_LENGTH, lhs_info, parse_equation, parse_latex,
+                                    split_equations, strip_display)
 from glass_sym.symbols import M, N, alpha, c_l, c_t, epsilon, q, r, rho
-from glass_sym.tensor import compare
+from glass_sym.algebra.tensor import compare
 
 
 def d(a, b):
@@ -300,8 +300,8 @@ def _roundtrip_cases():
 
 @pytest.mark.parametrize("expr", _roundtrip_cases())
 def test_roundtrip_latex_printer(expr):
-    """LaTeX -> IndexExpr -> index_latex -> IndexExpr, equal component-wise (printer: glass_sym.latex)."""
-    latex = pytest.importorskip("glass_sym.latex")
+    """LaTeX -> IndexExpr -> index_latex -> IndexExpr, equal component-wise (printer: glass_sym.output.latex)."""
+    latex = pytest.importorskip("glass_sym.output.latex")
     text = latex.index_latex(expr)
     again = parse_latex(text, indices=expr.indices)
     assert_same(again, expr)

@@ -1,4 +1,4 @@
-r"""Calculus in printed equations (glass_sym.parse_calculus, read by glass_sym.parse).
+r"""Calculus in printed equations (glass_sym.parse.calculus, read by glass_sym.parse.parser).
 
 Expected values come from the printed closed forms, typed here from delta/vec:
 
@@ -17,11 +17,11 @@ import pytest
 import sympy as sp
 
 from glass_sym.errors import DivergenceError, InputError, ParseError
-from glass_sym.fourier import fourier_transform
-from glass_sym.indexnotation import IndexExpr, delta, vec
-from glass_sym.parse import parse_latex, parse_measure, phase_kind
-from glass_sym.parse_calculus import fourier_integral, limit_lambda_to_zero, x_derivative
-from glass_sym.structures import differing_components
+from glass_sym.algebra.fourier import fourier_transform
+from glass_sym.algebra.indexnotation import IndexExpr, delta, vec
+from glass_sym.parse.parser import parse_latex, parse_measure, phase_kind
+from glass_sym.parse.calculus import fourier_integral, limit_lambda_to_zero, x_derivative
+from glass_sym.algebra.structures import differing_components
 from glass_sym.symbols import N, QHAT, lam, q, r
 
 A14_F1 = r"\int \frac{\mathrm{d}^3 q}{(2\pi)^3} \frac{q_i q_j q_k q_l}{q^4} \mathrm{e}^{\mathrm{i}\vec{q}\cdot\vec{x}}"

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from glass_sym import audit, errors
-from glass_sym.parse import parse_latex
+from glass_sym.audit import printed as audit
+from glass_sym import errors
+from glass_sym.parse.parser import parse_latex
 
 
 @pytest.mark.parametrize("text, cls, message", [
@@ -37,7 +38,7 @@ def test_plain_syntax_error_is_a_parse_error_only():
 
 
 def _row():
-    from glass_sym.papers import load_equations
+    from glass_sym.paper.transcriptions import load_equations
 
     return next(e for e in load_equations("jpcm2020") if e.label == "A.18" and e.defines == "lambda_tilde")
 

@@ -1,7 +1,7 @@
 """Property-based tests (hypothesis, bounded): invariances and cross-checks at random rotations and points.
 
 * rotation covariance X(R n) = R R R R X(n) of every registered closed form that depends on one unit vector,
-  exactly (rational rotations from random integer quaternions, :func:`glass_sym.tensor.rotation_covariance`)
+  exactly (rational rotations from random integer quaternions, :func:`glass_sym.algebra.tensor.rotation_covariance`)
   and for the generated kernels in floating point (random rotations, relative 1e-12);
 * the index symmetries i<->j, k<->l, (ij)<->(kl) of tilde Lambda (journal (A.18)) at exact rational points,
   and their consequence for the contraction kernel (an antisymmetric strain gives zero);
@@ -25,11 +25,11 @@ import sympy as sp
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from glass_sym import kernels
-from glass_sym.derivation import get
-from glass_sym.indexnotation import IndexExpr
+from glass_sym.numerics import kernels
+from glass_sym.records.derivation import get
+from glass_sym.algebra.indexnotation import IndexExpr
 from glass_sym.symbols import N, alpha, c_l, c_t, r, rho
-from glass_sym.tensor import Tensor, compare, rational_rotation, rotation_covariance
+from glass_sym.algebra.tensor import Tensor, compare, rational_rotation, rotation_covariance
 
 #: few derandomized examples, no shrinking (a failure is reported as found: bounded time even then)
 FAST = settings(max_examples=12, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],
@@ -184,7 +184,7 @@ FOURIER_CASES = [(0, 1), (1, 1), (2, 1), (3, 1), (4, 1), (5, 1), (2, 2), (3, 2),
 
 @functools.lru_cache(maxsize=None)
 def _fourier(k: int, p: int) -> IndexExpr:
-    from glass_sym.fourier import fourier_transform
+    from glass_sym.algebra.fourier import fourier_transform
 
     return fourier_transform("abcde"[:k], p).value
 
@@ -237,7 +237,7 @@ _SCALARS = [sp.Integer(1), alpha, 1 / (8 * sp.pi * r**3), 1 - c_t**2 / c_l**2, a
 @st.composite
 def index_exprs(draw):
     """A random combination of isotropic structures (deltas, n, m or qhat) with rational x scalar coefficients."""
-    from glass_sym.indexnotation import isotropic_basis
+    from glass_sym.algebra.indexnotation import isotropic_basis
 
     rank = draw(st.integers(1, 4))
     vectors = draw(st.sampled_from([("n",), ("n", "m"), ("qhat",)]))
@@ -263,8 +263,8 @@ def _same(a: IndexExpr, b: IndexExpr) -> bool:
 def test_parser_roundtrip(expr):
     """index_latex(e) parses back to e; printing the parsed value and parsing again gives e again, and the
     second printout is the first one (the printer is a function of the tensor)."""
-    from glass_sym.latex import index_latex
-    from glass_sym.parse import parse_latex
+    from glass_sym.output.latex import index_latex
+    from glass_sym.parse.parser import parse_latex
 
     text = index_latex(expr)
     once = parse_latex(text, indices=expr.indices)
@@ -280,7 +280,8 @@ def test_rotation_covariance_of_explicit_routes():
     IndexExpr of deltas and n is covariant whatever its coefficients): Lambda(x) by Cartesian Fourier
     transforms of the explicit Lambda(q) components (journal (A.13)) and the dipole pair energy by Cartesian
     differentiation of the Coulomb potential ((D.2))."""
-    from glass_sym import dipole, fourier
+    from glass_sym.physics import dipole
+    from glass_sym.algebra import fourier
 
     R = rational_rotation(1, 2, -1, 3)
     lx_explicit = fourier.explicit_fourier(get("lambda_q").value.to_tensor())

@@ -15,8 +15,8 @@ import pathlib
 import pytest
 import sympy as sp
 
-from glass_sym import structures, tensor
-from glass_sym.ring_canonical import ring_canonical, ring_is_zero
+from glass_sym.algebra import structures, tensor
+from glass_sym.algebra.ring_canonical import ring_canonical, ring_is_zero
 
 ROOT = pathlib.Path(__file__).resolve().parents[1]
 
@@ -74,7 +74,7 @@ def test_report_json_equals_the_reference(report, reference):
 
 
 def test_ring_canonical_equals_reference_on_the_report_inputs(report, reproduce_report):
-    """The fast path (:mod:`glass_sym.ring_canonical`) gives the identical expression (``srepr``) and zero
+    """The fast path (:mod:`glass_sym.algebra.ring_canonical`) gives the identical expression (``srepr``) and zero
     decision as the general SymPy path on every real input of the report that it takes, and it takes most."""
     units = [comps for comps, _ in tensor._unit_relations()]
     inputs = list(reproduce_report.canonical_inputs.values())
@@ -92,7 +92,7 @@ def test_ring_canonical_equals_reference_on_the_report_inputs(report, reproduce_
 
 
 def test_ring_component_count_equals_reference_on_the_report_inputs(report, reproduce_report, monkeypatch):
-    """The ring route of :func:`glass_sym.structures.differing_components` (coefficients over one common
+    """The ring route of :func:`glass_sym.algebra.structures.differing_components` (coefficients over one common
     denominator in a sparse ring) counts the same nonzero components as the reference route (SymPy
     ``together``/``lcm``/``cancel``) on every printed-minus-derived difference of the report, and some differ."""
     assert len(reproduce_report.component_inputs) >= 50

@@ -5,13 +5,14 @@ import math
 import numpy as np
 import pytest
 
-from glass_sym import materials, rg
+from glass_sym.paper import materials
+from glass_sym.numerics import rg
 from glass_sym.errors import InputError
 
 
 def _needs_registry():
     # appendix-c registers these (issue 5 has landed): a missing registration is a failure, not a skip
-    from glass_sym.derivation import get
+    from glass_sym.records.derivation import get
 
     for name in rg.COEFFICIENT_NAMES.values():
         get(name)  # InputError (test failure) if a chain stopped registering it
@@ -165,7 +166,7 @@ def test_eq_4_1_coefficient_normalization_against_printed_recursion():
     """(4.1) as printed: Im + (2 ln N0/(rho c_alpha^2)) K Im^2.  The engine's step is Im + 2 ln N0 B(Im, K Im) with
     B the registered coefficient; its normalization relative to the printed (4.1) must be 1 (it was 1/2 while the
     RG used J3 + J4 alone)."""
-    from glass_sym.audit_coefficients import printed_recursion_coefficient
+    from glass_sym.audit.coefficients import printed_recursion_coefficient
 
     _needs_registry()
     c_printed = float(printed_recursion_coefficient())
@@ -182,7 +183,7 @@ def test_eq_4_1_coefficient_normalization_against_printed_recursion():
 def test_strength_from_printed_n0M2_with_longitudinal_speed():
     """Preprint (lines 2244-2255): n0M^2 = 2.04e8 erg/cm^3 = 2.04e7 Pa, rho = 2.2 g/cm^3, c = 5.8e5 cm/s (= c_l):
     n0M^2/(rho c^2) = 2.76e-4.  The initial Im chi~_l(L1) is (pi/4) n0M^2/(1 + e^{-y}) with that n0M^2 in Pa."""
-    from glass_sym.ttls import beta_hbar_omega
+    from glass_sym.physics.ttls import beta_hbar_omega
 
     st = rg.strength("a-SiO2")
     assert st["n0M2"] == 2.04e7
@@ -258,8 +259,8 @@ def test_sweep_matches_flow_per_channel():
 def test_status_breakdown_when_a_step_is_not_perturbative():
     """--part thermal --C0 0.45: the first step changes Im chi~_l by 2 ln2 |K| C0 (pi/4)/(1 + e^-y) (computed here),
     far above max_step = 0.1: breakdown at step 1 (it used to be reported as converged)."""
-    from glass_sym import kk
-    from glass_sym.ttls import beta_hbar_omega
+    from glass_sym.numerics import kk
+    from glass_sym.physics.ttls import beta_hbar_omega
 
     res = rg.flow("a-SiO2", part="thermal", C0=0.45)
     w = 2 * math.pi * 1e6
@@ -288,7 +289,7 @@ def test_status_frozen_converged_divergent():
 
 def test_referee_numbers():
     """(4.3) terms per channel from their definition, largest step, total change, the n0M^2 search."""
-    from glass_sym.rg_referee import referee_numbers, strength_for_target
+    from glass_sym.numerics.rg_referee import referee_numbers, strength_for_target
 
     res = rg.flow("a-SiO2", part="thermal")
     ref = referee_numbers(res)
@@ -331,7 +332,7 @@ def test_full_transform_positive_above_sqrt2_omega():
     beta hbar omega << 1 the profile is 1/2 near omega and Re ~ ln((X^2 - y^2)/y^2), zero at X = sqrt(2) y."""
     import pathlib
 
-    from glass_sym import kk
+    from glass_sym.numerics import kk
 
     w = 2 * math.pi * 1e6
     lo, hi = 1.05, 3.0
@@ -346,7 +347,7 @@ def test_full_transform_positive_above_sqrt2_omega():
 def test_omega_c_help_does_not_call_it_the_B9_value():
     import argparse
 
-    from glass_sym.commands import rg as cmd
+    from glass_sym.cli.commands import rg as cmd
 
     p = argparse.ArgumentParser()
     cmd.add_arguments(p)

@@ -1,7 +1,7 @@
-"""The ring fast path of the canonical form (:mod:`glass_sym.ring_canonical`) against the general SymPy path
-(:func:`glass_sym.tensor.reference_canonical`) on hand-made cases (a polynomial denominator, Gaussian rationals,
+"""The ring fast path of the canonical form (:mod:`glass_sym.algebra.ring_canonical`) against the general SymPy path
+(:func:`glass_sym.algebra.tensor.reference_canonical`) on hand-made cases (a polynomial denominator, Gaussian rationals,
 pi) and outside the ring (radicals, functions: the reference path is used).  The comparison on the real inputs,
-every expression ``glass-sym reproduce`` hands to :func:`glass_sym.tensor.canonical`, is in
+every expression ``glass-sym reproduce`` hands to :func:`glass_sym.algebra.tensor.canonical`, is in
 ``tests/test_report_reference.py`` (recorded during its reproduce run)."""
 
 from __future__ import annotations
@@ -9,8 +9,8 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from glass_sym import tensor
-from glass_sym.ring_canonical import ring_canonical, ring_is_zero
+from glass_sym.algebra import tensor
+from glass_sym.algebra.ring_canonical import ring_canonical, ring_is_zero
 from glass_sym.symbols import N, alpha, c_l, c_t, rho
 
 UNITS = [comps for comps, _ in tensor._unit_relations()]

@@ -20,7 +20,7 @@ from glass_sym import symbols as S
 
 PKG = Path(glass_sym.__file__).parent
 #: the naive benchmark baseline imports nothing from glass_sym on purpose (its time is plain SymPy's)
-INDEPENDENT = {PKG / "bench" / "baseline_sympy.py"}
+INDEPENDENT = {PKG / "cli" / "bench" / "baseline_sympy.py"}
 
 
 def _symbols_in(value, depth: int = 0):
@@ -115,20 +115,20 @@ def test_the_source_scan_detects_a_re_created_symbol():
     ("hbar", S.hbar), ("T", S.T), ("k_B", S.k_B), ("Delta_x", S.DELTA_X), ("alpha", S.alpha),
 ])
 def test_parser_symbol_table_uses_the_shared_objects(name, shared):
-    from glass_sym.parse import SYMBOL_TABLE
+    from glass_sym.parse.parser import SYMBOL_TABLE
 
     assert SYMBOL_TABLE[name] is shared
 
 
 def test_parsed_theta_cancels_against_the_shared_theta():
     """A typed \\theta and the engine's theta are one symbol: their difference is exactly 0."""
-    from glass_sym.parse import parse_latex
+    from glass_sym.parse.parser import parse_latex
 
     assert sp.expand(parse_latex(r"\cos\theta + \omega") - sp.cos(S.theta) - S.omega) == 0
 
 
 def test_modules_re_export_the_shared_objects():
-    from glass_sym import absorption, displacement, jterms
+    from glass_sym.physics import absorption, displacement, jterms
 
     assert absorption.chi_l is S.chi_l and absorption.chi_t is S.chi_t
     assert absorption.omega is S.omega and absorption.Omega is S.Omega

@@ -1,4 +1,4 @@
-"""Table 1 data and fits (glass_sym.table1).
+"""Table 1 data and fits (glass_sym.paper.table1).
 
 Expected numbers are computed here independently, with plain Python sums over values typed from the
 printed tables (journal Table 1; preprint table after its eq. (4.5)), never taken from the program.
@@ -13,7 +13,7 @@ import math
 import pytest
 
 from glass_sym.errors import InputError
-from glass_sym.table1 import (
+from glass_sym.paper.table1 import (
     check_fit,
     check_fits,
     check_material,

@@ -1,4 +1,4 @@
-"""Transcriptions of the printed equations and claims (glass_sym/papers/*.toml) and their loader.
+"""Transcriptions of the printed equations and claims (glass_sym/paper/transcriptions/*.toml) and their loader.
 
 These tests check completeness and form (required labels, fields, uniqueness, error messages) and a few
 spot readings against the paper text files themselves. They do not judge the equations: that is the audit.
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from glass_sym.errors import InputError
-from glass_sym.papers import (
+from glass_sym.paper.transcriptions import (
     VERSIONS,
     Claim,
     Equation,

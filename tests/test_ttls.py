@@ -6,7 +6,7 @@ import mpmath as mp
 import numpy as np
 import pytest
 
-from glass_sym import ttls
+from glass_sym.physics import ttls
 from glass_sym.errors import InputError
 
 

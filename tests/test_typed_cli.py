@@ -11,9 +11,9 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from glass_sym.cli import main
+from glass_sym.cli.main import main
 from glass_sym.errors import InputError
-from glass_sym.numeric import numeric_function, to_array
+from glass_sym.numerics.functions import numeric_function, to_array
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 F2_INTEGRAL = r"\int \frac{d^3q}{(2\pi)^3} \frac{q_j q_l}{q^2} e^{i\vec q\cdot\vec x}"
@@ -141,7 +141,7 @@ def test_eval_declarations_and_errors(capsys):
 
 # ------------------------------------------------------------------ show
 def test_show_lists_every_closed_form_with_paper_labels(capsys):
-    from glass_sym.audit import known_forms
+    from glass_sym.audit.printed import known_forms
 
     rc, out, _ = run(capsys, "show", "--json")
     rows = json.loads(out)
@@ -164,8 +164,8 @@ def test_show_one_form(capsys):
 
 # ------------------------------------------------------------------ numeric API
 def test_numeric_function_of_lambda_tilde_agrees_with_the_kernel():
-    """Two routes from the same registered form: sympy.lambdify here, the CSE kernels of glass_sym.kernels."""
-    from glass_sym.kernels import tilde_lambda
+    """Two routes from the same registered form: sympy.lambdify here, the CSE kernels of glass_sym.numerics.kernels."""
+    from glass_sym.numerics.kernels import tilde_lambda
 
     f = numeric_function("lambda_tilde")
     assert f.args == ("alpha", "n") and f.shape == (3, 3, 3, 3) and f.indices == "ijkl"
@@ -176,7 +176,7 @@ def test_numeric_function_of_lambda_tilde_agrees_with_the_kernel():
 
 def test_numeric_function_of_f1_at_a_point():
     """f1 (A.17) is not a kernel; the numeric API evaluates it; checked against the symbolic components."""
-    from glass_sym.audit import derived_value
+    from glass_sym.audit.printed import derived_value
     from glass_sym.symbols import N, r
 
     f = numeric_function("f1")
@@ -213,14 +213,14 @@ def test_numeric_function_refuses_positional_and_unknown_forms():
 
 
 def test_kernels_refuse_strings():
-    from glass_sym.kernels import tilde_lambda
+    from glass_sym.numerics.kernels import tilde_lambda
 
     with pytest.raises(InputError, match="alpha: expected real numbers, got str"):
         tilde_lambda([0.0, 0.0, 1.0], "0.5")
 
 
 def test_to_array():
-    from glass_sym.audit import derived_value
+    from glass_sym.audit.printed import derived_value
 
     f2 = derived_value("f2")
     a = to_array(f2)
@@ -232,7 +232,7 @@ def test_to_array():
 
 # ------------------------------------------------------------------ suggestions
 def test_material_names_are_forgiving():
-    from glass_sym.materials import get_material
+    from glass_sym.paper.materials import get_material
 
     assert get_material("SiO2").name == get_material("sio2").name == "a-SiO2"
     assert get_material("bk7").name == "BK7"
@@ -243,7 +243,7 @@ def test_material_names_are_forgiving():
 def test_chain_and_form_suggestions(capsys):
     rc, _, err = run(capsys, "derive", "appendix-e")
     assert rc == 2 and "did you mean" in err and "appendix-" in err
-    from glass_sym.derivation import get
+    from glass_sym.records.derivation import get
 
     with pytest.raises(InputError, match="did you mean 'lambda_x'"):
         get("lambda_xx")
@@ -263,7 +263,7 @@ def test_declared_tensor_on_the_command_line(capsys):
 def test_eval_writes_dot_products_whole_and_keeps_numbers_exact(capsys):
     """(q.m)(q.e)/q^2 under the integral is m_j e_l f2_jl = [(m.e) - 3 (m.n)(e.n)]/(4 pi r^3) (printed (A.17)):
     shown with the dot products whole, evaluated numerically from the explicit components."""
-    from glass_sym.typed import evaluate_typed
+    from glass_sym.audit.typed import evaluate_typed
 
     rc, out, _ = run(capsys, "eval", "--json", "--latex", r"\int \frac{d^3q}{(2\pi)^3} "
                      r"\frac{(\vec q\cdot\vec m)(\vec q\cdot\vec e)}{q^2} e^{i\vec q\cdot\vec x}")

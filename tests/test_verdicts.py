@@ -1,7 +1,7 @@
 """Referee report: forensic hypotheses, one audit row per printed equation, computed verdicts, LaTeX quality.
 
-Expected values cite their source: the printed equations (transcriptions in glass_sym/papers/*.toml) and
-independent derivations (the registered closed forms, the B.5 angular averages of glass_sym.absorption).
+Expected values cite their source: the printed equations (transcriptions in glass_sym/paper/transcriptions/*.toml) and
+independent derivations (the registered closed forms, the B.5 angular averages of glass_sym.physics.absorption).
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ import shutil
 import pytest
 import sympy as sp
 
-from glass_sym import audit_rows as R
-from glass_sym import forensics as F
-from glass_sym import verdicts as V
+from glass_sym.audit import rows as R
+from glass_sym.audit import forensics as F
+from glass_sym.audit import verdicts as V
 from glass_sym.symbols import alpha, c_l, c_t
 
 
@@ -23,10 +23,10 @@ from glass_sym.symbols import alpha, c_l, c_t
 def test_b5_printed_brackets_are_engine_with_alpha_scaled():
     """Journal (B.5) const bracket 688 alpha^2 + 176 alpha + 55 (printed) against the exact sphere average
     s0 = 3 (172 alpha^2 - 88 alpha + 55)/10 of the derived Delta tilde Lambda: printed = 10/3 s0(-2 alpha)."""
-    from glass_sym import absorption
-    from glass_sym.derivation import get
-    from glass_sym.papers import find_equation
-    from glass_sym.parse import parse_latex
+    from glass_sym.physics import absorption
+    from glass_sym.records.derivation import get
+    from glass_sym.paper.transcriptions import find_equation
+    from glass_sym.parse.parser import parse_latex
 
     s0 = absorption.b5_angular("l", get("delta_lambda_tilde").value, get("lambda_tilde").value,
                                with_full=False).s0
@@ -38,7 +38,7 @@ def test_b5_printed_brackets_are_engine_with_alpha_scaled():
 
 
 def test_search_finds_swap_factor_and_dropped_term_and_nothing_else():
-    from glass_sym.derivation import get
+    from glass_sym.records.derivation import get
 
     lt = get("lambda_tilde").value
     # c_t -> c_l inside alpha: alpha = 1 - c_t^2/c_l^2 -> 0 (journal (2.19) prints 1 - c_l^2/c_l^2)
@@ -58,9 +58,9 @@ def test_search_finds_swap_factor_and_dropped_term_and_nothing_else():
 def test_text_repairs_reproduce_the_journal_A19_second_part():
     """Journal (A.19) prints n_i n_i delta_jk in tilde Lambda^(2); the repair n_i n_l (as in the preprint's
     (A16)) reproduces the derived lambda_tilde_2 exactly."""
-    from glass_sym.derivation import get
-    from glass_sym.papers import find_equation
-    from glass_sym.parse import parse_latex
+    from glass_sym.records.derivation import get
+    from glass_sym.paper.transcriptions import find_equation
+    from glass_sym.parse.parser import parse_latex
 
     e = find_equation("A.19", "jpcm2020", defines="lambda_tilde_2")
     derived = get("lambda_tilde_2").value
@@ -98,7 +98,7 @@ def rows(whole_paper_rows):
 
 
 def test_one_row_per_printed_equation(rows):
-    from glass_sym.papers import VERSIONS, load_equations
+    from glass_sym.paper.transcriptions import VERSIONS, load_equations
 
     ids = [r["id"] for r in rows]
     assert len(ids) == len(set(ids))
@@ -131,7 +131,7 @@ def test_forensics_cached_with_hmac(tmp_path, monkeypatch, findings, rows):
     search and returns the same results; an edited entry is rejected.  Run cold, in an empty cache, on the
     first two parts that differ (the whole paper's search is exercised by ``rows``); the results for those
     parts equal the whole-paper run's."""
-    from glass_sym import cache
+    from glass_sym.records import cache
 
     monkeypatch.setenv("GLASS_SYM_CACHE_DIR", str(tmp_path))
     dicts = [f.as_dict() for f in findings]
@@ -207,8 +207,8 @@ def test_verdicts_from_rows_and_numerics(rows):
 
 # ------------------------------------------------------------------------------- LaTeX / PDF
 def test_latex_document_has_no_placeholders_and_one_tag_per_equation(tmp_path):
-    from glass_sym.derivation import build, chains
-    from glass_sym.latex import compile_pdf, write_tex
+    from glass_sym.records.derivation import build, chains
+    from glass_sym.output.latex import compile_pdf, write_tex
 
     built = [build(n) for n in chains()]
     paths = write_tex(built, tmp_path)
@@ -239,8 +239,8 @@ def _fake_sections(monkeypatch, *, fail: bool):
     import sys
     import types
 
-    from glass_sym import report
-    from glass_sym.report import Section
+    from glass_sym.output import report
+    from glass_sym.output.report import Section
 
     part = {"id": "audit:jpcm2020:A.18/lambda_tilde[tilde]", "what": "lambda_tilde [tilde]", "status": "differs",
             "class": "error", "explanation": "printed = -2 x derived", "details": {"check": "derived"}, "refs": []}
@@ -262,7 +262,7 @@ def _fake_sections(monkeypatch, *, fail: bool):
 
 
 def test_reproduce_exits_0_with_a_refuted_claim_and_leads_with_verdicts(tmp_path, monkeypatch, capsys):
-    from glass_sym import cli
+    from glass_sym.cli import main as cli
 
     _fake_sections(monkeypatch, fail=False)
     out = tmp_path / "r"
@@ -279,7 +279,7 @@ def test_reproduce_exits_0_with_a_refuted_claim_and_leads_with_verdicts(tmp_path
 
 
 def test_reproduce_exits_1_when_a_section_cannot_run(tmp_path, monkeypatch, capsys):
-    from glass_sym import cli
+    from glass_sym.cli import main as cli
 
     _fake_sections(monkeypatch, fail=True)
     assert cli.main(["reproduce", "-o", str(tmp_path / "r")]) == 1
@@ -289,7 +289,7 @@ def test_reproduce_exits_1_when_a_section_cannot_run(tmp_path, monkeypatch, caps
 def test_reproduce_default_outdir_is_not_build():
     import argparse
 
-    from glass_sym.commands import reproduce
+    from glass_sym.cli.commands import reproduce
 
     p = argparse.ArgumentParser()
     reproduce.add_arguments(p)
@@ -298,9 +298,9 @@ def test_reproduce_default_outdir_is_not_build():
 
 def test_symmetrized_label_displays_the_symmetrized_side():
     """A step whose left side is S_(ij)(kl)(...) must display a value invariant under i<->j and k<->l."""
-    from glass_sym.derivation import build, chains, rebuild
-    from glass_sym.indexnotation import IndexExpr
-    from glass_sym.structures import differing_components, symmetrize_index
+    from glass_sym.records.derivation import build, chains, rebuild
+    from glass_sym.algebra.indexnotation import IndexExpr
+    from glass_sym.algebra.structures import differing_components, symmetrize_index
 
     sym = r"\mathcal{S}_{(ij)(kl)}"
     seen = 0
@@ -328,7 +328,7 @@ def test_numeric_record_with_pieces_gets_interference_forensics():
 
 def test_displayed_sides_use_the_same_index_names():
     """(C.23) is displayed as -Lambda_abcd(k) = ...: the right side in a, b, c, d too, not i, j, k, l."""
-    from glass_sym.derivation import build
+    from glass_sym.records.derivation import build
 
     st = next(s for s in build("appendix-c", use_cache=False).steps if s.name == "minus_lambda_k")
     lhs, rhs = st.latex.split(" = ", 1)
@@ -340,7 +340,7 @@ def test_rounding_of_inputs_explains_preprint_13_r(rows):
     """Preprint lines 1957-1960 print r = 0.261 for 13 materials; the printed ratios give 0.2604, the unrounded
     0.2762: the range of r over the inputs' rounding contains 0.261 -> rounding (an independent evaluation at
     the box corners brackets it)."""
-    from glass_sym import table1
+    from glass_sym.paper import table1
 
     rec = {f["id"]: f for f in table1.check_fits("preprint")}["preprint-13"]
     lo, hi = rec["r_interval"]
@@ -357,7 +357,7 @@ def test_rounding_of_inputs_explains_preprint_13_r(rows):
 
 def test_rounding_interval_is_attained():
     """The interval's end points are values of r at inputs within the printed digits (an inner interval)."""
-    from glass_sym import table1
+    from glass_sym.paper import table1
 
     materials, fits = table1.load_table1()
     fit = {f.id: f for f in fits}["preprint-10"]
@@ -432,9 +432,9 @@ def test_headline_states_the_sign_of_K_and_the_43_ratio():
 def test_b5_is_the_jl_kernel_used_downstream(rows):
     """Family (v) for (B.5): the whole (B.5) chain rebuilt with the printed, symmetrized (A.1) kernel gives
     averages of which every printed polynomial of (B.5) is the same multiple (5/6), exactly."""
-    from glass_sym.audit_averages import _printed_number
-    from glass_sym.b5_forensics import b5_jl_hypothesis
-    from glass_sym.papers import load_equations
+    from glass_sym.audit.averages import _printed_number
+    from glass_sym.audit.forensics_b5 import b5_jl_hypothesis
+    from glass_sym.paper.transcriptions import load_equations
 
     printed = {(e.defines.rsplit("_", 1)[1], e.part): _printed_number(e.latex)
                for e in load_equations("jpcm2020") if e.defines.startswith("b5_bracket_")}
@@ -452,9 +452,9 @@ def test_b5_is_the_jl_kernel_used_downstream(rows):
 def test_verdict_refs_resolve_to_ids_report_json_carries(rows):
     """Every ``step:`` and ``section:`` ref of a verdict names a step record id / section id that report.json
     writes (the derivations section gives each step ``id = step:<chain>/<name>``, each section ``section:<key>``)."""
-    from glass_sym.audit_rows import step_id
-    from glass_sym.derivation import build, chains
-    from glass_sym.report import SECTIONS
+    from glass_sym.audit.rows import step_id
+    from glass_sym.records.derivation import build, chains
+    from glass_sym.output.report import SECTIONS
 
     steps = {step_id(c, r["name"]) for c in chains() for r in build(c).as_dicts()}
     sections = {"section:" + m.rsplit(".", 1)[-1] for m in SECTIONS}

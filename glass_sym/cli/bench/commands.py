@@ -1,0 +1,61 @@
+"""``glass-sym bench audit`` and ``glass-sym bench reproduce``: wall time of whole commands in new processes.
+
+Each is timed with no cache (``GLASS_SYM_NO_CACHE=1``) and with a warm on-disk cache in a temporary cache
+directory (filled by one untimed run).  Goals (issue 14, 2-core machine): ``audit --json`` <= 8 s cold and
+<= 2 s warm; ``reproduce`` <= 12 s cold and <= 4 s warm.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+
+from .derive_command import _time
+
+__all__ = ["run_command", "format_command", "summary_command", "GOALS"]
+
+#: command -> (arguments after ``glass-sym``, cold goal s, warm goal s)
+GOALS = {
+    "audit": (["audit", "--json"], 8.0, 2.0),
+    "reproduce": (["reproduce", "-o", "{tmp}/report"], 12.0, 4.0),
+}
+
+
+def run_command(name: str, repeat: int = 1) -> dict:
+    """Cold and warm wall times (s) of ``glass-sym <GOALS[name]>`` in new processes.
+
+    Raises
+    ------
+    subprocess.CalledProcessError
+        if the command fails (a benchmark of a failing command means nothing).
+    """
+    argv, cold_goal, warm_goal = GOALS[name]
+    with tempfile.TemporaryDirectory() as tmp:
+        cmd = [sys.executable, "-m", "glass_sym", *[a.format(tmp=tmp) for a in argv]]
+        base = dict(os.environ, GLASS_SYM_CACHE_DIR=os.path.join(tmp, "cache"), MPLBACKEND="Agg")
+        base.pop("GLASS_SYM_NO_CACHE", None)
+        cold = _time(cmd, dict(base, GLASS_SYM_NO_CACHE="1"), repeat, quiet=True)
+        subprocess.run(cmd, env=base, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        warm = _time(cmd, base, repeat, quiet=True)
+    return {"command": "glass-sym " + " ".join(argv).replace("{tmp}", "TMP"), "repeat": repeat,
+            "cold_s": [round(x, 3) for x in cold], "warm_s": [round(x, 3) for x in warm],
+            "cold_median_s": round(statistics.median(cold), 3), "warm_median_s": round(statistics.median(warm), 3),
+            "cold_target_s": cold_goal, "warm_target_s": warm_goal, "cpus": os.cpu_count()}
+
+
+def format_command(res: dict) -> str:
+    return (f"{res['command']} (new process, {res['cpus']} cpus)\n"
+            f"  cold (GLASS_SYM_NO_CACHE=1): median {res['cold_median_s']:.3f} s  runs {res['cold_s']}  "
+            f"target {res['cold_target_s']} s\n"
+            f"  warm cache:                 median {res['warm_median_s']:.3f} s  runs {res['warm_s']}  "
+            f"target {res['warm_target_s']} s")
+
+
+def summary_command(res: dict) -> list[dict]:
+    return [{"target": f"{res['command']}, cold (new process)", "seconds": res["cold_median_s"],
+             "goal_s": res["cold_target_s"]},
+            {"target": f"{res['command']}, warm cache (new process)", "seconds": res["warm_median_s"],
+             "goal_s": res["warm_target_s"]}]

@@ -1,0 +1,2 @@
+"""Numbers: kernels generated from closed forms, lattice sums, Kramers-Kronig, the RG flow, NumPy functions
+of any closed form."""

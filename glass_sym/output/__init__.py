@@ -1,0 +1,1 @@
+"""Output: LaTeX documents, the report and its sections, figures."""

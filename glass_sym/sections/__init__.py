@@ -1,1 +1,0 @@
-"""Report sections of `glass-sym reproduce`, one module each (see glass_sym.report)."""
