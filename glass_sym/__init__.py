@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from importlib.util import spec_from_file_location
 
 __version__ = "0.1.0"
 
@@ -27,7 +28,6 @@ class _CheckoutChains:
     def find_spec(self, fullname, path=None, target=None):
         if fullname != f"{__name__}.derivations":
             return None
-        from importlib.util import spec_from_file_location
 
         return spec_from_file_location(fullname, os.path.join(self.folder, "__init__.py"),
                                        submodule_search_locations=[self.folder])

@@ -22,11 +22,13 @@ decides such a difference, for :mod:`glass_sym.audit.typed` (``glass-sym audit -
 
 from __future__ import annotations
 
+import itertools
 import random
 
 import sympy as sp
 
 from glass_sym import symbols as S
+
 from .indexnotation import IndexExpr
 from .tensor import canonical
 
@@ -135,7 +137,6 @@ def decide_components(a, b) -> tuple[str, int]:
     ``'nonzero'`` when one is proven nonzero, else ``'undecided'``.
     """
     if isinstance(a, IndexExpr):
-        import itertools
 
         diff = a - b
         comps = [canonical(diff.component(dict(zip(diff.indices, idx))))

@@ -25,14 +25,18 @@ Two routes, compared with each other in the tests:
 from __future__ import annotations
 
 import functools
+import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import sympy as sp
+from sympy.polys.matrices import DomainMatrix
 
 from glass_sym.errors import InputError
-from .indexnotation import IndexExpr, isotropic_basis
 from glass_sym.symbols import UNIT_VECTORS, VECTOR_SYMBOLS, alpha, c_l, c_t
+
+from .indexnotation import IndexExpr, isotropic_basis
+from .ring_canonical import common_numerators, ring_cancel
 from .tensor import Tensor, canonical, is_zero
 
 __all__ = [
@@ -128,7 +132,6 @@ def _can(expr) -> sp.Expr:
 
 def _cancel(expr) -> sp.Expr:
     """``sympy.cancel``, by :func:`glass_sym.algebra.ring_canonical.ring_cancel` for rational functions."""
-    from .ring_canonical import ring_cancel
 
     fast = ring_cancel(expr) if _RING_COMPONENTS else None
     return sp.cancel(expr) if fast is None else fast
@@ -201,7 +204,6 @@ def _basis_system(vectors: tuple[str, ...], rank: int):
     equations G x = A^T b with G = A^T A are solved with the inverse of G (a DomainMatrix over QQ, built
     once per basis): no ``sympy.solve``, no symbolic elimination.
     """
-    from sympy.polys.matrices import DomainMatrix
 
     basis = isotropic_basis(vectors, rank)
     gens = [s for v in vectors for s in VECTOR_SYMBOLS[v]]
@@ -402,7 +404,6 @@ def differing_components(expr: IndexExpr) -> int:
     >>> differing_components((N[0]**2 + N[1]**2 + N[2]**2 - 1) * delta("i", "j"))
     0
     """
-    import itertools
 
     if not expr.terms:
         return 0
@@ -461,9 +462,6 @@ _RING_COMPONENTS = True
 def _ring_differing_components(expr: IndexExpr, monos: list) -> int | None:
     """:func:`differing_components` with the coefficients over one common denominator in a sparse ring (no
     ``together``/``lcm``/``cancel`` on expressions); ``None`` outside rational functions of symbols, pi, I."""
-    import itertools
-
-    from .ring_canonical import common_numerators
 
     units = [u for u in UNIT_VECTORS if any(u == f[1] for m in monos for f in m if f[0] == "v")
              or any(s in expr.terms[m].free_symbols for m in monos for s in VECTOR_SYMBOLS[u])]

@@ -27,6 +27,8 @@ import sympy as sp
 from glass_sym.errors import InputError
 from glass_sym.symbols import SCALAR_SYMBOLS, UNIT_VECTORS, VECTOR_SYMBOLS
 
+from .ring_canonical import ring_canonical, ring_is_zero
+
 __all__ = [
     "Tensor",
     "canonical",
@@ -74,7 +76,6 @@ def canonical(expr) -> sp.Expr:
     if fast is not None:
         return fast
     if _RING_RATIONAL:
-        from .ring_canonical import ring_canonical
 
         fast = ring_canonical(expr, [comps for comps, _ in _unit_relations()])
         if fast is not None:
@@ -143,7 +144,6 @@ def is_zero(expr) -> bool:
     """Exact decision ``expr == 0`` modulo the unit-vector relations."""
     expr = sp.sympify(expr)
     if _RING_RATIONAL and not expr.is_Number:
-        from .ring_canonical import ring_is_zero
 
         fast = ring_is_zero(expr, [comps for comps, _ in _unit_relations()])
         if fast is not None:

@@ -46,19 +46,22 @@ most one text repair combined with one value hypothesis; the order of the result
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from fractions import Fraction
+from itertools import combinations
 from typing import Any
 
 import sympy as sp
 
-from glass_sym.errors import GlassSymError, InputError
 from glass_sym.algebra.indexnotation import IndexExpr
-from glass_sym.algebra.structures import (decompose_index, diff_structures, expand_alpha, pretty, restore_alpha, same_decomposition,
-                                          structure_name)
-from glass_sym.symbols import alpha, c_l, c_t, VECTOR_SYMBOLS
+from glass_sym.algebra.structures import (decompose_index, diff_structures, expand_alpha, pretty, restore_alpha,
+                                          same_decomposition, structure_name)
+from glass_sym.errors import GlassSymError, InputError
+from glass_sym.symbols import VECTOR_SYMBOLS, alpha, beta as _beta, c_l, c_t, hbar as _hbar, omega as _omega
+
 from .compare import _align as align, _differing_components
-from glass_sym.symbols import beta as _beta, hbar as _hbar, omega as _omega
 
 __all__ = ["FAMILIES", "ALPHA_SCALES", "REDUCTION_FACTORS", "SCHEMA", "search", "text_repairs", "equal_exactly",
            "overall_factor", "search_pieces", "conclusion", "NO_FIT"]
@@ -202,7 +205,6 @@ def _fingerprint(x, k: int) -> tuple | None:
 def _fingerprint_reference(x, k: int) -> tuple | None:
     """:func:`_fingerprint` by the plain route: every explicit component, substituted, expanded (the reference
     the fast route is tested against)."""
-    import itertools
 
     if isinstance(x, IndexExpr):
         syms = set().union(*[c.free_symbols for c in x.coefficients()]) if x.terms else set()
@@ -220,10 +222,6 @@ def _rational_components(x, coeffs, rule) -> tuple:
     """The components of ``x`` at a point where every coefficient and vector component is rational, in exact
     rational arithmetic (``fractions.Fraction``; the same values as the SymPy route, without building SymPy
     sums and products)."""
-    import itertools
-    from fractions import Fraction
-
-    from glass_sym.symbols import VECTOR_SYMBOLS
 
     q = {s: Fraction(int(v.p), int(v.q)) for s, v in rule.items() if getattr(v, "is_Rational", False)}
     cf = [(m, Fraction(int(cv.p), int(cv.q))) for m, cv in coeffs]
@@ -247,9 +245,6 @@ def _rational_components(x, coeffs, rule) -> tuple:
 
 
 def _fingerprint_uncached(x, k: int) -> tuple | None:
-    import itertools
-
-    from glass_sym.symbols import VECTOR_SYMBOLS
 
     if isinstance(x, IndexExpr):
         syms = set().union(*[c.free_symbols for c in x.coefficients()]) if x.terms else set()
@@ -575,7 +570,6 @@ def search_pieces(printed, pieces: Mapping[str, Any], full=None) -> list[dict]:
     >>> search_pieces(sp.Rational(3), {"a": 1, "b": 2})[0]["hypothesis"]
     'printed = a + b (squared amplitudes summed without interference terms)'
     """
-    from itertools import combinations
 
     names = sorted(pieces)[:6]
     out = []

@@ -108,7 +108,7 @@ def _eq35() -> list:
     agree = max(_two(vals["grid", p], vals["mpmath", p]) for p in ("full", "thermal"))
     # an independent route for K(C.25), full transform: the Matsubara (digamma) closed form of the thermal part
     # plus the cutoff part ln((x_c^2 - y^2)/y^2)/4, over Im chi~ = (pi/4)/(1 + e^{-y}) (x_c >> y: tail ~ e^{-x_c})
-    import mpmath as mp
+    import mpmath as mp  # lazy: start-up time (loaded only when this function runs)
 
     y, xc = float(beta_hbar_omega(w, T)), float(beta_hbar_omega(wc, T))
     h = float(mp.log(mp.mpf(y) / (2 * mp.pi)) - mp.re(mp.digamma(mp.mpf(1) / 2 + 1j * mp.mpf(y) / (2 * mp.pi))))
@@ -184,7 +184,8 @@ def merge_records(findings: list, versions=None) -> list:
     appended.  Order is kept."""
     if versions and "jpcm2020" not in versions:
         return findings
-    from .coefficients import records as coefficient_records  # lazy: keeps start-up light (this module is imported without SymPy)
+    from .coefficients import \
+        records as coefficient_records  # lazy: keeps start-up light (this module is imported without SymPy)
 
     extra = coefficient_records() + records()
     out = list(findings)

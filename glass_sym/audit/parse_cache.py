@@ -16,8 +16,10 @@ from typing import Any, Callable
 
 import sympy as sp
 
-from glass_sym.errors import CacheError
 from glass_sym.algebra.indexnotation import IndexExpr
+from glass_sym.errors import CacheError
+from glass_sym.records import cache
+from glass_sym.records.serialize import to_json, value_from_json, value_to_json
 
 __all__ = ["parsed", "flush"]
 
@@ -26,7 +28,6 @@ _state: dict[str, Any] = {"loaded": False, "values": {}, "dirty": False}
 
 
 def _encode(value) -> Any:
-    from glass_sym.records.serialize import to_json, value_to_json
 
     if isinstance(value, IndexExpr):  # keep the term order (value_to_json sorts the terms)
         return {"type": "IndexExpr", "indices": list(value.indices),
@@ -43,7 +44,6 @@ def _same(a, b) -> bool:
 
 
 def _load() -> dict:
-    from glass_sym.records import cache
 
     if not _state["loaded"]:
         _state["loaded"] = True
@@ -55,7 +55,6 @@ def _load() -> dict:
 
 def parsed(latex: str, parse: Callable[[], Any]):
     """The value of ``parse()`` (the parse of ``latex`` with no tensors), from the cache when it holds it."""
-    from glass_sym.records.serialize import value_from_json
 
     key = hashlib.sha256(latex.encode("utf-8")).hexdigest()
     values = _load()
@@ -77,7 +76,6 @@ def parsed(latex: str, parse: Callable[[], Any]):
 
 def flush() -> None:
     """Write the entry if values were added in this process."""
-    from glass_sym.records import cache
 
     if _state["dirty"] and cache.enabled():
         cache.store(_ENTRY, {"values": _state["values"]})

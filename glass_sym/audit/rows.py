@@ -46,11 +46,12 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
-from .classes import CLASSES, classify_fit, rank_class
-from glass_sym.errors import GlassSymError
-from glass_sym.records import cache
 from glass_sym import derivations
-from glass_sym.paper.transcriptions import load_equations, load_relations, VERSIONS
+from glass_sym.errors import GlassSymError
+from glass_sym.paper.transcriptions import VERSIONS, load_equations, load_relations
+from glass_sym.records import cache
+
+from .classes import CLASSES, classify_fit, rank_class
 
 __all__ = ["CLASSES", "SCHEMA_VERSION", "row_id", "part_id", "audit_rows", "rank_class", "classify_fit",
            "investigate", "physicist_text", "step_id", "user_forensics"]
@@ -140,9 +141,10 @@ def _schema() -> str:
 
 
 def _investigate(todo: list[dict], matched: set = frozenset()) -> dict[str, dict]:
-    from .printed import (_ENGINE_FORMS, AuditContext, _against, _apply_relations, _measure_kind, _merge_terms,
-                          _parse_relations, _tag)  # lazy: keeps start-up light (this module is imported without SymPy)
-    from .forensics import FAMILIES, conclusion, search  # lazy: keeps start-up light (this module is imported without SymPy)
+    from .forensics import (FAMILIES, conclusion,  # lazy: keeps start-up light (this module is imported without SymPy)
+                            search)
+    from .printed import _ENGINE_FORMS  # lazy: keeps start-up light (this module is imported without SymPy)
+    from .printed import AuditContext, _against, _apply_relations, _measure_kind, _merge_terms, _parse_relations, _tag
     ctx = AuditContext()
     eqs = {v: load_equations(v) for v in VERSIONS}
     merged = {v: _merge_terms(eqs[v]) for v in VERSIONS}
@@ -208,7 +210,8 @@ def _investigate(todo: list[dict], matched: set = frozenset()) -> dict[str, dict
                 text = getattr(e, field, None)
                 if not text:
                     continue
-                from .forensics import text_repairs  # lazy: keeps start-up light (this module is imported without SymPy)
+                from .forensics import \
+                    text_repairs  # lazy: keeps start-up light (this module is imported without SymPy)
 
                 for what, new in text_repairs(text):
                     e2 = dataclasses.replace(e, **{field: new})
@@ -229,7 +232,7 @@ def _investigate(todo: list[dict], matched: set = frozenset()) -> dict[str, dict
 
 def _rational(text) -> Any:
     """An exact rational from a record's number ('94/53', '8', 1.25): Fraction parsing, never evaluation."""
-    import sympy as sp
+    import sympy as sp  # lazy: start-up time (loaded only when this function runs)
 
     return sp.Rational(Fraction(str(text)))
 
@@ -237,7 +240,8 @@ def _rational(text) -> Any:
 def _pieces_forensics(d: dict) -> dict | None:
     """Family (vi) for a numeric record: ``details`` with ``printed_value`` and ``pieces`` {name: value}
     (rational numbers or their strings), optionally ``full`` (the squared sum with interference)."""
-    from .forensics import FAMILIES, conclusion, search_pieces  # lazy: keeps start-up light (this module is imported without SymPy)
+    from .forensics import (FAMILIES, conclusion,  # lazy: keeps start-up light (this module is imported without SymPy)
+                            search_pieces)
 
     try:
         printed = _rational(d["printed_value"])
@@ -293,8 +297,10 @@ def _classify(f: dict, forensic: dict | None) -> tuple[str, str]:
 def user_forensics(latex: str, against: str, finding) -> dict[str, dict]:
     """Forensic search for a user's typed right-hand side (``audit --latex TEX --against NAME``) that differs:
     {part id: result}, empty when it matches."""
-    from .printed import _ENGINE_FORMS, _parse, _tensors, derived_value  # lazy: keeps start-up light (this module is imported without SymPy)
-    from .forensics import FAMILIES, conclusion, search, text_repairs  # lazy: keeps start-up light (this module is imported without SymPy)
+    from .forensics import (FAMILIES, conclusion,  # lazy: keeps start-up light (this module is imported without SymPy)
+                            search, text_repairs)
+    from .printed import (_ENGINE_FORMS, _parse,  # lazy: keeps start-up light (this module is imported without SymPy)
+                          _tensors, derived_value)
 
     f = finding if isinstance(finding, dict) else finding.as_dict()
     if f["status"] != "differs":
@@ -345,7 +351,7 @@ def audit_rows(findings: Sequence | None = None, *, forensics: bool = True,
         if pid in foren:
             part["forensics"] = foren[pid]
         elif d.get("check") == "fit" and cls == "error":
-            from .forensics_fit import fit_forensics
+            from .forensics_fit import fit_forensics  # lazy: start-up time (this module is imported without SymPy)
 
             part["forensics"] = fit_forensics(d["fit"])
             fits = part["forensics"]["fits"]
@@ -485,7 +491,8 @@ def _what(f: dict) -> str:
 
 def _step_refs() -> dict[str, str]:
     """closed-form name -> step id of the step that registered it (built chains only)."""
-    from glass_sym.records.derivation import build, chains  # lazy: keeps start-up light (this module is imported without SymPy)
+    from glass_sym.records.derivation import (  # lazy: keeps start-up light (this module is imported without SymPy)
+        build, chains)
 
     out = {}
     for chain in chains():

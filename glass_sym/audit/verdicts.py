@@ -40,6 +40,7 @@ derivation steps (``step:<chain>/<name>``), report sections (``section:<key>``) 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -370,7 +371,6 @@ def readable(text: str) -> str:
     >>> readable("b5_bracket_l [const]: constant part + -0.918939 n0M^2 (4 parts: 4 error)")
     'constant part − 0.918939 n0M^2'
     """
-    import re
 
     t = re.sub(r"\s*\(\d+ parts: [^)]*\)", "", text)
     t = re.sub(r"\s*\[\d+ parts: [^\]]*\]", "", t)

@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -97,7 +98,7 @@ class Kernel:
     @functools.cached_property
     def loop(self) -> Callable:
         """The point-by-point loop version of the same code, compiled with numba (on first use)."""
-        import numba
+        import numba  # lazy: start-up time (loaded only when this function runs)
 
         namespace: dict = {"math": math, "__builtins__": {"range": range}}
         exec(compile(self.loop_source, f"<glass_sym.numerics.kernels:{self.name}:loop>", "exec"), namespace)
@@ -106,8 +107,8 @@ class Kernel:
 
 # ---------------------------------------------------------------------- code generation
 def _printer():
-    import sympy as sp
-    from sympy.printing.pycode import PythonCodePrinter
+    import sympy as sp  # lazy: start-up time (loaded only when this function runs)
+    from sympy.printing.pycode import PythonCodePrinter  # lazy: start-up time (loaded only when this function runs)
 
     class _Printer(PythonCodePrinter):
         """Python printer for array code: small integer powers as products, rationals as float literals."""
@@ -132,7 +133,7 @@ def _printer():
 @functools.lru_cache(maxsize=16)
 def _cse(exprs: tuple):
     """sympy.cse of the outputs, shared by :func:`generated_source` and :func:`loop_source` (one CSE per kernel)."""
-    import sympy as sp
+    import sympy as sp  # lazy: start-up time (loaded only when this function runs)
 
     return sp.cse(list(exprs), symbols=sp.numbered_symbols("_t"), optimizations="basic")
 
@@ -205,14 +206,14 @@ def _compile(name: str, arg_names, exprs, with_r: bool, n_params: int, strains: 
 
 
 def _strain_symbols():
-    import sympy as sp
+    import sympy as sp  # lazy: start-up time (loaded only when this function runs)
 
     return [sp.Symbol(f"e{a + 1}{b + 1}", real=True) for a in range(3) for b in range(3)]
 
 
 def _symmetry_defect(t) -> list:
     """Components violating i<->j, k<->l, (ij)<->(kl) (must be empty for 21 components to suffice)."""
-    import sympy as sp
+    import sympy as sp  # lazy: start-up time (loaded only when this function runs)
 
     bad = []
     for i, j, k, l in np.ndindex(3, 3, 3, 3):
@@ -231,7 +232,7 @@ def _alpha_definition():
 
 
 def _parameters() -> dict:
-    from glass_sym.symbols import alpha, c_l, c_t, r, rho
+    from glass_sym.symbols import alpha, c_l, c_t, r, rho  # lazy: start-up time (this module is imported without SymPy)
 
     #: closed form -> the scalar arguments its kernels take after the direction n (in this order)
     return {"lambda_tilde": (alpha,), "lambda_x": (r, rho, c_l, c_t)}
@@ -244,12 +245,13 @@ def kernel(name: str) -> Kernel:
     >>> kernel("lambda_tilde").args
     ('n1', 'n2', 'n3', 'alpha')
     """
-    import sympy as sp
+    import sympy as sp  # lazy: start-up time (loaded only when this function runs)
 
-    from glass_sym.records.closed_form import arguments_of  # lazy: keeps start-up light (this module is imported without SymPy)
+    from glass_sym.algebra.tensor import Tensor  # lazy: keeps start-up light (this module is imported without SymPy)
+    from glass_sym.records.closed_form import \
+        arguments_of  # lazy: keeps start-up light (this module is imported without SymPy)
     from glass_sym.records.derivation import get  # lazy: keeps start-up light (this module is imported without SymPy)
     from glass_sym.symbols import N, alpha, r  # lazy: keeps start-up light (this module is imported without SymPy)
-    from glass_sym.algebra.tensor import Tensor  # lazy: keeps start-up light (this module is imported without SymPy)
 
     if name not in KERNEL_NAMES:
         raise InputError(f"unknown kernel {name!r}; expected one of {', '.join(KERNEL_NAMES)} (any registered "
@@ -394,7 +396,6 @@ def backend() -> str:
     >>> backend() in BACKENDS
     True
     """
-    import os
 
     forced = os.environ.get("GLASS_SYM_KERNEL_BACKEND", "").strip().lower()
     if forced and forced not in BACKENDS:

@@ -26,6 +26,7 @@ geometric in x/y (``method="grid"``, the fast path used by the RG).
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Callable
 
 import numpy as np
@@ -69,7 +70,7 @@ def ttls_profile(form: str, part: str, lib: str = "numpy") -> Callable:
     _check_choice("form", form, FORMS)
     _check_choice("part", part, PARTS)
     if lib == "mpmath":
-        import mpmath as mp
+        import mpmath as mp  # lazy: start-up time (loaded only when this function runs)
 
         exp, tanh, one = mp.exp, mp.tanh, mp.mpf(1)
     else:
@@ -119,7 +120,7 @@ def _pv_grid_one(F: Callable, y: float, X: float, rtol: float = 1e-13, max_split
 
 
 def _pv_mpmath_one(F: Callable, y: float, X: float, dps: int) -> float:
-    import mpmath as mp
+    import mpmath as mp  # lazy: start-up time (loaded only when this function runs)
 
     with mp.workdps(dps):
         ym, Xm = mp.mpf(y), mp.mpf(X)
@@ -138,9 +139,8 @@ def _pv_mpmath_one(F: Callable, y: float, X: float, dps: int) -> float:
 
 
 def _pv_scipy_one(F: Callable, y: float, X: float) -> float:
-    import warnings
 
-    from scipy.integrate import IntegrationWarning, quad
+    from scipy.integrate import IntegrationWarning, quad  # lazy: start-up time (loaded only when this function runs)
 
     # P int_0^b G(x)/(x - y) dx with G = x F(x)/(x + y) by QAWC on [0, b], b = min(X, 4y + 50), then the
     # regular rest (QAWC alone misses narrow features on long intervals).  Accuracy is checked against

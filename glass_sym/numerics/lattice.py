@@ -34,6 +34,7 @@ sum_{u != u'} [-Lambda e^{-ik.x}] = (N0^3 / (8 pi rho c_t^2)) T, so T_paper = (8
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import sys
 import time
@@ -43,9 +44,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from glass_sym.errors import DerivationError, InputError
-from .kernels import alpha_from_speeds, CHUNK, contract_pairs, expand_components, FULL_INDEX, INDEPENDENT, kernel
 from glass_sym.paper.materials import get_material  # InputError listing the known names for an unknown one
 from glass_sym.paper.transcriptions import find_equation
+
+from .kernels import CHUNK, FULL_INDEX, INDEPENDENT, alpha_from_speeds, contract_pairs, expand_components, kernel
 
 __all__ = [
     "SHAPES", "MAX_N0", "DEFAULT_MATERIAL", "LatticeResult", "progress_bar", "resolve_material", "strain_modes",
@@ -103,8 +105,6 @@ def resolve_material(material: str | None = None, c_l: float | None = None, c_t:
     if (c_l is None) != (c_t is None):
         raise InputError(f"c_l and c_t: give both or neither, got c_l = {c_l!r}, c_t = {c_t!r}")
     if c_l is not None:
-        from .kernels import alpha_from_speeds
-
         alpha_from_speeds(c_l, c_t)  # validates 0 < c_t < c_l, finite
         return (material or "custom", float(c_l), float(c_t))
 
@@ -145,12 +145,13 @@ def _paper_function():
     ln N0 -> (N0^3 - 1)/3.  Each component is evaluated by substituting the numbers into the SymPy expression
     (one point per call, so no code is generated).
     """
-    import sympy as sp
+    import sympy as sp  # lazy: start-up time (loaded only when this function runs)
 
-    from glass_sym.records.closed_form import arguments_of  # lazy: keeps start-up light (this module is imported without SymPy)
     from glass_sym.parse.parser import parse_latex  # lazy: keeps start-up light (this module is imported without SymPy)
-    from glass_sym.symbols import N0, QHAT, Q, c_t, q, rho  # lazy: keeps start-up light (this module is imported without SymPy)
-    from glass_sym.symbols import alpha as S_alpha  # lazy: keeps start-up light (this module is imported without SymPy)
+    from glass_sym.records.closed_form import \
+        arguments_of  # lazy: keeps start-up light (this module is imported without SymPy)
+    from glass_sym.symbols import (N0, QHAT, Q,  # lazy: keeps start-up light (this module is imported without SymPy)
+                                   alpha as S_alpha, c_t, q, rho)
 
     printed = parse_latex(find_equation("C.23", "jpcm2020", defines="minus_lambda_lattice_sum").latex,
                           indices=("a", "b", "c", "d"))
@@ -273,7 +274,7 @@ def progress_bar(label: str, total: int, *, delay: float = 1.0, stream=None):
     >>> import io
     >>> bar = progress_bar("demo", 2, stream=io.StringIO()); bar(1, 2); bar.close()   # not a terminal: silent
     """
-    from tqdm import tqdm
+    from tqdm import tqdm  # lazy: start-up time (loaded only when this function runs)
 
     stream = stream if stream is not None else sys.stderr
     isatty = getattr(stream, "isatty", None)
@@ -350,7 +351,6 @@ def _evaluate(n: np.ndarray, alpha: float) -> np.ndarray:
 
 def _axis_permutations_sum(t: np.ndarray) -> np.ndarray:
     """sum over the 6 permutations P of the axes of P^(x4) t (t a 3x3x3x3 array)."""
-    import itertools
 
     return sum(t[np.ix_(p, p, p, p)] for p in itertools.permutations(range(3)))
 

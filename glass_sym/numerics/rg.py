@@ -36,8 +36,9 @@ import numpy as np
 
 from glass_sym.errors import DerivationError, InputError
 from glass_sym.paper.materials import Material, defaults, get_material
-from .kk import k_ratio
 from glass_sym.physics.ttls import im_chi_reduced
+
+from .kk import k_ratio
 
 __all__ = [
     "COEFFICIENT_NAMES", "Coefficients", "coefficient_functions", "coefficients",
@@ -56,7 +57,7 @@ def coefficient_functions() -> dict:
     Raises :class:`DerivationError` when a registered coefficient is not a quadratic form in (chi_l, chi_t) or
     depends on arguments other than rho, c_l, c_t, chi_l, chi_t (taken from the closed form's arguments).
     """
-    import sympy as sp
+    import sympy as sp  # lazy: start-up time (loaded only when this function runs)
 
     from glass_sym import symbols as S  # lazy: keeps start-up light (this module is imported without SymPy)
     from glass_sym.records.derivation import get  # lazy: keeps start-up light (this module is imported without SymPy)

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from glass_sym.errors import InputError
+
 from .transcriptions import VERSIONS, read_data_file
 
 __all__ = [
@@ -478,7 +479,7 @@ def origin_slope(x: list[float], y: list[float]) -> float:
     >>> origin_slope([1.0, 2.0], [2.0, 4.0])
     2.0
     """
-    import numpy as np
+    import numpy as np  # lazy: start-up time (loaded only when this function runs)
 
     xa, ya = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     return float(np.dot(xa, ya) / np.dot(xa, xa))
@@ -490,7 +491,7 @@ def pearson_r(x: list[float], y: list[float], *, centered: bool = True) -> float
     >>> pearson_r([1.0, 2.0, 3.0], [1.0, 3.0, 2.0])
     0.5
     """
-    import numpy as np
+    import numpy as np  # lazy: start-up time (loaded only when this function runs)
 
     xa, ya = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     if centered:
@@ -547,7 +548,7 @@ def rounding_interval(fit: Fit, rows: dict[str, Table1Row], quantity: str) -> tu
     between them is too: a printed number inside the returned interval is explained by the rounding of the
     inputs (the interval is inner, never wider than the true range).
     """
-    import numpy as np
+    import numpy as np  # lazy: start-up time (loaded only when this function runs)
 
     boxes = [_column_box(rows[n], c) for c in (fit.x, fit.y) for n in fit.materials]
     lo = np.array([b[0] for b in boxes])

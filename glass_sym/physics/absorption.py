@@ -28,12 +28,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import sympy as sp
+from sympy.polys.rings import sring
 
-from glass_sym.errors import InputError
 from glass_sym.algebra.indexnotation import IndexExpr, delta
-from glass_sym.symbols import DELTA_X, M, N, QHAT, Omega, alpha, c_l, c_t, chi_l, chi_t, epsilon, omega, r
 from glass_sym.algebra.tensor import Tensor, canonical
+from glass_sym.errors import InputError
 from glass_sym.records.derivation import get
+from glass_sym.symbols import DELTA_X, QHAT, M, N, Omega, alpha, c_l, c_t, chi_l, chi_t, epsilon, omega, r
 
 __all__ = [
     "sphere_average_gaussian_of",
@@ -192,7 +193,6 @@ def sphere_average(expr: sp.Expr, vector: Sequence = N) -> sp.Expr:
 def _ring_of(exprs: Sequence, vector: Sequence = N) -> list:
     """The expressions as elements of one sparse polynomial ring in the components of ``vector`` (exact; the
     coefficient domain, e.g. ZZ[alpha, chi_l, chi_t], is found by SymPy's ``sring``)."""
-    from sympy.polys.rings import sring
 
     return list(sring([sp.sympify(e) for e in exprs], *vector)[1])
 

@@ -89,7 +89,7 @@ def im_chi_reduced(omega: ArrayLike, T: ArrayLike, n0M2: float = 1.0) -> np.ndar
 
 
 def _re_psi_half(y: float) -> float:
-    import mpmath as mp
+    import mpmath as mp  # lazy: start-up time (loaded only when this function runs)
 
     # Re psi(1/2 + y/(2 pi i)) = Re psi(1/2 - i y/(2 pi)) = Re psi(1/2 + i y/(2 pi)) (conjugate symmetry)
     return float(mp.re(mp.digamma(mp.mpf(1) / 2 + mp.mpf(y) / (2 * mp.pi * 1j))))

@@ -21,16 +21,18 @@ component).
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any, Callable
 
 import numpy as np
 import sympy as sp
 
 from glass_sym import symbols as S
-from glass_sym.errors import InputError
 from glass_sym.algebra.indexnotation import IndexExpr
 from glass_sym.algebra.structures import pretty
+from glass_sym.errors import InputError
 from glass_sym.suggest import did_you_mean
 from glass_sym.symbols import UNIT_VECTORS, VECTOR_SYMBOLS
 
@@ -249,8 +251,6 @@ _DISTANCES = frozenset({"r", "Delta_x"})
 
 def _real(x, name: str) -> float:
     """One element of an object array: a real number of any kind (int, float, Fraction, Decimal, SymPy)."""
-    import numbers
-    from decimal import Decimal
 
     if isinstance(x, (bool, np.bool_, str, bytes)) or x is None:
         raise InputError(f"argument {name!r}: expected real numbers, got {type(x).__name__} {x!r}")

@@ -39,15 +39,16 @@ from typing import Any
 
 import sympy as sp
 
+from glass_sym.algebra.indexnotation import IndexExpr
+from glass_sym.algebra.tensor import Comparison, Tensor, canonical, compare
 from glass_sym.errors import CacheError, DerivationError, GlassSymError, InputError
+from glass_sym.suggest import did_you_mean
 
-from .step_fields import STEP_FIELDS
 from . import cache
 from .closed_form import arguments_of, components_of, free_indices, numeric_function_of
-from glass_sym.algebra.indexnotation import IndexExpr
 from .latex_steps import derivation_latex_body, step_latex
 from .serialize import value_from_json, value_to_json
-from glass_sym.algebra.tensor import Comparison, Tensor, canonical
+from .step_fields import STEP_FIELDS
 
 __all__ = [
     "STEP_FIELDS", "STEP_KINDS", "NOTE_KINDS",
@@ -95,7 +96,6 @@ def residual_of(result: Any) -> tuple[bool, str]:
         result = result.to_tensor()
     if isinstance(result, Tensor):
         zero = Tensor.zeros(result.rank)
-        from glass_sym.algebra.tensor import compare
 
         c = compare(result, zero)
         return c.equal, c.summary()
@@ -456,7 +456,6 @@ def get(name: str) -> ClosedForm:
         derivations = _chains_package()
         owner = derivations.PROVIDES.get(name)
         if owner is None:
-            from glass_sym.suggest import did_you_mean
 
             known = ", ".join(sorted(derivations.PROVIDES))
             raise InputError(f"unknown closed form {name!r}{did_you_mean(name, derivations.PROVIDES)}; "

@@ -35,7 +35,7 @@ def run(simplify: bool = True, keep: bool = False) -> dict:
     """Compute the four steps; returns {"seconds": ..., "steps": {name: seconds}, "ok": bool} (with ``keep``
     also "lambda_tilde": {(i, j, k, l): expression in n1, n2, n3, alpha}).  ``simplify=False`` reduces the
     Lambda(q) components with ``cancel`` instead of ``simplify`` (same values, faster; for tests)."""
-    import sympy as sp
+    import sympy as sp  # lazy: start-up time (loaded only when this function runs)
 
     t_start = time.perf_counter()
     times = {}

@@ -13,12 +13,14 @@ difference between the three.
 
 from __future__ import annotations
 
+import os
 import time
 
-from . import einsum_baseline
-from glass_sym.numerics import kernels
 from glass_sym.errors import InputError
+from glass_sym.numerics import kernels
 from glass_sym.paper.materials import get_material
+
+from . import einsum_baseline
 
 __all__ = ["run", "format", "KEYS", "load_baseline"]
 
@@ -43,11 +45,13 @@ def _best(fn, repeat: int) -> float:
 
 def run(args=None) -> dict:
     """Run the benchmark; ``args`` may carry ``points`` (default 1e6) and ``sample`` (default 100)."""
-    import numpy as np
-    import sympy as sp
+    import numpy as np  # lazy: start-up time (loaded only when this function runs)
+    import sympy as sp  # lazy: start-up time (loaded only when this function runs)
 
     from glass_sym.records.derivation import get  # lazy: keeps start-up light (this module is imported without SymPy)
-    from glass_sym.symbols import N, alpha as alpha_sym  # lazy: keeps start-up light (this module is imported without SymPy)
+    from glass_sym.symbols import \
+        alpha as alpha_sym  # lazy: keeps start-up light (this module is imported without SymPy)
+    from glass_sym.symbols import N
 
     points = int(getattr(args, "points", None) or 1_000_000)
     sample = int(getattr(args, "sample", None) or 100)
@@ -60,8 +64,6 @@ def run(args=None) -> dict:
     rng = np.random.default_rng(20200101)
     n = rng.normal(size=(points, 3))
     n /= np.linalg.norm(n, axis=1)[:, None]
-
-    import os
 
     t0 = time.perf_counter()
     kernels.tilde_lambda_components(n[:1], alpha)  # registry, CSE, compile (and numba JIT) once

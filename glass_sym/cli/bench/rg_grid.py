@@ -13,7 +13,7 @@ __all__ = ["run", "format"]
 
 def run(args=None) -> dict:
     """Time the K grid (KK integrals) and the full sweep of flows; returns a JSON-able dict."""
-    import numpy as np
+    import numpy as np  # lazy: start-up time (loaded only when this function runs)
 
     freqs = np.logspace(5, 9, 50)
     temps = np.logspace(-1, 1, 10)

@@ -46,7 +46,8 @@ def add_declarations(p) -> None:
 
 
 def declarations(args) -> dict:
-    from glass_sym.audit.typed import declare_tensors  # lazy: keeps start-up light (this module is imported without SymPy)
+    from glass_sym.audit.typed import \
+        declare_tensors  # lazy: keeps start-up light (this module is imported without SymPy)
 
     decl = {"vectors": tuple(args.vector or ()), "scalars": tuple(args.scalar or ())}
     tensors = declare_tensors(args.tensor or (), **decl)
@@ -92,7 +93,8 @@ def _indices(text):
 
 
 def _single(args) -> list:
-    from glass_sym.audit.typed import audit_typed, compare_typed  # lazy: keeps start-up light (this module is imported without SymPy)
+    from glass_sym.audit.typed import (  # lazy: keeps start-up light (this module is imported without SymPy)
+        audit_typed, compare_typed)
 
     decl = declarations(args)
     indices = _indices(args.indices)
@@ -129,7 +131,8 @@ def run(args) -> int:
     if single:
         findings = _single(args)
     elif args.paper:
-        from glass_sym.audit.user_paper import audit_paper
+        from glass_sym.audit.user_paper import \
+            audit_paper  # lazy: start-up time (each subcommand loads only what it runs)
 
         findings = audit_paper(args.paper)
     else:
@@ -142,7 +145,8 @@ def run(args) -> int:
         else:
             print(format_table(findings))
             if args.against and findings[0].status == "differs":
-                from glass_sym.audit.rows import user_forensics
+                from glass_sym.audit.rows import \
+                    user_forensics  # lazy: start-up time (each subcommand loads only what it runs)
 
                 for res in user_forensics(args.latex, args.against, findings[0]).values():
                     print(f"forensics: {res['conclusion']}")
@@ -153,7 +157,8 @@ def run(args) -> int:
         else:
             print(format_table(findings))
     else:
-        from glass_sym.audit.rows import SCHEMA_VERSION, audit_rows
+        from glass_sym.audit.rows import (  # lazy: start-up time (each subcommand loads only what it runs)
+            SCHEMA_VERSION, audit_rows)
 
         rows = audit_rows(findings)
         if args.json:

@@ -15,11 +15,13 @@ import json
 import os
 import sys
 import textwrap
+import time
 
+from glass_sym import derivations
 from glass_sym.errors import InputError
 from glass_sym.records import cache
-from glass_sym import derivations
 from glass_sym.records.cache import NO_CACHE_ENV
+from glass_sym.suggest import did_you_mean
 
 HELP = "run derivation chains (appendix-a, ...) and print their checked steps"
 
@@ -54,7 +56,6 @@ def resolve_names(names: list[str]) -> list[str]:
         return table
     bad = [n for n in names if n not in table and n != "all"]
     if bad:
-        from glass_sym.suggest import did_you_mean
 
         raise InputError(f"unknown derivation {bad[0]!r}{did_you_mean(bad[0], table + ['all'])}; expected one of: "
                          f"all, {', '.join(table)}")
@@ -67,7 +68,8 @@ def chain_records(name: str) -> tuple[str, list[dict]]:
     """(title, step records) of a chain: from the verified cache if possible, else built now."""
     payload = cache.load(name)
     if payload is not None:
-        from glass_sym.records.step_fields import STEP_FIELDS
+        from glass_sym.records.step_fields import \
+            STEP_FIELDS  # lazy: start-up time (each subcommand loads only what it runs)
 
         return payload["title"], [{k: r.get(k, "") for k in STEP_FIELDS} for r in payload["steps"]]
     from glass_sym.records.derivation import build  # lazy: keeps start-up light (this module is imported without SymPy)
@@ -78,10 +80,11 @@ def chain_records(name: str) -> tuple[str, list[dict]]:
 
 def run_mutation_test(names: list[str], as_json: bool) -> int:
     """Mutation test over the chains ``names`` (rebuilt in this process, no cache); returns the exit status."""
-    import time
 
-    from glass_sym.records.derivation import rebuild  # lazy: keeps start-up light (this module is imported without SymPy)
-    from glass_sym.records.mutation import mutation_test  # lazy: keeps start-up light (this module is imported without SymPy)
+    from glass_sym.records.derivation import \
+        rebuild  # lazy: keeps start-up light (this module is imported without SymPy)
+    from glass_sym.records.mutation import \
+        mutation_test  # lazy: keeps start-up light (this module is imported without SymPy)
 
     t0 = time.perf_counter()
     results = []
@@ -116,7 +119,7 @@ def run(args) -> int:
             raise InputError("--mutation-test and --list cannot be combined")
         return run_mutation_test(resolve_names(args.names), args.json)
     if args.list:
-        from glass_sym import derivations
+        from glass_sym import derivations  # lazy: start-up time (each subcommand loads only what it runs)
 
         for name, module in derivations.CHAINS.items():
             print(f"{name:12s} {module}")

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import json
+import math
 
 from glass_sym.numerics import rg
-from glass_sym.paper.materials import get_material, materials
 from glass_sym.numerics.rg_referee import referee_numbers
+from glass_sym.paper.materials import get_material, materials
 
 __all__ = ["HELP", "add_arguments", "run"]
 
@@ -56,8 +58,6 @@ def _fmt(v) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Compute, print (text or JSON), optionally plot."""
-    import json
-    import math
 
     names = list(materials()) if args.all else [get_material(args.material).name]
     kw = dict(f=args.f, T=args.T, L1=args.L1, N0=args.N0, Omega_c=args.Omega_c, form=args.form,
@@ -75,7 +75,8 @@ def run(args: argparse.Namespace) -> int:
                                       for a, b in v.items()} for k, v in sens.items()}
         records.append(rec)
     if args.plot:
-        from glass_sym.output.sections.rg import plot_figure1, plot_flow
+        from glass_sym.output.sections.rg import (  # lazy: start-up time (each subcommand loads only what it runs)
+            plot_figure1, plot_flow)
 
         plot_figure1(args.plot)
         plot_flow(args.plot, names=names, **kw, C0=args.C0, n0M2=args.n0M2)

@@ -12,6 +12,7 @@ import json
 import sys
 
 from glass_sym import derivations
+from glass_sym.errors import InputError
 from glass_sym.paper.transcriptions import VERSIONS, load_equations
 
 __all__ = ["HELP", "add_arguments", "run", "paper_labels"]
@@ -28,7 +29,8 @@ def add_arguments(p) -> None:
 
 def paper_labels() -> dict[str, list[str]]:
     """closed-form name -> ['jpcm2020 (A.17)', 'preprint (A14)', ...] from the transcriptions' ``defines``."""
-    from glass_sym.audit.printed import _PART_FORMS  # lazy: keeps start-up light (this module is imported without SymPy)
+    from glass_sym.audit.printed import \
+        _PART_FORMS  # lazy: keeps start-up light (this module is imported without SymPy)
     out: dict[str, list[str]] = {}
     for v in VERSIONS:
         for e in load_equations(v):
@@ -40,11 +42,11 @@ def paper_labels() -> dict[str, list[str]]:
 
 
 def run(args) -> int:
-    from glass_sym.audit.printed import known_forms  # lazy: keeps start-up light (this module is imported without SymPy)
+    from glass_sym.audit.printed import \
+        known_forms  # lazy: keeps start-up light (this module is imported without SymPy)
 
     labels = paper_labels()
     if args.name is None:
-        from glass_sym.errors import InputError
 
         if args.latex:
             raise InputError("--latex needs NAME (glass-sym show NAME --latex)")
@@ -57,10 +59,14 @@ def run(args) -> int:
         for r in rows:
             print(f"{r['name']:<{w}}  {', '.join(r['labels']) or '-'}" + (f"  {r['description']}" if r["description"] else ""))
         return 0
-    from glass_sym.audit.printed import resolve_form  # lazy: keeps start-up light (this module is imported without SymPy)
-    from glass_sym.algebra.indexnotation import IndexExpr  # lazy: keeps start-up light (this module is imported without SymPy)
-    from glass_sym.output.latex import index_latex, scalar_latex  # lazy: keeps start-up light (this module is imported without SymPy)
-    from glass_sym.algebra.structures import decompose_index, pretty  # lazy: keeps start-up light (this module is imported without SymPy)
+    from glass_sym.algebra.indexnotation import \
+        IndexExpr  # lazy: keeps start-up light (this module is imported without SymPy)
+    from glass_sym.algebra.structures import (  # lazy: keeps start-up light (this module is imported without SymPy)
+        decompose_index, pretty)
+    from glass_sym.audit.printed import \
+        resolve_form  # lazy: keeps start-up light (this module is imported without SymPy)
+    from glass_sym.output.latex import (  # lazy: keeps start-up light (this module is imported without SymPy)
+        index_latex, scalar_latex)
 
     value = resolve_form(args.name)
     text = index_latex(value) if isinstance(value, IndexExpr) else scalar_latex(value)
@@ -88,7 +94,8 @@ def _derivation(name: str) -> str | None:
 
 
 def _description(name: str) -> str:
-    from glass_sym.audit.printed import _ENGINE_FORMS  # lazy: keeps start-up light (this module is imported without SymPy)
+    from glass_sym.audit.printed import \
+        _ENGINE_FORMS  # lazy: keeps start-up light (this module is imported without SymPy)
 
     if name in _ENGINE_FORMS:
         idx, p = _ENGINE_FORMS[name]

@@ -19,7 +19,7 @@ N0_VALUES = (2, 3, 4, 8, 16, 32)
 
 
 def _cube_invariant(T) -> bool:
-    import numpy as np
+    import numpy as np  # lazy: start-up time (loaded only when this function runs)
 
     scale = float(np.max(np.abs(T)))
     for perm in itertools.permutations(range(3)):
@@ -33,7 +33,7 @@ def _cube_invariant(T) -> bool:
 
 def section(outdir: Path, progress=None):
     """Run the lattice sums (cube and sphere, k = 0, a-SiO2) and tabulate them."""
-    import numpy as np
+    import numpy as np  # lazy: start-up time (loaded only when this function runs)
 
     rows, data, timings, ok = [], [], {}, True
     for shape in ("cube", "sphere"):

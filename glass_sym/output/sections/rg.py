@@ -8,19 +8,21 @@ printed fits recomputed).
 
 from __future__ import annotations
 
+import base64
 import math
 import os
 import pathlib
 import time
+from importlib.metadata import version
 from typing import Optional, Sequence
 
 from glass_sym.errors import InputError, OutputError
 from glass_sym.fileio import atomic_target
 from glass_sym.numerics import kk, rg
-from glass_sym.paper import table1
-from glass_sym.physics import ttls
-from glass_sym.paper.materials import fit_through_origin, fits, materials
 from glass_sym.output.report import Section
+from glass_sym.paper import table1
+from glass_sym.paper.materials import fit_through_origin, fits, materials
+from glass_sym.physics import ttls
 
 __all__ = ["section", "plot_figure1", "plot_flow", "kk_sign_table", "FLOW_MATERIALS"]
 
@@ -51,10 +53,8 @@ def _cached_plot(figdir: pathlib.Path, name: str, args: dict, produce) -> list[s
     numbers in the report are recomputed.  The entry is HMAC-verified by :mod:`glass_sym.records.cache` before use (a
     stale, corrupted or tampered entry is re-rendered); the bytes are base64 in JSON, nothing is unpickled.
     """
-    import base64
-    from importlib.metadata import version
 
-    from glass_sym.records import cache
+    from glass_sym.records import cache  # lazy: start-up time (this module is imported without SymPy)
 
     ident = {"args": args, "matplotlib": version("matplotlib"), "numpy": version("numpy"), "format": 1}
     entry = f"figures-{name}"
@@ -80,10 +80,10 @@ def _cached_plot(figdir: pathlib.Path, name: str, args: dict, produce) -> list[s
 
 
 def _pyplot():
-    import matplotlib
+    import matplotlib  # lazy: start-up time (loaded only when this function runs)
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    import matplotlib.pyplot as plt  # lazy: start-up time (loaded only when this function runs)
 
     return plt
 
@@ -284,7 +284,8 @@ def section(outdir: pathlib.Path, progress: Optional[object] = None):
            "C0 = n0M^2/(rho c_l^2) with the material's own rho and c_l. Statuses: " +
            "; ".join(f"`{k}`: {v}" for k, v in rg.STATUSES.items()) + ".", ""]
     try:
-        from glass_sym.numerics.rg_referee import referee_numbers
+        from glass_sym.numerics.rg_referee import \
+            referee_numbers  # lazy: start-up time (this module is imported without SymPy)
 
         recs = []
         for part in ("full", "thermal"):
