@@ -10,16 +10,18 @@
 
 from __future__ import annotations
 
-from typing import Any, Union
+from typing import TYPE_CHECKING, Any, Union
 
 import numpy as np
-import sympy as sp
+
+if TYPE_CHECKING:  # SymPy only for type checkers: the CLI's start-up (--help, lattice, rg) does not load it
+    import sympy as sp
 
 __all__ = ["Scalar", "Factor", "Monomial", "Vector3", "ArrayLike", "Mutant"]
 
-Scalar = Union[int, sp.Expr]
+Scalar = Union[int, "sp.Expr"]
 Factor = tuple  # ("d", a, b) with a <= b, or ("v", name, a)
 Monomial = tuple  # sorted tuple of factors
-Vector3 = tuple[sp.Symbol, sp.Symbol, sp.Symbol]
+Vector3 = tuple["sp.Symbol", "sp.Symbol", "sp.Symbol"]
 ArrayLike = Union[float, np.ndarray]
 Mutant = tuple[str, Any]

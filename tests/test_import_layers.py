@@ -105,3 +105,17 @@ def test_contract_and_cycle_check_reject_a_planted_import(planted):
     r = _run(planted, "-c", _CYCLES)
     cycles = [set(c) for c in json.loads(r.stdout)]
     assert any({"glass_sym.algebra.tensor", "glass_sym.audit.compare"} <= c for c in cycles)
+
+
+def test_cli_start_up_does_not_load_sympy():
+    """Lazy imports buy start-up time: `glass-sym --help` and the numerics entry points (lattice, rg, kk) load no
+    SymPy (the closed forms come from the verified cache or are built when a command runs)."""
+    code = ("import sys, contextlib, io\n"
+            "from glass_sym.cli.main import main\n"
+            "import glass_sym.numerics.lattice, glass_sym.numerics.rg, glass_sym.numerics.kk\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            "    try:\n        main(['--help'])\n    except SystemExit:\n        pass\n"
+            "print(sorted(m for m in sys.modules if m == 'sympy' or m.startswith('sympy.'))[:3])\n")
+    r = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr[-2000:]
+    assert r.stdout.strip() == "[]", r.stdout
