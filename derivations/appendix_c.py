@@ -26,10 +26,9 @@ import itertools
 import sympy as sp
 
 from glass_sym.physics import absorption, jterms
-from glass_sym.physics.absorption import chi_l, chi_t, omega, Omega
 from glass_sym.records.derivation import Derivation, Note, get
 from glass_sym.records.mutation import PAIR_SYMMETRIES, as_tensor, break_pair_symmetries
-from glass_sym.symbols import QHAT, alpha, c_l, c_t
+from glass_sym.symbols import QHAT, Omega, alpha, beta, c_l, c_t, chi_l, chi_t, omega
 from glass_sym.algebra.tensor import canonical, compare
 
 NAME = "appendix-c"
@@ -37,7 +36,7 @@ TITLE = "Appendix C: Kramers-Kronig form of J3 + J4 and the absorption contracti
 PROVIDES = ("absorption_coefficient_l", "absorption_coefficient_t", "absorption_coefficient_total_l",
             "absorption_coefficient_total_t")
 
-_L, _beta, _S, _im = sp.symbols("L beta S_Lambda Im_chi_omega", positive=True)
+_L, _S, _im = sp.symbols("L S_Lambda Im_chi_omega", positive=True)  # local to the (C.20) prefactor
 
 
 def _fixed_frame_contraction(minus_lambda, polarization: str, chi_a, chi_b) -> sp.Expr:
@@ -74,7 +73,7 @@ def build() -> Derivation:
 
     # ---------------------------------------------------------------- (C.17)-(C.19)
     kk = absorption.kramers_kronig_kernel()
-    pref = 4 * omega * _L**6 * (1 - sp.exp(-_beta * omega)) * _im
+    pref = 4 * omega * _L**6 * (1 - sp.exp(-beta * omega)) * _im
     j34 = -pref / sp.pi * _S * (kk.j3 + kk.j4)
     c19 = pref * (-_S) * (2 / sp.pi) * Omega / (Omega**2 - omega**2)
     d.step("C.19", "j3_plus_j4_kernel", "J3 + J4: 1/(omega+Omega) + 1/(Omega-omega) = 2 Omega/(Omega^2-omega^2)",

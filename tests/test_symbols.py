@@ -53,6 +53,10 @@ def _all_modules():
         if info.name.endswith("__main__"):
             continue
         mods.append(importlib.import_module(info.name))
+    import glass_sym.derivations as chains  # the appendix chains: not on glass_sym.__path__ in a checkout
+
+    for info in pkgutil.iter_modules(chains.__path__, "glass_sym.derivations."):
+        mods.append(importlib.import_module(info.name))
     return mods
 
 
@@ -96,7 +100,8 @@ def test_shared_symbols_are_created_only_in_symbols_py():
     shared = _shared_names()
     assert {"theta", "chi_l", "Delta_x", "omega", "Omega", "alpha", "n1"} <= shared
     offenders = []
-    for path in sorted(PKG.rglob("*.py")):
+    chains = PKG.parent / "derivations"  # the appendix chains (installed as glass_sym.derivations)
+    for path in sorted(PKG.rglob("*.py")) + sorted(chains.glob("*.py")):
         if path == PKG / "symbols.py" or path in INDEPENDENT:
             continue
         for line, name in _created_names(path.read_text(encoding="utf-8")):

@@ -16,7 +16,8 @@ exact sphere averages and the (B.5), (D.6) angular reconstructions.
 
 >>> sphere_average(N[2]**4)
 1/5
->>> absorption_coefficient("l", lambda_q_default())
+>>> from glass_sym.records.derivation import get
+>>> absorption_coefficient("l", get("lambda_q").value)
 chi_l**2/(2*c_l**2*rho)
 """
 
@@ -33,7 +34,6 @@ from sympy.polys.rings import sring
 from glass_sym.algebra.indexnotation import IndexExpr, delta
 from glass_sym.algebra.tensor import Tensor, canonical
 from glass_sym.errors import InputError
-from glass_sym.records.derivation import get
 from glass_sym.symbols import DELTA_X, QHAT, M, N, Omega, alpha, c_l, c_t, chi_l, chi_t, epsilon, omega, r
 
 __all__ = [
@@ -41,7 +41,7 @@ __all__ = [
     "chi_l", "chi_t", "omega", "Omega", "POLARIZATIONS",
     "KKKernel", "kramers_kronig_kernel",
     "isotropic_chi", "plane_wave", "strain", "absorption_contraction", "absorption_coefficient",
-    "to_sound_speeds", "lambda_q_default",
+    "to_sound_speeds",
     "sphere_average", "sphere_average_of_products", "sphere_average_gaussian", "monomials",
     "B5Result", "b5_kernel", "b5_angular", "D6Result", "d6_kernel", "d6_angular", "relate_polynomials",
 ]
@@ -144,11 +144,6 @@ def absorption_contraction(polarization: str, minus_lambda: Tensor, chi_a: Tenso
 def to_sound_speeds(expr: sp.Expr) -> sp.Expr:
     """Replace alpha by 1 - c_t^2/c_l^2 and simplify (closed forms in rho c_l^2 and rho c_t^2)."""
     return sp.factor(sp.simplify(sp.sympify(expr).subs(alpha, 1 - c_t**2 / c_l**2)))
-
-
-def lambda_q_default() -> IndexExpr:
-    """The registered Lambda(q) (``glass_sym.records.derivation.get('lambda_q')``), for doctests and defaults."""
-    return get("lambda_q").value
 
 
 def absorption_coefficient(polarization: str, lambda_q: IndexExpr) -> sp.Expr:
