@@ -80,3 +80,35 @@ def test_rg_refuses_a_coefficient_with_other_arguments(monkeypatch):
     _patched_get(monkeypatch, rg.COEFFICIENT_NAMES["l"], S.omega)
     with pytest.raises(DerivationError, match="omega"):
         rg.coefficient_functions.__wrapped__()
+
+
+def test_matrix_valued_forms_become_numeric_functions_of_their_shape():
+    """(B.5) and (D.6) averages are 2 x 3 / 2 x 4 matrices: .numeric() gives that shape, entry by entry equal to
+    the exact matrix at a rational point (SymPy's own evaluation, not the lambdified code)."""
+    import numpy as np
+    import sympy as sp
+
+    from glass_sym.records.derivation import get
+    from glass_sym.symbols import alpha
+
+    for name in ("b5_angular_averages", "d6_angular_averages"):
+        form = get(name)
+        f = form.numeric()
+        assert f.shape == form.value.shape
+        kwargs = {"alpha": 0.25} if "alpha" in f.args else {}
+        exact = np.array(form.value.subs(alpha, sp.Rational(1, 4)).evalf(20).tolist(), dtype=float)
+        assert np.array_equal(f(**kwargs).shape, exact.shape)
+        assert np.allclose(f(**kwargs), exact, rtol=1e-14, atol=0)
+
+
+def test_one_name_for_two_symbols_is_refused():
+    """A mass m and the unit vector m would share the keyword 'm' (the vector silently fed the mass): refused."""
+    import sympy as sp
+
+    from glass_sym.errors import InputError
+    from glass_sym.records.closed_form import numeric_function_of
+    from glass_sym.symbols import M
+
+    with pytest.raises(InputError, match="argument name 'm' stands for two different symbols"):
+        numeric_function_of(sp.Symbol("m", positive=True) * M[0], "x")
+    assert numeric_function_of(sp.Symbol("mass", positive=True) * M[0], "x").args == ("m", "mass")

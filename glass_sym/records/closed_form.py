@@ -112,7 +112,10 @@ class Argument:
 
 
 def components_of(value) -> tuple:
-    """The explicit components of a closed form (an IndexExpr: all 3^rank in index order; a scalar: itself)."""
+    """The explicit components of a closed form (an IndexExpr: all 3^rank in index order; a matrix such as the
+    (B.5) averages: its entries row by row; a scalar: itself)."""
+    if isinstance(value, sp.MatrixBase):
+        return tuple(sp.sympify(e) for e in value)
     if isinstance(value, IndexExpr):
         t = value.to_tensor()
         rank = len(value.indices)
@@ -293,6 +296,11 @@ def numeric_function_of(value, label: str) -> NumericFunction:
     arguments = arguments_of(exprs)
     scalars = sorted((a.symbol for a in arguments if not a.vector), key=lambda s: s.name)
     vectors = [a.name for a in sorted((a for a in arguments if a.vector), key=lambda a: a.symbols[0].name)]
+    names = [s.name for s in scalars] + vectors
+    clash = sorted({n for n in names if names.count(n) > 1})
+    if clash:  # e.g. a mass m and the unit vector m: one keyword cannot feed both
+        raise InputError(f"{label}: argument name {clash[0]!r} stands for two different symbols (a scalar and a "
+                         f"vector, or two scalars with different assumptions); rename one before making it numeric")
     dummies = {s: sp.Dummy(f"a{k}") for k, s in enumerate(scalars)}
     args = [dummies[s] for s in scalars]
     for vname in vectors:
@@ -302,7 +310,8 @@ def numeric_function_of(value, label: str) -> NumericFunction:
     safe = [e.xreplace(dummies) for e in exprs]
     func = sp.lambdify(args, safe, modules="numpy")
     is_complex = any(e.has(sp.I) for e in exprs)
-    return NumericFunction(label, indices, (3,) * rank, tuple(s.name for s in scalars), tuple(vectors),
+    shape = tuple(value.shape) if isinstance(value, sp.MatrixBase) else (3,) * rank
+    return NumericFunction(label, indices, shape, tuple(s.name for s in scalars), tuple(vectors),
                            is_complex, tuple(exprs), func, tuple(s.name for s in scalars if s.is_positive))
 
 
