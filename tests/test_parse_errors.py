@@ -59,3 +59,29 @@ def test_audit_classifies_parse_errors_by_type(monkeypatch, exc, status, starts)
     monkeypatch.setattr(ctx, "printed", fail)
     f = ctx.audit_printed(_row(), [])
     assert (f.status, f.explanation.startswith(starts)) == (status, True)
+
+
+@pytest.mark.parametrize("tex, cls", [
+    (r"\chi_{ijkl} e_k e_l", "UnknownTensorError"),      # errors.py's own example: an unknown tensor with indices
+    (r"\Lambda_{iiik}", "UnknownTensorError"),
+    ("x_i x_i x_i", "IllFormedTensorError"),             # an index more than twice in one product
+    ("a_i + b_j", "IllFormedTensorError"),               # terms with different free indices
+])
+def test_documented_parse_error_subclasses_are_raised(tex, cls):
+    from glass_sym import errors
+    from glass_sym.parse.parser import parse_latex
+
+    with pytest.raises(getattr(errors, cls)):
+        parse_latex(tex)
+
+
+def test_parse_error_status_by_type():
+    """The audit of printed equations and `audit --paper` classify alike: ill-formed or divergent print is a
+    finding (differs), anything else the reader cannot read is unparsed."""
+    from glass_sym.audit.compare import parse_error_status
+    from glass_sym.errors import DivergentExpressionError, IllFormedTensorError, ParseError, UnknownTensorError
+
+    assert parse_error_status(IllFormedTensorError("x"))[0] == "differs"
+    assert parse_error_status(DivergentExpressionError("x"))[0] == "differs"
+    assert parse_error_status(UnknownTensorError("x"))[0] == "unparsed"
+    assert parse_error_status(ParseError("index occurs more than twice"))[0] == "unparsed"

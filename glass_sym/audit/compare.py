@@ -21,15 +21,16 @@ from typing import Any
 
 import sympy as sp
 
-from glass_sym.errors import InputError
 from glass_sym.algebra.indexnotation import IndexExpr, index_string
 from glass_sym.algebra.structures import (decompose_index, diff_structures, differing_components, expand_alpha, pretty,
                                           same_decomposition, symmetrize_index)
-from glass_sym.symbols import c_l, c_t
-from glass_sym.records.named_forms import derived_value, known_forms, resolve_form  # re-exported
 from glass_sym.algebra.tensor import canonical
+from glass_sym.errors import DivergentExpressionError, IllFormedTensorError, InputError, ParseError
+from glass_sym.records.named_forms import derived_value, known_forms, resolve_form  # re-exported
+from glass_sym.symbols import c_l, c_t
 
-__all__ = ["STATUSES", "Finding", "audit_expressions", "derived_value", "known_forms", "resolve_form"]
+__all__ = ["STATUSES", "Finding", "audit_expressions", "derived_value", "known_forms", "resolve_form",
+           "parse_error_status"]
 
 STATUSES = ("match", "match-symmetrized", "differs", "inconsistent", "not-derived", "unparsed")
 
@@ -186,3 +187,16 @@ def audit_expressions(printed, derived, *, label: str = "user", version: str = "
     else:
         expl = f"differs from {what}: {sd.summary(3)}"
     return Finding(label, version, status, expl, details)
+
+
+def parse_error_status(exc: ParseError) -> tuple[str, str]:
+    """(status, explanation) of a printed value whose LaTeX raised ``exc``, by its type (never its text): an
+    ill-formed tensor expression (:class:`~glass_sym.errors.IllFormedTensorError`) or a divergent integral,
+    derivative or limit (:class:`~glass_sym.errors.DivergentExpressionError`) is a finding about the print
+    (``differs``); any other :class:`~glass_sym.errors.ParseError` is a limit of the reader (``unparsed``)."""
+    msg = str(exc)
+    if isinstance(exc, IllFormedTensorError):
+        return "differs", f"not a well-formed tensor as printed: {msg}"
+    if isinstance(exc, DivergentExpressionError):
+        return "differs", f"not finite as printed: {msg}"
+    return "unparsed", f"printed LaTeX not readable: {msg}"

@@ -33,23 +33,22 @@ from typing import Any
 
 import sympy as sp
 
-from .averages import AVERAGE_FORMS, audit_average
-from glass_sym.errors import (DivergentExpressionError, GlassSymError, IllFormedTensorError, InputError, ParseError,
-                              UnknownTensorError)
 from glass_sym.algebra.indexnotation import IndexExpr
 from glass_sym.algebra.structures import decompose_index, diff_structures, expand_alpha, pretty, symmetrize_index
-from glass_sym.symbols import SCALAR_SYMBOLS, q
+from glass_sym.errors import DivergentExpressionError, GlassSymError, InputError, ParseError, UnknownTensorError
 from glass_sym.paper import table1
+from glass_sym.paper.transcriptions import VERSIONS, load_claims, load_equations, load_relations
+from glass_sym.parse.parser import parse_latex, parse_measure, phase_kind, split_equations
+from glass_sym.records.named_forms import _ENGINE_FORMS
+from glass_sym.symbols import SCALAR_SYMBOLS, q
+
+from .averages import AVERAGE_FORMS, audit_average
+# the comparison engine; STATUSES, Finding, audit_expressions, derived_value, known_forms, resolve_form re-exported
+from .compare import (_NOTATION, _PART_FORMS, _WHOLE_PARTS, STATUSES, Finding, _align, _differing_components, _expand,
+                      _pairs, _rank, audit_expressions, derived_value, known_forms, parse_error_status, resolve_form)
 from .numeric import merge_records  # computed records for sections 2-4, (C.24), (C.25) (issue 12)
 from .parse_cache import flush, parsed
-from glass_sym.records.named_forms import _ENGINE_FORMS
 from .typed import audit_typed, split_typed
-from glass_sym.paper.transcriptions import load_claims, load_equations, load_relations, VERSIONS
-from glass_sym.parse.parser import parse_latex, parse_measure, phase_kind, split_equations
-# the comparison engine; STATUSES, Finding, audit_expressions, derived_value, known_forms, resolve_form re-exported
-from .compare import (_NOTATION, _PART_FORMS, _WHOLE_PARTS, STATUSES, Finding, _align,
-                      _differing_components, _expand, _pairs, _rank, audit_expressions, derived_value,
-                      known_forms, resolve_form)
 
 __all__ = ["STATUSES", "Finding", "audit_expressions", "audit_equation", "audit_all", "derived_value",
            "AuditContext", "known_forms", "resolve_form"]
@@ -210,14 +209,9 @@ class AuditContext:
                 return Finding(e.label, e.version, "not-derived",
                                "the sum of the printed parts cannot be formed: a part as printed is not readable "
                                "(its own part of this row says why)", {**base, "against": against})
-            if isinstance(exc, IllFormedTensorError):
-                return Finding(e.label, e.version, "differs",
-                               f"not a well-formed tensor as printed: {msg}", {**base, "parse_error": msg})
-            if isinstance(exc, DivergentExpressionError):
-                return Finding(e.label, e.version, "differs", f"not finite as printed: {msg}",
-                               {**base, "against": against, "parse_error": msg})
-            return Finding(e.label, e.version, "unparsed", f"printed LaTeX not readable: {msg}",
-                           {**base, "parse_error": msg})
+            status, text = parse_error_status(exc)
+            extra = {"against": against} if isinstance(exc, DivergentExpressionError) else {}
+            return Finding(e.label, e.version, status, text, {**base, **extra, "parse_error": msg})
         printed, used = _apply_relations(printed, derived, relations)
         try:
             foreign = _foreign(printed, derived) if e.measure else frozenset()

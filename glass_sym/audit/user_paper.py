@@ -123,7 +123,7 @@ def _statement(e) -> str:
 def audit_paper(path) -> list:
     """Audit every equation of the transcription ``path`` (see the module docstring); returns Findings in
     file order.  Raises :class:`InputError` for an unreadable or malformed file."""
-    from .compare import Finding, audit_expressions, known_forms, resolve_form  # lazy: keeps start-up light (this module is imported without SymPy)
+    from .compare import Finding, audit_expressions, known_forms, parse_error_status, resolve_form  # lazy: keeps start-up light (this module is imported without SymPy)
     from .typed import _parse, decide_functions  # lazy: keeps start-up light (this module is imported without SymPy)
 
     eqs, decl = load_paper(path)
@@ -136,8 +136,8 @@ def audit_paper(path) -> list:
             value = _parse(_statement(e), **decl)
         except ParseError as exc:
             values[e.key] = None
-            out.append(Finding(e.label, e.version, "unparsed", f"LaTeX not readable: {exc}",
-                               {**base, "parse_error": str(exc)}))
+            status, text = parse_error_status(exc)  # by type: ill-formed or divergent is a finding, else unparsed
+            out.append(Finding(e.label, e.version, status, text, {**base, "parse_error": str(exc)}))
             continue
         values[e.key] = value
         ref = next((x for x in eqs if x.defines == e.defines and x is not e and values.get(x.key) is not None

@@ -639,7 +639,8 @@ def _mul(x: _Tens, y: _Tens, pos: int) -> _Tens:
     _label_clash(x, y)
     clash = (x.dummies & (y.free | y.dummies)) | (y.dummies & x.free)
     if clash:
-        raise _PosError(pos, f"index {sorted(clash)[0]!r} occurs more than twice in one product")
+        raise _PosError(pos, f"index {sorted(clash)[0]!r} occurs more than twice in one product",
+                        IllFormedTensorError)
     shared = x.free & y.free
     terms: dict = {}
     for m1, c1 in x.terms.items():

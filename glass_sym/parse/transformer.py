@@ -19,7 +19,7 @@ from glass_sym import symbols as S
 from .core import (_AXES, _BLOCK_LABELS, _FUNCS, _GREEK as _GREEK_NAMES, _THETA_SS, _VECTOR_LETTERS, DELTA_X,
                    LABEL_WORDS, SYMBOL_TABLE, _add, _contract_renamed, _dot, _dot_tens, _is_index, _mul,
                    _PosError, _power, _scalar, _Tens, _Vec, _vec_resolve)
-from glass_sym.errors import UnknownTensorError
+from glass_sym.errors import IllFormedTensorError, UnknownTensorError
 from glass_sym.algebra.indexnotation import IndexExpr
 from .calculus import _Op, _Open, apply_op
 
@@ -390,7 +390,7 @@ class LatexTransformer(Transformer):
             raise _PosError(b.pos, f"{name}_{{{sub_text}}}: {what}an index list on {name}, which is not a known "
                             f"tensor, or a label? Pass the tensor's value (tensors= / --tensor "
                             f"'{name}_{{{sub_text}}} = ...'), declare a scalar (scalars= / --scalar {key}) or write "
-                            f"a label as {name}_{{\\mathrm{{{sub_text}}}}} (docs/parse.md)")
+                            f"a label as {name}_{{\\mathrm{{{sub_text}}}}} (docs/parse.md)", UnknownTensorError)
         if key in SYMBOL_TABLE:
             return _scalar(SYMBOL_TABLE[key])
         if b.kind == "name" and name == "d":
@@ -508,7 +508,8 @@ class LatexTransformer(Transformer):
         if len(idx) != len(value.indices):
             raise _PosError(b.pos, f"tensor {key!r} has rank {len(value.indices)}, written with indices {''.join(idx)}")
         if any(idx.count(a) > 2 for a in idx):
-            raise _PosError(b.pos, f"tensor {key!r} written with an index more than twice: {''.join(idx)}")
+            raise _PosError(b.pos, f"tensor {key!r} written with an index more than twice: {''.join(idx)}",
+                            IllFormedTensorError)
         if len(set(idx)) != len(idx):         # \tilde\Lambda_{iikk}: the trace over the repeated slots
             tmp = {a: f"#{a}{k}" for k, a in enumerate(value.indices)}
             t = _Tens(dict(value.rename(tmp).terms), frozenset(tmp.values()))
