@@ -19,6 +19,7 @@ by an independent route:
 from __future__ import annotations
 
 import sympy as sp
+from sympy.polys.rings import sring
 
 from glass_sym.physics import absorption
 from glass_sym.records.derivation import Derivation, Note, get
@@ -68,8 +69,6 @@ def _b5_explicit(pol: str, lx_t: Tensor) -> tuple:
 def _gaussian_average_of_squares(components) -> sp.Expr:
     """<sum_c c^2> over the unit sphere: squares in a sparse polynomial ring in n, every monomial averaged by the
     Gamma-function formula :func:`glass_sym.physics.absorption.sphere_average_gaussian`."""
-    from sympy.polys.rings import sring
-
     polys = sring([sp.sympify(c) for c in components], *N)[1]
     total = sum((p * p for p in polys if p), polys[0].ring.zero)
     to_sympy = total.ring.domain.to_sympy

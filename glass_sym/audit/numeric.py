@@ -184,8 +184,8 @@ def merge_records(findings: list, versions=None) -> list:
     appended.  Order is kept."""
     if versions and "jpcm2020" not in versions:
         return findings
-    from .coefficients import \
-        records as coefficient_records  # lazy: keeps start-up light (this module is imported without SymPy)
+    # lazy: keeps start-up light (this module is imported without SymPy)
+    from .coefficients import records as coefficient_records
 
     extra = coefficient_records() + records()
     out = list(findings)

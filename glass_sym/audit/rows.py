@@ -141,10 +141,11 @@ def _schema() -> str:
 
 
 def _investigate(todo: list[dict], matched: set = frozenset()) -> dict[str, dict]:
-    from .forensics import (FAMILIES, conclusion,  # lazy: keeps start-up light (this module is imported without SymPy)
-                            search)
-    from .printed import _ENGINE_FORMS  # lazy: keeps start-up light (this module is imported without SymPy)
-    from .printed import AuditContext, _against, _apply_relations, _measure_kind, _merge_terms, _parse_relations, _tag
+    # lazy: start-up time (this module is imported without SymPy; the search needs the whole audit engine)
+    from .forensics import FAMILIES, conclusion, search
+    from .printed import (_ENGINE_FORMS, AuditContext, _against, _apply_relations, _measure_kind, _merge_terms,
+                          _parse_relations, _tag)
+
     ctx = AuditContext()
     eqs = {v: load_equations(v) for v in VERSIONS}
     merged = {v: _merge_terms(eqs[v]) for v in VERSIONS}
@@ -210,8 +211,8 @@ def _investigate(todo: list[dict], matched: set = frozenset()) -> dict[str, dict
                 text = getattr(e, field, None)
                 if not text:
                     continue
-                from .forensics import \
-                    text_repairs  # lazy: keeps start-up light (this module is imported without SymPy)
+                # lazy: keeps start-up light (this module is imported without SymPy)
+                from .forensics import text_repairs
 
                 for what, new in text_repairs(text):
                     e2 = dataclasses.replace(e, **{field: new})

@@ -228,7 +228,7 @@ def _symmetry_defect(t) -> list:
 def _alpha_definition():
     from glass_sym.symbols import c_l, c_t  # lazy: keeps start-up light (this module is imported without SymPy)
 
-    return 1 - c_t**2 / c_l**2  # DESIGN.md, physics conventions: alpha = 1 - c_t^2/c_l^2
+    return 1 - c_t**2 / c_l**2  # the project's convention (glass_sym.symbols.alpha): alpha = 1 - c_t^2/c_l^2
 
 
 def _parameters() -> dict:
@@ -248,8 +248,8 @@ def kernel(name: str) -> Kernel:
     import sympy as sp  # lazy: start-up time (loaded only when this function runs)
 
     from glass_sym.algebra.tensor import Tensor  # lazy: keeps start-up light (this module is imported without SymPy)
-    from glass_sym.records.closed_form import \
-        arguments_of  # lazy: keeps start-up light (this module is imported without SymPy)
+    # lazy: keeps start-up light (this module is imported without SymPy)
+    from glass_sym.records.closed_form import arguments_of
     from glass_sym.records.derivation import get  # lazy: keeps start-up light (this module is imported without SymPy)
     from glass_sym.symbols import N, alpha, r  # lazy: keeps start-up light (this module is imported without SymPy)
 

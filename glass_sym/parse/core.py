@@ -454,7 +454,7 @@ class _Tens:
     free: frozenset
     dummies: frozenset = frozenset()
     placeholder: bool = False     # a user-supplied named tensor that may be followed by its argument (\vec n)
-    #: (position, name, argument in brackets?) when the value is a function \sin x, \ln 2 (see parse_transformer.LatexTransformer.implicit)
+    #: (position, name, argument in brackets?) when the value is a function \sin x, \ln 2 (see transformer.LatexTransformer.implicit)
     func: tuple | None = None
     grouped: bool = False         # the value of a bracket (x), {x}: a function argument written with brackets
     #: (letter, position, symbol) of labels such as \mu_i read as a scalar name: the letter must not be an index

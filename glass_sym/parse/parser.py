@@ -210,7 +210,7 @@ def _finish(value, indices, text):
         value = _Tens({(("v", k, letter),): c for k, c in comps.items()}, frozenset({letter}))
         if not value.terms:
             value = _Tens({}, frozenset({letter}))
-    value = _settle(value, symbolic=True)     # symbols only in the display mode of _parse_core.DOT_SYMBOLS
+    value = _settle(value, symbolic=True)     # symbols only in the display mode of core.DOT_SYMBOLS
     if not value.free:
         if indices:
             raise ParseError(f"indices={index_string(indices)} given, but the expression has no free index")

@@ -16,9 +16,14 @@ from __future__ import annotations
 import os
 import time
 
+import numpy as np
+import sympy as sp
+
 from glass_sym.errors import InputError
 from glass_sym.numerics import kernels
 from glass_sym.paper.materials import get_material
+from glass_sym.records.derivation import get
+from glass_sym.symbols import N, alpha as alpha_sym
 
 from . import einsum_baseline
 
@@ -45,13 +50,6 @@ def _best(fn, repeat: int) -> float:
 
 def run(args=None) -> dict:
     """Run the benchmark; ``args`` may carry ``points`` (default 1e6) and ``sample`` (default 100)."""
-    import numpy as np  # lazy: start-up time (loaded only when this function runs)
-    import sympy as sp  # lazy: start-up time (loaded only when this function runs)
-
-    from glass_sym.records.derivation import get  # lazy: keeps start-up light (this module is imported without SymPy)
-    from glass_sym.symbols import \
-        alpha as alpha_sym  # lazy: keeps start-up light (this module is imported without SymPy)
-    from glass_sym.symbols import N
 
     points = int(getattr(args, "points", None) or 1_000_000)
     sample = int(getattr(args, "sample", None) or 100)

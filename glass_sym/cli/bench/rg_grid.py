@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
+
 from glass_sym.numerics import kk, rg
 from glass_sym.paper.materials import materials
 
@@ -13,8 +15,6 @@ __all__ = ["run", "format"]
 
 def run(args=None) -> dict:
     """Time the K grid (KK integrals) and the full sweep of flows; returns a JSON-able dict."""
-    import numpy as np  # lazy: start-up time (loaded only when this function runs)
-
     freqs = np.logspace(5, 9, 50)
     temps = np.logspace(-1, 1, 10)
     names = list(materials())

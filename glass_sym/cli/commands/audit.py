@@ -46,8 +46,8 @@ def add_declarations(p) -> None:
 
 
 def declarations(args) -> dict:
-    from glass_sym.audit.typed import \
-        declare_tensors  # lazy: keeps start-up light (this module is imported without SymPy)
+    # lazy: keeps start-up light (this module is imported without SymPy)
+    from glass_sym.audit.typed import declare_tensors
 
     decl = {"vectors": tuple(args.vector or ()), "scalars": tuple(args.scalar or ())}
     tensors = declare_tensors(args.tensor or (), **decl)
@@ -131,8 +131,8 @@ def run(args) -> int:
     if single:
         findings = _single(args)
     elif args.paper:
-        from glass_sym.audit.user_paper import \
-            audit_paper  # lazy: start-up time (each subcommand loads only what it runs)
+        # lazy: start-up time (each subcommand loads only what it runs)
+        from glass_sym.audit.user_paper import audit_paper
 
         findings = audit_paper(args.paper)
     else:
@@ -145,8 +145,8 @@ def run(args) -> int:
         else:
             print(format_table(findings))
             if args.against and findings[0].status == "differs":
-                from glass_sym.audit.rows import \
-                    user_forensics  # lazy: start-up time (each subcommand loads only what it runs)
+                # lazy: start-up time (each subcommand loads only what it runs)
+                from glass_sym.audit.rows import user_forensics
 
                 for res in user_forensics(args.latex, args.against, findings[0]).values():
                     print(f"forensics: {res['conclusion']}")

@@ -68,8 +68,8 @@ def chain_records(name: str) -> tuple[str, list[dict]]:
     """(title, step records) of a chain: from the verified cache if possible, else built now."""
     payload = cache.load(name)
     if payload is not None:
-        from glass_sym.records.step_fields import \
-            STEP_FIELDS  # lazy: start-up time (each subcommand loads only what it runs)
+        # lazy: start-up time (each subcommand loads only what it runs)
+        from glass_sym.records.step_fields import STEP_FIELDS
 
         return payload["title"], [{k: r.get(k, "") for k in STEP_FIELDS} for r in payload["steps"]]
     from glass_sym.records.derivation import build  # lazy: keeps start-up light (this module is imported without SymPy)
@@ -81,10 +81,10 @@ def chain_records(name: str) -> tuple[str, list[dict]]:
 def run_mutation_test(names: list[str], as_json: bool) -> int:
     """Mutation test over the chains ``names`` (rebuilt in this process, no cache); returns the exit status."""
 
-    from glass_sym.records.derivation import \
-        rebuild  # lazy: keeps start-up light (this module is imported without SymPy)
-    from glass_sym.records.mutation import \
-        mutation_test  # lazy: keeps start-up light (this module is imported without SymPy)
+    # lazy: keeps start-up light (this module is imported without SymPy)
+    from glass_sym.records.derivation import rebuild
+    # lazy: keeps start-up light (this module is imported without SymPy)
+    from glass_sym.records.mutation import mutation_test
 
     t0 = time.perf_counter()
     results = []
@@ -119,8 +119,6 @@ def run(args) -> int:
             raise InputError("--mutation-test and --list cannot be combined")
         return run_mutation_test(resolve_names(args.names), args.json)
     if args.list:
-        from glass_sym import derivations  # lazy: start-up time (each subcommand loads only what it runs)
-
         for name, module in derivations.CHAINS.items():
             print(f"{name:12s} {module}")
         return 0

@@ -29,8 +29,8 @@ def add_arguments(p) -> None:
 
 def paper_labels() -> dict[str, list[str]]:
     """closed-form name -> ['jpcm2020 (A.17)', 'preprint (A14)', ...] from the transcriptions' ``defines``."""
-    from glass_sym.audit.printed import \
-        _PART_FORMS  # lazy: keeps start-up light (this module is imported without SymPy)
+    # lazy: keeps start-up light (this module is imported without SymPy)
+    from glass_sym.audit.printed import _PART_FORMS
     out: dict[str, list[str]] = {}
     for v in VERSIONS:
         for e in load_equations(v):
@@ -42,8 +42,8 @@ def paper_labels() -> dict[str, list[str]]:
 
 
 def run(args) -> int:
-    from glass_sym.audit.printed import \
-        known_forms  # lazy: keeps start-up light (this module is imported without SymPy)
+    # lazy: keeps start-up light (this module is imported without SymPy)
+    from glass_sym.audit.printed import known_forms
 
     labels = paper_labels()
     if args.name is None:
@@ -59,12 +59,12 @@ def run(args) -> int:
         for r in rows:
             print(f"{r['name']:<{w}}  {', '.join(r['labels']) or '-'}" + (f"  {r['description']}" if r["description"] else ""))
         return 0
-    from glass_sym.algebra.indexnotation import \
-        IndexExpr  # lazy: keeps start-up light (this module is imported without SymPy)
+    # lazy: keeps start-up light (this module is imported without SymPy)
+    from glass_sym.algebra.indexnotation import IndexExpr
     from glass_sym.algebra.structures import (  # lazy: keeps start-up light (this module is imported without SymPy)
         decompose_index, pretty)
-    from glass_sym.audit.printed import \
-        resolve_form  # lazy: keeps start-up light (this module is imported without SymPy)
+    # lazy: keeps start-up light (this module is imported without SymPy)
+    from glass_sym.audit.printed import resolve_form
     from glass_sym.output.latex import (  # lazy: keeps start-up light (this module is imported without SymPy)
         index_latex, scalar_latex)
 
@@ -94,8 +94,8 @@ def _derivation(name: str) -> str | None:
 
 
 def _description(name: str) -> str:
-    from glass_sym.audit.printed import \
-        _ENGINE_FORMS  # lazy: keeps start-up light (this module is imported without SymPy)
+    # lazy: keeps start-up light (this module is imported without SymPy)
+    from glass_sym.audit.printed import _ENGINE_FORMS
 
     if name in _ENGINE_FORMS:
         idx, p = _ENGINE_FORMS[name]

@@ -10,6 +10,8 @@ import itertools
 import time
 from pathlib import Path
 
+import numpy as np
+
 from glass_sym.numerics.lattice import lattice_sum
 from glass_sym.output.report import Section
 
@@ -19,8 +21,6 @@ N0_VALUES = (2, 3, 4, 8, 16, 32)
 
 
 def _cube_invariant(T) -> bool:
-    import numpy as np  # lazy: start-up time (loaded only when this function runs)
-
     scale = float(np.max(np.abs(T)))
     for perm in itertools.permutations(range(3)):
         for signs in itertools.product((1, -1), repeat=3):
@@ -33,8 +33,6 @@ def _cube_invariant(T) -> bool:
 
 def section(outdir: Path, progress=None):
     """Run the lattice sums (cube and sphere, k = 0, a-SiO2) and tabulate them."""
-    import numpy as np  # lazy: start-up time (loaded only when this function runs)
-
     rows, data, timings, ok = [], [], {}, True
     for shape in ("cube", "sphere"):
         for n0 in N0_VALUES:

@@ -284,8 +284,8 @@ def section(outdir: pathlib.Path, progress: Optional[object] = None):
            "C0 = n0M^2/(rho c_l^2) with the material's own rho and c_l. Statuses: " +
            "; ".join(f"`{k}`: {v}" for k, v in rg.STATUSES.items()) + ".", ""]
     try:
-        from glass_sym.numerics.rg_referee import \
-            referee_numbers  # lazy: start-up time (this module is imported without SymPy)
+        # lazy: start-up time (this module is imported without SymPy)
+        from glass_sym.numerics.rg_referee import referee_numbers
 
         recs = []
         for part in ("full", "thermal"):
