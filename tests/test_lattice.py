@@ -175,13 +175,15 @@ def test_wedge_equals_half_space_sum_at_k0(n0, shape):
 def test_progress_bar_only_on_a_terminal():
     import io
 
+    from glass_sym.cli.progress import progress_bar
+
     class Tty(io.StringIO):
         def isatty(self):
             return True
 
     quiet, loud = io.StringIO(), Tty()
     for stream in (quiet, loud):
-        bar = lattice.progress_bar("lattice N0=9", 4, delay=0, stream=stream)
+        bar = progress_bar("lattice N0=9", 4, delay=0, stream=stream)
         for i in range(1, 5):
             bar(i, 4)
         bar.close()

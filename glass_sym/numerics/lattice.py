@@ -36,7 +36,6 @@ from __future__ import annotations
 import functools
 import itertools
 import math
-import sys
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -50,7 +49,7 @@ from glass_sym.paper.transcriptions import find_equation
 from .kernels import CHUNK, FULL_INDEX, INDEPENDENT, alpha_from_speeds, contract_pairs, expand_components, kernel
 
 __all__ = [
-    "SHAPES", "MAX_N0", "DEFAULT_MATERIAL", "LatticeResult", "progress_bar", "resolve_material", "strain_modes",
+    "SHAPES", "MAX_N0", "DEFAULT_MATERIAL", "LatticeResult", "resolve_material", "strain_modes",
     "pair_counts_sphere", "pair_counts_sphere_octant", "block_indicator", "lattice_sum", "lattice_sums", "paper_tensor", "check_n0",
     "parse_k",
 ]
@@ -266,29 +265,6 @@ def pair_counts_sphere_octant(n0: int) -> np.ndarray:
     return counts.astype(np.int64)
 
 
-# ---------------------------------------------------------------------- progress
-def progress_bar(label: str, total: int, *, delay: float = 1.0, stream=None):
-    """A tqdm progress bar on stderr, shown only when the stream is a terminal and only once a run has taken
-    longer than ``delay`` seconds; call ``bar(done, total)`` to update, ``bar.close()`` at the end.
-
-    >>> import io
-    >>> bar = progress_bar("demo", 2, stream=io.StringIO()); bar(1, 2); bar.close()   # not a terminal: silent
-    """
-    from tqdm import tqdm  # lazy: start-up time (loaded only when this function runs)
-
-    stream = stream if stream is not None else sys.stderr
-    isatty = getattr(stream, "isatty", None)
-    bar = tqdm(total=total, desc=label, file=stream, delay=delay, leave=False,
-               disable=not (isatty is not None and isatty()))
-
-    def update(done: int, total_: int) -> None:
-        bar.total = total_
-        bar.update(done - bar.n)
-
-    update.close = bar.close  # type: ignore[attr-defined]
-    return update
-
-
 # ---------------------------------------------------------------------- the sum
 @dataclass
 class LatticeResult:
@@ -465,8 +441,11 @@ def lattice_sum(n0: int, *, shape: str = "cube", k=(0.0, 0.0, 0.0), material: st
 
 
 def lattice_sums(n0s: Sequence[int], *, shape: str = "cube", k=(0.0, 0.0, 0.0), material: str | None = None,
-                 c_l: float | None = None, c_t: float | None = None, progress: bool = False) -> list[LatticeResult]:
-    """:func:`lattice_sum` for several N0 (inputs checked first); ``progress``: stderr bars on runs > 1 s.
+                 c_l: float | None = None, c_t: float | None = None,
+                 progress: Callable | None = None) -> list[LatticeResult]:
+    """:func:`lattice_sum` for several N0 (inputs checked first).  ``progress``: ``None``, or a factory
+    ``progress(label, total)`` returning an ``update(done, total)`` callable with ``.close()`` (the command line
+    passes :func:`glass_sym.cli.progress.progress_bar`).
 
     >>> [r.n0 for r in lattice_sums([2, 3])]
     [2, 3]
@@ -477,7 +456,7 @@ def lattice_sums(n0s: Sequence[int], *, shape: str = "cube", k=(0.0, 0.0, 0.0), 
     resolve_material(material, c_l, c_t)
     out = []
     for n in n0s:
-        bar = progress_bar(f"lattice N0={n} {shape}", 1) if progress else None
+        bar = progress(f"lattice N0={n} {shape}", 1) if progress is not None else None
         try:
             out.append(lattice_sum(n, shape=shape, k=k, material=material, c_l=c_l, c_t=c_t, progress=bar))
         finally:

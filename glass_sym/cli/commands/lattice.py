@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 
+from glass_sym.cli.progress import progress_bar
 from glass_sym.errors import InputError
 from glass_sym.numerics.lattice import check_n0, lattice_sums, parse_k, SHAPES
 
@@ -58,7 +59,7 @@ def run(args) -> int:
         raise InputError(f"--shape: expected one of {', '.join(SHAPES)}, got {args.shape!r}")
     k = parse_k(args.k)
     results = lattice_sums(n0s, shape=args.shape, k=k, material=args.material,
-                           c_l=_speed(args.cl, "cl"), c_t=_speed(args.ct, "ct"), progress=True)
+                           c_l=_speed(args.cl, "cl"), c_t=_speed(args.ct, "ct"), progress=progress_bar)
     if args.json:
         print(json.dumps([r.as_dict() for r in results], indent=1))
         return 0
