@@ -104,9 +104,19 @@ def restore_alpha(expr) -> sp.Expr:
     return trial
 
 
+#: display texts of :func:`pretty` by ``srepr`` of the expression: filled from the verified on-disk cache by
+#: :mod:`glass_sym.audit.display_cache` (texts only, never a decision); ``PRETTY_NEW`` holds the texts computed in
+#: this process (to be stored).
+PRETTY_KNOWN: dict[str, str] = {}
+PRETTY_NEW: dict[str, str] = {}
+
+
 @functools.lru_cache(maxsize=4096)
 def pretty(expr) -> str:
     """Deterministic short text of a coefficient (alpha restored, factored).
+
+    The text of an expression is a function of its ``srepr`` (and of the SymPy version): texts known from
+    :data:`PRETTY_KNOWN` are not factored again.
 
     >>> pretty(1 - alpha), pretty(c_t**2 / c_l**2)
     ('c_t**2/c_l**2 (= 1 - alpha)', 'c_t**2/c_l**2 (= 1 - alpha)')
@@ -114,11 +124,25 @@ def pretty(expr) -> str:
     expr = sp.sympify(expr)
     if expr.is_Number:
         return sp.sstr(expr)
+    key = sp.srepr(expr)
+    text = PRETTY_KNOWN.get(key)
+    if text is None:
+        text = PRETTY_KNOWN[key] = PRETTY_NEW[key] = _pretty(expr)
+    return text
+
+
+def _pretty(expr: sp.Expr) -> str:
     a = sp.sstr(sp.factor(restore_alpha(expr)))
     b = sp.sstr(sp.factor(expand_alpha(expr)))
     if a == b or not expr.has(alpha, c_t):
         return a
     return f"{b} (= {a})" if len(b) <= len(a) + 12 else a
+
+
+@functools.lru_cache(maxsize=8192)
+def _factor(expr) -> sp.Expr:
+    """``sympy.factor``, memoized per process (SymPy expressions compare structurally: exact)."""
+    return sp.factor(expr)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -363,10 +387,10 @@ def diff_structures(printed: Mapping[str, sp.Expr], derived: Mapping[str, sp.Exp
             row["status"] = "extra"
             f = None
         else:
-            f = sp.factor(_cancel(p / d))
+            f = _factor(_cancel(p / d))
             row["status"] = "factor"
             row["factor"] = pretty(f)
-        factors.add(f if f is None else sp.factor(f))
+        factors.add(f if f is None else _factor(f))
         out.rows.append(row)
     if len(factors) == 1 and None not in factors and names:
         (f,) = factors

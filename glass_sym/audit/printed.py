@@ -42,6 +42,7 @@ from glass_sym.symbols import SCALAR_SYMBOLS, q
 from glass_sym.paper import table1
 from .numeric import merge_records  # computed records for sections 2-4, (C.24), (C.25) (issue 12)
 from .parse_cache import flush, parsed
+from . import display_cache
 from glass_sym.records.named_forms import _ENGINE_FORMS
 from .typed import audit_typed, split_typed
 from glass_sym.paper.transcriptions import load_claims, load_equations, load_relations, VERSIONS
@@ -104,6 +105,7 @@ def audit_all(versions: Sequence[str] | None = None, *, claims: bool = True, fit
     Order is deterministic: per version (journal first) the equations in file order, then the consistency
     findings, then the claims; the fits last.
     """
+    display_cache.load()  # display texts of coefficients (verified cache; the comparisons are recomputed)
     ctx = AuditContext()
     out: list[Finding] = []
     for v in (versions or list(VERSIONS)):
@@ -112,6 +114,7 @@ def audit_all(versions: Sequence[str] | None = None, *, claims: bool = True, fit
         out.extend(_audit_fits(versions))
 
     flush()  # parsed transcriptions into the on-disk cache
+    display_cache.flush()
     return merge_records(out, versions)
 
 
