@@ -188,6 +188,21 @@ def decompose_index(expr: IndexExpr | sp.Expr) -> dict[str, sp.Expr]:
     if not isinstance(expr, IndexExpr):
         v = canonical(sp.sympify(expr))
         return {} if v == 0 else {"1": v}
+    # memoized per process on the terms in their order (SymPy expressions compare structurally: exact) and on
+    # the canonical-form function in use (tests replace it to record its inputs)
+    key = (canonical, tuple(expr.indices), tuple(expr.terms.items()))
+    hit = _DECOMPOSED.get(key)
+    if hit is None:
+        hit = _DECOMPOSED[key] = _decompose_index_now(expr)
+        if len(_DECOMPOSED) > 4096:
+            _DECOMPOSED.clear()
+    return dict(hit)
+
+
+_DECOMPOSED: dict = {}
+
+
+def _decompose_index_now(expr: IndexExpr) -> dict[str, sp.Expr]:
     out: dict[str, sp.Expr] = {}
     for mono in sorted(expr.terms, key=_order):
         c = expr.terms[mono]
@@ -482,9 +497,22 @@ def differing_components(expr: IndexExpr) -> int:
 _RING_COMPONENTS = True
 
 
+_RING_COUNTED: dict = {}
+
+
 def _ring_differing_components(expr: IndexExpr, monos: list) -> int | None:
     """:func:`differing_components` with the coefficients over one common denominator in a sparse ring (no
-    ``together``/``lcm``/``cancel`` on expressions); ``None`` outside rational functions of symbols, pi, I."""
+    ``together``/``lcm``/``cancel`` on expressions); ``None`` outside rational functions of symbols, pi, I.
+    Memoized per process on the indices and the terms in their order (``monos`` is ``list(expr.terms)``)."""
+    key = (tuple(expr.indices), tuple(expr.terms.items()), tuple(monos))
+    if key not in _RING_COUNTED:
+        if len(_RING_COUNTED) > 4096:
+            _RING_COUNTED.clear()
+        _RING_COUNTED[key] = _ring_differing_components_now(expr, monos)
+    return _RING_COUNTED[key]
+
+
+def _ring_differing_components_now(expr: IndexExpr, monos: list) -> int | None:
     import itertools
 
     from .ring_canonical import common_numerators
