@@ -152,9 +152,9 @@ def _can(expr) -> sp.Expr:
 
 def _cancel(expr) -> sp.Expr:
     """``sympy.cancel``, by :func:`glass_sym.algebra.ring_canonical.ring_cancel` for rational functions."""
-    from .ring_canonical import ring_cancel
+    from .ring_canonical import ring_cancel_memo
 
-    fast = ring_cancel(expr) if _RING_COMPONENTS else None
+    fast = ring_cancel_memo(expr) if _RING_COMPONENTS else None
     return sp.cancel(expr) if fast is None else fast
 
 

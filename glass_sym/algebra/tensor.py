@@ -74,9 +74,9 @@ def canonical(expr) -> sp.Expr:
     if fast is not None:
         return fast
     if _RING_RATIONAL:
-        from .ring_canonical import ring_canonical
+        from .ring_canonical import ring_canonical_memo
 
-        fast = ring_canonical(expr, [comps for comps, _ in _unit_relations()])
+        fast = ring_canonical_memo(expr, [comps for comps, _ in _unit_relations()])
         if fast is not None:
             return fast
     return reference_canonical(expr)

@@ -5,8 +5,8 @@
 0.7 s per process.  Like the derivation chains they are a function of the package sources only, so they are
 kept in one entry of :mod:`glass_sym.records.cache` (key over every source and data file, HMAC checked before
 use; safe JSON trees of :mod:`glass_sym.records.serialize`, nothing evaluated or unpickled).  A value is stored
-only if it reads back as the identical expression (the same indices, term order and ``srepr`` of every
-coefficient), the SymPy version is stored with it and must match.
+only if it reads back as the identical expression (the same indices, term order, structurally equal
+coefficients with the same text), the SymPy version is stored with it and must match.
 """
 
 from __future__ import annotations
@@ -32,8 +32,13 @@ def _encode(value: IndexExpr) -> dict:
 
 
 def _same(a, b) -> bool:
+    """The same indices and terms in the same order, every coefficient structurally equal (SymPy ``==``: the same
+    tree, symbols with the same names and assumptions) with the same text.  (``srepr`` is not used: SymPy's global
+    cache may hand back an equal symbol that spells out its implied assumptions, e.g. after closed forms were read
+    from the cache.)"""
     return (isinstance(a, IndexExpr) and isinstance(b, IndexExpr) and tuple(a.indices) == tuple(b.indices)
-            and list(a.terms) == list(b.terms) and all(sp.srepr(a.terms[m]) == sp.srepr(b.terms[m]) for m in a.terms))
+            and list(a.terms) == list(b.terms)
+            and all(a.terms[m] == b.terms[m] and sp.sstr(a.terms[m]) == sp.sstr(b.terms[m]) for m in a.terms))
 
 
 def regulated(name: str, compute: Callable[[], IndexExpr]) -> IndexExpr:
