@@ -194,3 +194,14 @@ def test_one_command_imports_only_its_module():
             "print(rc, sorted(m for m in sys.modules if m.startswith('glass_sym.cli.commands.')))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split("\n")[-2]
     assert out == "0 ['glass_sym.cli.commands.show']"
+
+
+def test_split_alpha_and_expand_alpha_memos_equal_fresh_routes():
+    dec = {"d_ij d_kl": -alpha / 2, "d_ik d_jl": sp.Rational(1, 2) - alpha / 2}
+    first = structures._split_alpha_memo(dec)
+    first["d_ik d_jl"] = 99
+    assert structures._split_alpha_memo(dec) == structures.split_alpha(dec) == {
+        "d_ik d_jl": sp.Rational(1, 2), "alpha d_ij d_kl": sp.Rational(-1, 2), "alpha d_ik d_jl": sp.Rational(-1, 2)}
+    assert structures._split_alpha_memo({"d_ij": alpha**2}) is None
+    for e in (alpha / 2, alpha**2 * c_l, 3 * c_t):
+        assert structures.expand_alpha(e) == sp.expand(e.subs(alpha, 1 - c_t**2 / c_l**2))

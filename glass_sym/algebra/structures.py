@@ -86,6 +86,13 @@ def expand_alpha(expr) -> sp.Expr:
     expr = sp.sympify(expr)
     if not expr.has(alpha):
         return expr
+    return _expand_alpha(expr)
+
+
+@functools.lru_cache(maxsize=8192)
+def _expand_alpha(expr: sp.Expr) -> sp.Expr:
+    """Memoized per process (the audit expands the same coefficients for every comparison; SymPy expressions
+    compare structurally, so a hit is the same input)."""
     return sp.expand(expr.xreplace({alpha: 1 - c_t**2 / c_l**2}))
 
 
@@ -370,6 +377,24 @@ def split_alpha(dec: Mapping[str, sp.Expr]) -> dict[str, sp.Expr] | None:
     return {**lo, **hi}
 
 
+_SPLIT: dict = {}
+
+
+def _split_alpha_memo(dec: Mapping[str, sp.Expr]) -> dict[str, sp.Expr] | None:
+    """:func:`split_alpha` memoized per process on the entries in their order (a fresh dict each time)."""
+    try:
+        key = tuple((k, sp.sympify(v)) for k, v in dec.items())
+        hash(key)
+    except (TypeError, sp.SympifyError):
+        return split_alpha(dec)
+    if key not in _SPLIT:
+        if len(_SPLIT) > 4096:
+            _SPLIT.clear()
+        _SPLIT[key] = split_alpha(dec)
+    hit = _SPLIT[key]
+    return None if hit is None else dict(hit)
+
+
 def diff_structures(printed: Mapping[str, sp.Expr], derived: Mapping[str, sp.Expr], *,
                     by_alpha: bool = True) -> StructureDiff:
     """Compare two decompositions (alpha = 1 - c_t^2/c_l^2 identified on both sides).
@@ -382,7 +407,7 @@ def diff_structures(printed: Mapping[str, sp.Expr], derived: Mapping[str, sp.Exp
     ('d_ij: factor 2', True)
     """
     if by_alpha:
-        sp_, sd_ = split_alpha(printed), split_alpha(derived)
+        sp_, sd_ = _split_alpha_memo(printed), _split_alpha_memo(derived)
         if sp_ is not None and sd_ is not None:
             printed, derived = sp_, sd_
     names = list(dict.fromkeys(list(derived) + list(printed)))
