@@ -86,7 +86,7 @@ def test_tampered_display_texts_are_not_trusted(fresh, monkeypatch, caplog):
 
 
 def test_display_texts_of_another_sympy_version_are_not_used(fresh, monkeypatch):
-    key = sp.srepr(1 - alpha)
+    key = structures.text_key(1 - alpha)
     cache.store("display-texts", {"sympy": "0.0.1", "texts": {key: "WRONG"}})  # valid MAC, other SymPy
     display_cache.load()
     assert not structures.PRETTY_KNOWN
@@ -205,3 +205,13 @@ def test_split_alpha_and_expand_alpha_memos_equal_fresh_routes():
     assert structures._split_alpha_memo({"d_ij": alpha**2}) is None
     for e in (alpha / 2, alpha**2 * c_l, 3 * c_t):
         assert structures.expand_alpha(e) == sp.expand(e.subs(alpha, 1 - c_t**2 / c_l**2))
+
+
+def test_text_key_is_structural():
+    r1, r2 = sp.Symbol("r", positive=True), sp.Symbol("r", positive=True, real=True, nonnegative=True, nonzero=True)
+    assert r1 == r2 and sp.srepr(r1) != sp.srepr(r2)
+    assert structures.text_key(3 * r1 / c_l) == structures.text_key(3 * r2 / c_l)
+    others = [3 * sp.Symbol("r") / c_l, 3 * sp.Symbol("r", real=True) / c_l, sp.Float(3.0) * r1 / c_l, 2 * r1 / c_l,
+              3 * r1 / c_t, 3 * r1 * c_l]
+    keys = {structures.text_key(e) for e in [3 * r1 / c_l, *others]}
+    assert len(keys) == 1 + len(others)

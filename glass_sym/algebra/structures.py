@@ -25,6 +25,7 @@ Two routes, compared with each other in the tests:
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -111,7 +112,7 @@ def restore_alpha(expr) -> sp.Expr:
     return trial
 
 
-#: display texts of :func:`pretty` by ``srepr`` of the expression: filled from the verified on-disk cache by
+#: display texts of :func:`pretty` by :func:`text_key` of the expression: filled from the verified on-disk cache by
 #: :mod:`glass_sym.audit.display_cache` (texts only, never a decision); ``PRETTY_NEW`` holds the texts computed in
 #: this process (to be stored).
 PRETTY_KNOWN: dict[str, str] = {}
@@ -122,8 +123,8 @@ PRETTY_NEW: dict[str, str] = {}
 def pretty(expr) -> str:
     """Deterministic short text of a coefficient (alpha restored, factored).
 
-    The text of an expression is a function of its ``srepr`` (and of the SymPy version): texts known from
-    :data:`PRETTY_KNOWN` are not factored again.
+    The text of an expression is a function of its tree (:func:`text_key`) and of the SymPy version: texts
+    known from :data:`PRETTY_KNOWN` are not factored again.
 
     >>> pretty(1 - alpha), pretty(c_t**2 / c_l**2)
     ('c_t**2/c_l**2 (= 1 - alpha)', 'c_t**2/c_l**2 (= 1 - alpha)')
@@ -131,11 +132,31 @@ def pretty(expr) -> str:
     expr = sp.sympify(expr)
     if expr.is_Number:
         return sp.sstr(expr)
-    key = sp.srepr(expr)
+    key = text_key(expr)
     text = PRETTY_KNOWN.get(key)
     if text is None:
         text = PRETTY_KNOWN[key] = PRETTY_NEW[key] = _pretty(expr)
     return text
+
+
+def _tree(expr) -> tuple:
+    if isinstance(expr, sp.Symbol):
+        extra = (expr.dummy_index,) if isinstance(expr, sp.Dummy) else ()
+        return (type(expr).__name__, expr.name, tuple(sorted(expr.assumptions0.items()))) + extra
+    if isinstance(expr, sp.Number) or not expr.args:
+        return ("atom", sp.srepr(expr))
+    return (type(expr).__name__, str(expr.func)) + tuple(_tree(a) for a in expr.args)
+
+
+def text_key(expr) -> str:
+    """A deterministic key of the expression tree (SHA-256): equal for structurally equal expressions.
+
+    ``srepr`` is not used: it prints the assumptions a symbol was created with, and SymPy's global cache may
+    hand back an equal symbol that spells out its implied assumptions (after closed forms were read from the
+    on-disk cache), so ``srepr`` of the same expression differs between processes.  Here a symbol is its
+    name with all its assumptions, which equal symbols share.
+    """
+    return hashlib.sha256(repr(_tree(sp.sympify(expr))).encode()).hexdigest()
 
 
 def _pretty(expr: sp.Expr) -> str:

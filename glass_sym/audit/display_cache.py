@@ -1,8 +1,8 @@
-"""Display texts of coefficients kept in the on-disk cache: ``srepr`` of an expression -> its :func:`pretty` text.
+"""Display texts of coefficients kept in the on-disk cache: the tree of an expression -> its :func:`pretty` text.
 
 :func:`glass_sym.algebra.structures.pretty` factors every coefficient it shows (``sympy.factor`` of the
 alpha-restored and of the alpha-expanded form), a fixed cost of every audit that decides nothing.  The text is
-a function of the expression's ``srepr``, of the package sources and of the SymPy version, so the texts are kept
+a function of the expression's tree (:func:`glass_sym.algebra.structures.text_key`), of the package sources and of the SymPy version, so the texts are kept
 in one cache entry (:mod:`glass_sym.records.cache`: the entry's key hashes every source and data file, its HMAC
 is checked before use; the SymPy version is stored with the texts and must match; only ``str -> str`` pairs are
 read, nothing is evaluated or unpickled).  The comparisons themselves (zero tests, factors, statuses) are
