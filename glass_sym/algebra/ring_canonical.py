@@ -103,12 +103,50 @@ def ring_is_zero(expr: sp.Expr, unit_vectors) -> bool | None:
     return not (pn.rem(rels) if rels else pn)
 
 
+#: per-process memo of :func:`ring_canonical_memo` and :func:`ring_cancel_memo`: the audit asks for the same few
+#: dozen expressions hundreds of times.  Keys are SymPy expressions, which compare structurally (exact: a Float
+#: never equals a Rational, symbols with other assumptions differ), and the unit-vector triples.  The public
+#: :func:`ring_canonical` and :func:`ring_cancel` always compute (the tests compare them with the reference path).
+_MEMO: dict = {}
+_MEMO_MAX = 20000
+
+
+def ring_canonical_memo(expr: sp.Expr, unit_vectors) -> sp.Expr | None:
+    """:func:`ring_canonical`, memoized per process."""
+    units = tuple(tuple(c) for c in unit_vectors)
+    return _memoized("canonical", expr, units, lambda: _ring_canonical_now(expr, units))
+
+
+def ring_cancel_memo(expr: sp.Expr) -> sp.Expr | None:
+    """:func:`ring_cancel`, memoized per process."""
+    return _memoized("cancel", expr, None, lambda: _ring_cancel_now(expr))
+
+
+def _memoized(kind: str, expr, extra, compute):
+    if not isinstance(expr, sp.Basic):
+        return compute()
+    key = (kind, expr, extra)
+    try:
+        return _MEMO[key]
+    except KeyError:
+        pass
+    value = compute()
+    if len(_MEMO) >= _MEMO_MAX:
+        _MEMO.clear()
+    _MEMO[key] = value
+    return value
+
+
 def ring_canonical(expr: sp.Expr, unit_vectors) -> sp.Expr | None:
     """The canonical form of :func:`glass_sym.algebra.tensor.canonical` (same SymPy expression), or ``None`` when the
     expression is not a rational function of symbols, ``pi`` and ``I`` (then the reference path is used).
 
     ``unit_vectors``: the component triples (v1, v2, v3) of every unit vector.
     """
+    return _ring_canonical_now(expr, unit_vectors)
+
+
+def _ring_canonical_now(expr: sp.Expr, unit_vectors) -> sp.Expr | None:
     prep = _prepare(expr, unit_vectors)
     if prep is None:
         return None
@@ -125,6 +163,10 @@ def ring_canonical(expr: sp.Expr, unit_vectors) -> sp.Expr | None:
 def ring_cancel(expr: sp.Expr) -> sp.Expr | None:
     """``sympy.cancel(expr)`` (the same SymPy expression) for a rational function of symbols, ``pi`` and ``I``
     with rational coefficients, by the gcd in a sparse ring; ``None`` otherwise (then call ``sympy.cancel``)."""
+    return _ring_cancel_now(expr)
+
+
+def _ring_cancel_now(expr: sp.Expr) -> sp.Expr | None:
     expr = sp.sympify(expr)
     if expr.is_Number:
         return expr

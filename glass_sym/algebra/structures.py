@@ -25,6 +25,7 @@ Two routes, compared with each other in the tests:
 from __future__ import annotations
 
 import functools
+import hashlib
 import itertools
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,7 +37,7 @@ from glass_sym.errors import InputError
 from glass_sym.symbols import UNIT_VECTORS, VECTOR_SYMBOLS, alpha, c_l, c_t
 
 from .indexnotation import IndexExpr, isotropic_basis
-from .ring_canonical import common_numerators, ring_cancel
+from .ring_canonical import common_numerators, ring_cancel_memo
 from .tensor import Tensor, canonical, is_zero
 
 __all__ = [
@@ -90,6 +91,13 @@ def expand_alpha(expr) -> sp.Expr:
     expr = sp.sympify(expr)
     if not expr.has(alpha):
         return expr
+    return _expand_alpha(expr)
+
+
+@functools.lru_cache(maxsize=8192)
+def _expand_alpha(expr: sp.Expr) -> sp.Expr:
+    """Memoized per process (the audit expands the same coefficients for every comparison; SymPy expressions
+    compare structurally, so a hit is the same input)."""
     return sp.expand(expr.xreplace({alpha: 1 - c_t**2 / c_l**2}))
 
 
@@ -108,9 +116,19 @@ def restore_alpha(expr) -> sp.Expr:
     return trial
 
 
+#: display texts of :func:`pretty` by :func:`text_key` of the expression: filled from the verified on-disk cache by
+#: :mod:`glass_sym.audit.display_cache` (texts only, never a decision); ``PRETTY_NEW`` holds the texts computed in
+#: this process (to be stored).
+PRETTY_KNOWN: dict[str, str] = {}
+PRETTY_NEW: dict[str, str] = {}
+
+
 @functools.lru_cache(maxsize=4096)
 def pretty(expr) -> str:
     """Deterministic short text of a coefficient (alpha restored, factored).
+
+    The text of an expression is a function of its tree (:func:`text_key`) and of the SymPy version: texts
+    known from :data:`PRETTY_KNOWN` are not factored again.
 
     >>> pretty(1 - alpha), pretty(c_t**2 / c_l**2)
     ('c_t**2/c_l**2 (= 1 - alpha)', 'c_t**2/c_l**2 (= 1 - alpha)')
@@ -118,11 +136,45 @@ def pretty(expr) -> str:
     expr = sp.sympify(expr)
     if expr.is_Number:
         return sp.sstr(expr)
+    key = text_key(expr)
+    text = PRETTY_KNOWN.get(key)
+    if text is None:
+        text = PRETTY_KNOWN[key] = PRETTY_NEW[key] = _pretty(expr)
+    return text
+
+
+def _tree(expr) -> tuple:
+    if isinstance(expr, sp.Symbol):
+        extra = (expr.dummy_index,) if isinstance(expr, sp.Dummy) else ()
+        return (type(expr).__name__, expr.name, tuple(sorted(expr.assumptions0.items()))) + extra
+    if isinstance(expr, sp.Number) or not expr.args:
+        return ("atom", sp.srepr(expr))
+    return (type(expr).__name__, str(expr.func)) + tuple(_tree(a) for a in expr.args)
+
+
+def text_key(expr) -> str:
+    """A deterministic key of the expression tree (SHA-256): equal for structurally equal expressions.
+
+    ``srepr`` is not used: it prints the assumptions a symbol was created with, and SymPy's global cache may
+    hand back an equal symbol that spells out its implied assumptions (after closed forms were read from the
+    on-disk cache), so ``srepr`` of the same expression differs between processes.  Here a symbol is its
+    name with all its assumptions, which equal symbols share.
+    """
+    return hashlib.sha256(repr(_tree(sp.sympify(expr))).encode()).hexdigest()
+
+
+def _pretty(expr: sp.Expr) -> str:
     a = sp.sstr(sp.factor(restore_alpha(expr)))
     b = sp.sstr(sp.factor(expand_alpha(expr)))
     if a == b or not expr.has(alpha, c_t):
         return a
     return f"{b} (= {a})" if len(b) <= len(a) + 12 else a
+
+
+@functools.lru_cache(maxsize=8192)
+def _factor(expr) -> sp.Expr:
+    """``sympy.factor``, memoized per process (SymPy expressions compare structurally: exact)."""
+    return sp.factor(expr)
 
 
 @functools.lru_cache(maxsize=8192)
@@ -133,7 +185,7 @@ def _can(expr) -> sp.Expr:
 def _cancel(expr) -> sp.Expr:
     """``sympy.cancel``, by :func:`glass_sym.algebra.ring_canonical.ring_cancel` for rational functions."""
 
-    fast = ring_cancel(expr) if _RING_COMPONENTS else None
+    fast = ring_cancel_memo(expr) if _RING_COMPONENTS else None
     return sp.cancel(expr) if fast is None else fast
 
 
@@ -167,6 +219,21 @@ def decompose_index(expr: IndexExpr | sp.Expr) -> dict[str, sp.Expr]:
     if not isinstance(expr, IndexExpr):
         v = canonical(sp.sympify(expr))
         return {} if v == 0 else {"1": v}
+    # memoized per process on the terms in their order (SymPy expressions compare structurally: exact) and on
+    # the canonical-form function in use (tests replace it to record its inputs)
+    key = (canonical, tuple(expr.indices), tuple(expr.terms.items()))
+    hit = _DECOMPOSED.get(key)
+    if hit is None:
+        hit = _DECOMPOSED[key] = _decompose_index_now(expr)
+        if len(_DECOMPOSED) > 4096:
+            _DECOMPOSED.clear()
+    return dict(hit)
+
+
+_DECOMPOSED: dict = {}
+
+
+def _decompose_index_now(expr: IndexExpr) -> dict[str, sp.Expr]:
     out: dict[str, sp.Expr] = {}
     for mono in sorted(expr.terms, key=_order):
         c = expr.terms[mono]
@@ -333,6 +400,24 @@ def split_alpha(dec: Mapping[str, sp.Expr]) -> dict[str, sp.Expr] | None:
     return {**lo, **hi}
 
 
+_SPLIT: dict = {}
+
+
+def _split_alpha_memo(dec: Mapping[str, sp.Expr]) -> dict[str, sp.Expr] | None:
+    """:func:`split_alpha` memoized per process on the entries in their order (a fresh dict each time)."""
+    try:
+        key = tuple((k, sp.sympify(v)) for k, v in dec.items())
+        hash(key)
+    except (TypeError, sp.SympifyError):
+        return split_alpha(dec)
+    if key not in _SPLIT:
+        if len(_SPLIT) > 4096:
+            _SPLIT.clear()
+        _SPLIT[key] = split_alpha(dec)
+    hit = _SPLIT[key]
+    return None if hit is None else dict(hit)
+
+
 def diff_structures(printed: Mapping[str, sp.Expr], derived: Mapping[str, sp.Expr], *,
                     by_alpha: bool = True) -> StructureDiff:
     """Compare two decompositions (alpha = 1 - c_t^2/c_l^2 identified on both sides).
@@ -345,7 +430,7 @@ def diff_structures(printed: Mapping[str, sp.Expr], derived: Mapping[str, sp.Exp
     ('d_ij: factor 2', True)
     """
     if by_alpha:
-        sp_, sd_ = split_alpha(printed), split_alpha(derived)
+        sp_, sd_ = _split_alpha_memo(printed), _split_alpha_memo(derived)
         if sp_ is not None and sd_ is not None:
             printed, derived = sp_, sd_
     names = list(dict.fromkeys(list(derived) + list(printed)))
@@ -365,10 +450,10 @@ def diff_structures(printed: Mapping[str, sp.Expr], derived: Mapping[str, sp.Exp
             row["status"] = "extra"
             f = None
         else:
-            f = sp.factor(_cancel(p / d))
+            f = _factor(_cancel(p / d))
             row["status"] = "factor"
             row["factor"] = pretty(f)
-        factors.add(f if f is None else sp.factor(f))
+        factors.add(f if f is None else _factor(f))
         out.rows.append(row)
     if len(factors) == 1 and None not in factors and names:
         (f,) = factors
@@ -459,9 +544,22 @@ def differing_components(expr: IndexExpr) -> int:
 _RING_COMPONENTS = True
 
 
+_RING_COUNTED: dict = {}
+
+
 def _ring_differing_components(expr: IndexExpr, monos: list) -> int | None:
     """:func:`differing_components` with the coefficients over one common denominator in a sparse ring (no
-    ``together``/``lcm``/``cancel`` on expressions); ``None`` outside rational functions of symbols, pi, I."""
+    ``together``/``lcm``/``cancel`` on expressions); ``None`` outside rational functions of symbols, pi, I.
+    Memoized per process on the indices and the terms in their order (``monos`` is ``list(expr.terms)``)."""
+    key = (tuple(expr.indices), tuple(expr.terms.items()), tuple(monos))
+    if key not in _RING_COUNTED:
+        if len(_RING_COUNTED) > 4096:
+            _RING_COUNTED.clear()
+        _RING_COUNTED[key] = _ring_differing_components_now(expr, monos)
+    return _RING_COUNTED[key]
+
+
+def _ring_differing_components_now(expr: IndexExpr, monos: list) -> int | None:
 
     units = [u for u in UNIT_VECTORS if any(u == f[1] for m in monos for f in m if f[0] == "v")
              or any(s in expr.terms[m].free_symbols for m in monos for s in VECTOR_SYMBOLS[u])]

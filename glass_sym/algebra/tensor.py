@@ -27,7 +27,7 @@ import sympy as sp
 from glass_sym.errors import InputError
 from glass_sym.symbols import SCALAR_SYMBOLS, UNIT_VECTORS, VECTOR_SYMBOLS
 
-from .ring_canonical import ring_canonical, ring_is_zero
+from .ring_canonical import ring_canonical_memo, ring_is_zero
 
 __all__ = [
     "Tensor",
@@ -76,8 +76,7 @@ def canonical(expr) -> sp.Expr:
     if fast is not None:
         return fast
     if _RING_RATIONAL:
-
-        fast = ring_canonical(expr, [comps for comps, _ in _unit_relations()])
+        fast = ring_canonical_memo(expr, [comps for comps, _ in _unit_relations()])
         if fast is not None:
             return fast
     return reference_canonical(expr)
@@ -144,7 +143,6 @@ def is_zero(expr) -> bool:
     """Exact decision ``expr == 0`` modulo the unit-vector relations."""
     expr = sp.sympify(expr)
     if _RING_RATIONAL and not expr.is_Number:
-
         fast = ring_is_zero(expr, [comps for comps, _ in _unit_relations()])
         if fast is not None:
             return fast

@@ -21,6 +21,8 @@ appendix-d) and check them; comparing them with what the journal prints is an au
 
 from __future__ import annotations
 
+import functools
+
 import sympy as sp
 
 from glass_sym.physics.absorption import relate_polynomials
@@ -57,6 +59,13 @@ def _printed_number(latex: str) -> sp.Expr:
 
 
 def _relation(engine, printed):
+    return _relation_memo(sp.sympify(engine), sp.sympify(printed))
+
+
+@functools.lru_cache(maxsize=256)
+def _relation_memo(engine, printed):
+    """Memoized per process (each (B.5) entry's relation is needed by every entry of its display; SymPy
+    expressions compare structurally, so a hit is the same input)."""
     return relate_polynomials(sp.expand(engine), sp.expand(printed))
 
 

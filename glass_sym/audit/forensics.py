@@ -195,11 +195,32 @@ def _fingerprint(x, k: int) -> tuple | None:
     hit = _FINGERPRINTS.get(key)
     if hit is not None and hit[0] is x:
         return hit[1]
-    vals = _fingerprint_uncached(x, k)
+    # candidates are rebuilt by every hypothesis: equal ones (the same indices and terms in the same order, SymPy
+    # expressions compared structurally) share their values
+    ckey = _content_key(x, k)
+    vals = _FINGERPRINTS_BY_CONTENT.get(ckey, _MISSING) if ckey is not None else _MISSING
+    if vals is _MISSING:
+        vals = _fingerprint_uncached(x, k)
+        if ckey is not None:
+            if len(_FINGERPRINTS_BY_CONTENT) > 8192:
+                _FINGERPRINTS_BY_CONTENT.clear()
+            _FINGERPRINTS_BY_CONTENT[ckey] = vals
     if len(_FINGERPRINTS) > 4096:
         _FINGERPRINTS.clear()
     _FINGERPRINTS[key] = (x, vals)
     return vals
+
+
+_FINGERPRINTS_BY_CONTENT: dict = {}
+_MISSING = object()
+
+
+def _content_key(x, k: int):
+    if isinstance(x, IndexExpr):
+        return ("IndexExpr", tuple(x.indices), tuple(x.terms.items()), k)
+    if isinstance(x, sp.Basic):
+        return ("expr", x, k)
+    return None
 
 
 def _fingerprint_reference(x, k: int) -> tuple | None:
@@ -290,6 +311,13 @@ def _sample_ratio(printed, candidate):
         for u, v in zip(a, b):
             if v == 0:
                 if u != 0:
+                    return None
+                continue
+            if u.is_Rational and v.is_Rational:  # exact rationals: cancel and expand are the identity here
+                r = u / v
+                if c is None:
+                    c = r
+                elif (r != c) if c.is_Rational else (sp.expand(r - c) != 0):
                     return None
                 continue
             r = sp.cancel(u / v)

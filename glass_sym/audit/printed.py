@@ -48,6 +48,7 @@ from .compare import (_NOTATION, _PART_FORMS, _WHOLE_PARTS, STATUSES, Finding, _
                       _pairs, _rank, audit_expressions, derived_value, known_forms, parse_error_status, resolve_form)
 from .numeric import merge_records  # computed records for sections 2-4, (C.24), (C.25) (issue 12)
 from .parse_cache import flush, parsed
+from . import display_cache
 from .typed import audit_typed, split_typed
 
 __all__ = ["STATUSES", "Finding", "audit_expressions", "audit_equation", "audit_all", "derived_value",
@@ -103,6 +104,7 @@ def audit_all(versions: Sequence[str] | None = None, *, claims: bool = True, fit
     Order is deterministic: per version (journal first) the equations in file order, then the consistency
     findings, then the claims; the fits last.
     """
+    display_cache.load()  # display texts of coefficients (verified cache; the comparisons are recomputed)
     ctx = AuditContext()
     out: list[Finding] = []
     for v in (versions or list(VERSIONS)):
@@ -111,6 +113,7 @@ def audit_all(versions: Sequence[str] | None = None, *, claims: bool = True, fit
         out.extend(_audit_fits(versions))
 
     flush()  # parsed transcriptions into the on-disk cache
+    display_cache.flush()
     return merge_records(out, versions)
 
 

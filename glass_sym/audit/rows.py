@@ -143,6 +143,7 @@ def _schema() -> str:
 def _investigate(todo: list[dict], matched: set = frozenset()) -> dict[str, dict]:
     # lazy: start-up time (this module is imported without SymPy; the search needs the whole audit engine)
     from .forensics import FAMILIES, conclusion, search
+    # lazy: start-up time (this module is imported without SymPy)
     from .printed import (_ENGINE_FORMS, AuditContext, _against, _apply_relations, _measure_kind, _merge_terms,
                           _parse_relations, _tag)
 
@@ -241,6 +242,7 @@ def _rational(text) -> Any:
 def _pieces_forensics(d: dict) -> dict | None:
     """Family (vi) for a numeric record: ``details`` with ``printed_value`` and ``pieces`` {name: value}
     (rational numbers or their strings), optionally ``full`` (the squared sum with interference)."""
+    # lazy: start-up time (this module is imported without SymPy)
     from .forensics import (FAMILIES, conclusion,  # lazy: keeps start-up light (this module is imported without SymPy)
                             search_pieces)
 
@@ -298,8 +300,10 @@ def _classify(f: dict, forensic: dict | None) -> tuple[str, str]:
 def user_forensics(latex: str, against: str, finding) -> dict[str, dict]:
     """Forensic search for a user's typed right-hand side (``audit --latex TEX --against NAME``) that differs:
     {part id: result}, empty when it matches."""
+    # lazy: start-up time (this module is imported without SymPy)
     from .forensics import (FAMILIES, conclusion,  # lazy: keeps start-up light (this module is imported without SymPy)
                             search, text_repairs)
+    # lazy: start-up time (this module is imported without SymPy)
     from .printed import (_ENGINE_FORMS, _parse,  # lazy: keeps start-up light (this module is imported without SymPy)
                           _tensors, derived_value)
 
@@ -492,6 +496,7 @@ def _what(f: dict) -> str:
 
 def _step_refs() -> dict[str, str]:
     """closed-form name -> step id of the step that registered it (built chains only)."""
+    # lazy: start-up time (this module is imported without SymPy)
     from glass_sym.records.derivation import (  # lazy: keeps start-up light (this module is imported without SymPy)
         build, chains)
 

@@ -32,9 +32,11 @@ COMMANDS = {
 }
 
 
-def _available() -> dict:
+def _available(only: str | None = None) -> dict:
     mods = {}
     for name, modname in COMMANDS.items():
+        if only is not None and name != only:
+            continue
         try:
             mods[name] = importlib.import_module(f".commands.{modname}", __package__)
         except ModuleNotFoundError as exc:  # a subcommand whose module is not there yet
@@ -43,7 +45,9 @@ def _available() -> dict:
     return mods
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The ``glass-sym`` parser; with ``only``, the subparser of that one subcommand (its module alone is
+    imported: the start-up of one command does not pay for the imports of the others)."""
     parser = argparse.ArgumentParser(
         prog="glass-sym",
         description="Rebuild, verify, audit, export and compute the TTLS-phonon coupling theory of "
@@ -53,7 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show tracebacks of errors")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     parser._glass_subparsers = {}      # name -> subparser, so that unknown options show the subcommand's usage
-    for name, mod in _available().items():
+    for name, mod in _available(only).items():
         p = sub.add_parser(name, help=mod.HELP, description=mod.HELP)
         parser._glass_subparsers[name] = p
         p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS, help="show tracebacks of errors")
@@ -99,8 +103,11 @@ def _show_library_warnings() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     _show_library_warnings()
-    parser = build_parser()
     argv = _join_latex_values(list(sys.argv[1:] if argv is None else argv))
+    # the subcommand is the first argument that is not an option (the top-level options take no value); an
+    # unknown or missing one gets the full parser (its usage lists every subcommand)
+    command = next((a for a in argv if not a.startswith("-")), None)
+    parser = build_parser(command if command in COMMANDS else None)
     args, extra = parser.parse_known_args(argv)
     if extra:      # an unknown option: the usage of the subcommand it was given to, not the top-level one
         target = parser._glass_subparsers.get(getattr(args, "command", None) or "", parser)

@@ -149,6 +149,7 @@ def _paper_function():
     from glass_sym.parse.parser import parse_latex  # lazy: keeps start-up light (this module is imported without SymPy)
     # lazy: keeps start-up light (this module is imported without SymPy)
     from glass_sym.records.closed_form import arguments_of
+    # lazy: start-up time (this module is imported without SymPy)
     from glass_sym.symbols import (N0, QHAT, Q,  # lazy: keeps start-up light (this module is imported without SymPy)
                                    alpha as S_alpha, c_t, q, rho)
 

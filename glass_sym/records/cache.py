@@ -1,8 +1,10 @@
 """On-disk cache of derived results, keyed by package version and a hash of the sources.
 
-One JSON file per entry (a derivation chain; also ``forensics``, ``parsed-latex``, ``figures-*`` and
-``b5-jl-kernel-averages-*``, written by :mod:`glass_sym.audit.rows`, :mod:`glass_sym.audit.parse_cache`,
-:mod:`glass_sym.output.sections.rg` and :mod:`glass_sym.audit.forensics_b5`) in the cache directory (``$GLASS_SYM_CACHE_DIR``, else
+One JSON file per entry (a derivation chain; also ``forensics``, ``parsed-latex``, ``figures-*``,
+``b5-jl-kernel-averages-*``, ``display-texts``, ``engine-regulated-forms`` and ``numeric-mpmath``, written by
+:mod:`glass_sym.audit.rows`, :mod:`glass_sym.audit.parse_cache`, :mod:`glass_sym.output.sections.rg`,
+:mod:`glass_sym.audit.forensics_b5`, :mod:`glass_sym.audit.display_cache`, :mod:`glass_sym.records.engine_forms_cache`
+and :mod:`glass_sym.audit.numeric`) in the cache directory (``$GLASS_SYM_CACHE_DIR``, else
 ``$XDG_CACHE_HOME/glass-sym``, else ``~/.cache/glass-sym``).  Each entry holds
 
 * ``key``: the package version and a SHA-256 over every source and data file of ``glass_sym`` and

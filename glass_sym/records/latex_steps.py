@@ -7,6 +7,7 @@ The expressions themselves are printed by :mod:`glass_sym.algebra.latex_notation
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -60,8 +61,15 @@ def _value_chunks(value: Any) -> Chunks:
 def _matrix_latex(m) -> str:
     r"""A matrix of results as ``\begin{pmatrix}`` (entries factored), in one TeX group so that the line
     breaker never splits it."""
-    rows = [[sympy_latex(sp.factor(m[i, j])) for j in range(m.cols)] for i in range(m.rows)]
+    rows = [[_entry_latex(m[i, j]) for j in range(m.cols)] for i in range(m.rows)]
     return r"{\begin{pmatrix} " + r" \\ ".join(" & ".join(r) for r in rows) + r" \end{pmatrix}}"
+
+
+@functools.lru_cache(maxsize=1024)
+def _entry_latex(entry) -> str:
+    """LaTeX of one factored matrix entry, memoized per process (a step's text is asked for by its JSON record
+    and by the .tex document; SymPy expressions compare structurally, so a hit is the same entry)."""
+    return sympy_latex(sp.factor(entry))
 
 
 def _split_relation(text: str) -> tuple[str, str, str]:

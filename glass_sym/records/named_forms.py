@@ -7,6 +7,7 @@ names through this module.
 from __future__ import annotations
 
 from .derivation import get, provides
+from .engine_forms_cache import regulated
 from glass_sym.errors import InputError
 from glass_sym.algebra.fourier import fourier_transform
 from glass_sym.suggest import did_you_mean
@@ -35,7 +36,7 @@ def derived_value(name: str):
     if name in provides():
         return fetch(name)
     if name in _ENGINE_FORMS:
-        return fourier_transform(*_ENGINE_FORMS[name]).regulated
+        return regulated(name, lambda: fourier_transform(*_ENGINE_FORMS[name]).regulated)
     return None
 
 

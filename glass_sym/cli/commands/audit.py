@@ -93,6 +93,7 @@ def _indices(text):
 
 
 def _single(args) -> list:
+    # lazy: start-up time (each subcommand loads only what it runs)
     from glass_sym.audit.typed import (  # lazy: keeps start-up light (this module is imported without SymPy)
         audit_typed, compare_typed)
 
@@ -157,6 +158,7 @@ def run(args) -> int:
         else:
             print(format_table(findings))
     else:
+        # lazy: start-up time (each subcommand loads only what it runs)
         from glass_sym.audit.rows import (  # lazy: start-up time (each subcommand loads only what it runs)
             SCHEMA_VERSION, audit_rows)
 

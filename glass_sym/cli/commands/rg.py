@@ -75,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
                                       for a, b in v.items()} for k, v in sens.items()}
         records.append(rec)
     if args.plot:
+        # lazy: start-up time (each subcommand loads only what it runs)
         from glass_sym.output.sections.rg import (  # lazy: start-up time (each subcommand loads only what it runs)
             plot_figure1, plot_flow)
 

@@ -61,10 +61,12 @@ def run(args) -> int:
         return 0
     # lazy: keeps start-up light (this module is imported without SymPy)
     from glass_sym.algebra.indexnotation import IndexExpr
+    # lazy: start-up time (each subcommand loads only what it runs)
     from glass_sym.algebra.structures import (  # lazy: keeps start-up light (this module is imported without SymPy)
         decompose_index, pretty)
     # lazy: keeps start-up light (this module is imported without SymPy)
     from glass_sym.audit.printed import resolve_form
+    # lazy: start-up time (each subcommand loads only what it runs)
     from glass_sym.output.latex import (  # lazy: keeps start-up light (this module is imported without SymPy)
         index_latex, scalar_latex)
 
