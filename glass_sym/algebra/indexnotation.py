@@ -34,7 +34,7 @@ from .tensor import Tensor
 from .latex_notation import index_latex
 
 __all__ = ["IndexExpr", "Factor", "Monomial", "delta", "vec", "scalar", "radial_derivative", "index_string",
-           "isotropic_basis", "to_array"]
+           "isotropic_basis", "to_array", "monomial_at"]
 
 
 
@@ -386,3 +386,27 @@ def to_array(value) -> sp.Array:
     if isinstance(value, sp.Basic) or isinstance(value, (int, float)):
         return sp.Array(sp.sympify(value))
     raise InputError(f"to_array needs an IndexExpr or a SymPy scalar, got {type(value).__name__}")
+
+
+def monomial_at(monomial: Monomial, at: Mapping[str, int]) -> list[sp.Symbol] | None:
+    """The vector-component symbols (``n1``, ``m3`` ...) that a monomial of index notation contributes at the
+    index values ``at`` (index letter -> 0, 1, 2), or ``None`` when one of its Kronecker deltas vanishes there.
+    Used wherever explicit components are assembled monomial by monomial (component counts in polynomial rings,
+    forensic fingerprints).  Raises :class:`InputError` for a vector without component symbols.
+
+    >>> monomial_at((("d", "i", "j"), ("v", "n", "k")), {"i": 0, "j": 0, "k": 2})
+    [n3]
+    >>> monomial_at((("d", "i", "j"),), {"i": 0, "j": 1}) is None
+    True
+    """
+    out = []
+    for f in monomial:
+        if f[0] == "d":
+            if at[f[1]] != at[f[2]]:
+                return None
+        else:
+            comps = VECTOR_SYMBOLS.get(f[1])
+            if comps is None:
+                raise InputError(f"unknown vector {f[1]!r}; known: {sorted(VECTOR_SYMBOLS)}")
+            out.append(comps[at[f[2]]])
+    return out

@@ -36,7 +36,7 @@ from sympy.polys.matrices import DomainMatrix
 from glass_sym.errors import InputError
 from glass_sym.symbols import UNIT_VECTORS, VECTOR_SYMBOLS, alpha, c_l, c_t
 
-from .indexnotation import IndexExpr, isotropic_basis
+from .indexnotation import IndexExpr, isotropic_basis, monomial_at
 from .ring_canonical import common_numerators, ring_cancel_memo
 from .tensor import Tensor, canonical, is_zero
 
@@ -522,16 +522,11 @@ def differing_components(expr: IndexExpr) -> int:
         at = dict(zip(expr.indices, values))
         p = ring.zero
         for m, pm in zip(monos, pn):
-            w = pm
-            for f in m:
-                if f[0] == "d":
-                    if at[f[1]] != at[f[2]]:
-                        w = None
-                        break
-                else:
-                    w = w * gmap[VECTOR_SYMBOLS[f[1]][at[f[2]]]]
-            if w is not None:
-                p += w
+            comps = monomial_at(m, at)
+            if comps is not None:
+                for s in comps:
+                    pm = pm * gmap[s]
+                p += pm
         if p and rels:
             p = p.rem(rels)
         if p:
@@ -577,14 +572,11 @@ def _ring_differing_components_now(expr: IndexExpr, monos: list) -> int | None:
         at = dict(zip(expr.indices, values))
         p = ring.zero
         for m, pm in zip(monos, pn):
-            exps = [0] * ring.ngens
-            for f in m:
-                if f[0] == "d":
-                    if at[f[1]] != at[f[2]]:
-                        break
-                else:
-                    exps[pos[VECTOR_SYMBOLS[f[1]][at[f[2]]]]] += 1
-            else:
+            comps = monomial_at(m, at)
+            if comps is not None:
+                exps = [0] * ring.ngens
+                for s in comps:
+                    exps[pos[s]] += 1
                 p += pm.mul_monom(tuple(exps))
         if p and rels:
             p = p.rem(rels)

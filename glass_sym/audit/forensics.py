@@ -55,7 +55,7 @@ from typing import Any
 
 import sympy as sp
 
-from glass_sym.algebra.indexnotation import IndexExpr
+from glass_sym.algebra.indexnotation import IndexExpr, monomial_at
 from glass_sym.algebra.structures import (decompose_index, diff_structures, expand_alpha, pretty, restore_alpha,
                                           same_decomposition, structure_name)
 from glass_sym.errors import GlassSymError, InputError
@@ -251,16 +251,11 @@ def _rational_components(x, coeffs, rule) -> tuple:
         at = dict(zip(x.indices, values))
         total = Fraction(0)
         for m, cv in cf:
-            w = cv
-            for f in m:
-                if f[0] == "d":
-                    if at[f[1]] != at[f[2]]:
-                        w = None
-                        break
-                else:
-                    w = w * q[VECTOR_SYMBOLS[f[1]][at[f[2]]]]
-            if w is not None:
-                total += w
+            comps = monomial_at(m, at)
+            if comps is not None:
+                for s in comps:
+                    cv = cv * q[s]
+                total += cv
         out.append(sp.Rational(total.numerator, total.denominator))
     return tuple(out)
 
@@ -280,18 +275,9 @@ def _fingerprint_uncached(x, k: int) -> tuple | None:
             at = dict(zip(x.indices, values))
             parts = []
             for m, cv in coeffs:
-                factors = [cv]
-                for f in m:
-                    if f[0] == "d":
-                        if at[f[1]] != at[f[2]]:
-                            factors = None
-                            break
-                    elif f[1] not in VECTOR_SYMBOLS:
-                        raise InputError(f"unknown vector {f[1]!r}; known: {sorted(VECTOR_SYMBOLS)}")
-                    else:
-                        factors.append(rule[VECTOR_SYMBOLS[f[1]][at[f[2]]]])
-                if factors is not None:
-                    parts.append(sp.Mul(*factors))
+                comps = monomial_at(m, at)
+                if comps is not None:
+                    parts.append(sp.Mul(cv, *(rule[s] for s in comps)))
             out.append(sp.expand(sp.Add(*parts)))
         vals = tuple(out)
     else:
