@@ -25,14 +25,14 @@ from __future__ import annotations
 
 import sympy as sp
 
-from glass_sym.physics import elastic, interaction
 from glass_sym.algebra import fourier
+from glass_sym.algebra.structures import symmetrize_index
+from glass_sym.algebra.tensor import Tensor, compare, rational_rotation, rotation_covariance, symmetrize_pairs
+from glass_sym.physics import elastic, interaction
 from glass_sym.records.derivation import Derivation, Note
 from glass_sym.records.mutation import (as_tensor, break_covariance, break_pair_symmetries, break_parity,
                                         break_x_independence, value_mutants)
 from glass_sym.symbols import N, alpha, c_t, lam, r, rho
-from glass_sym.algebra.tensor import Tensor, compare, rational_rotation, rotation_covariance, symmetrize_pairs
-from glass_sym.algebra.structures import symmetrize_index
 
 NAME = "appendix-a"
 TITLE = "Appendix A: the stress-stress interaction Lambda_ijkl between elementary blocks"

@@ -21,12 +21,12 @@ from __future__ import annotations
 import sympy as sp
 from sympy.polys.rings import sring
 
+from glass_sym.algebra.tensor import Tensor, compare
 from glass_sym.physics import absorption
-from glass_sym.records.derivation import Derivation, Note, get
 from glass_sym.physics.displacement import DELTA_X, cos_theta, explicit_first_order_change, first_order_change
+from glass_sym.records.derivation import Derivation, Note, get
 from glass_sym.records.mutation import PAIR_SYMMETRIES, as_tensor, break_pair_symmetries, break_trace
 from glass_sym.symbols import M, N, alpha, c_t, r, rho
-from glass_sym.algebra.tensor import Tensor, compare
 
 NAME = "appendix-b"
 TITLE = "Appendix B: Delta Lambda under a relative displacement and the (B.5) angular averages"

@@ -25,11 +25,11 @@ import itertools
 
 import sympy as sp
 
+from glass_sym.algebra.tensor import canonical, compare
 from glass_sym.physics import absorption, jterms
 from glass_sym.records.derivation import Derivation, Note, get
 from glass_sym.records.mutation import PAIR_SYMMETRIES, as_tensor, break_pair_symmetries
 from glass_sym.symbols import QHAT, Omega, alpha, beta, c_l, c_t, chi_l, chi_t, omega
-from glass_sym.algebra.tensor import canonical, compare
 
 NAME = "appendix-c"
 TITLE = "Appendix C: Kramers-Kronig form of J3 + J4 and the absorption contraction (C.20)-(C.24)"

@@ -19,12 +19,12 @@ from __future__ import annotations
 
 import sympy as sp
 
-from glass_sym.physics import absorption, dipole
-from glass_sym.records.derivation import Derivation, Note
-from glass_sym.physics.displacement import DELTA_X, explicit_first_order_change
-from glass_sym.records.mutation import as_tensor, break_index_symmetry
-from glass_sym.symbols import epsilon, N, Q, r
 from glass_sym.algebra.tensor import Tensor, compare
+from glass_sym.physics import absorption, dipole
+from glass_sym.physics.displacement import DELTA_X, explicit_first_order_change
+from glass_sym.records.derivation import Derivation, Note
+from glass_sym.records.mutation import as_tensor, break_index_symmetry
+from glass_sym.symbols import N, Q, epsilon, r
 
 NAME = "appendix-d"
 TITLE = "Appendix D: dipole-dipole kernels mu, Delta mu, Delta p and the (D.6) angular averages"

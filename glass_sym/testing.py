@@ -14,7 +14,8 @@ def assert_tensor_equal(derived, expected, what: str = "tensor") -> None:
 
     Raises AssertionError showing both sides and the canonical residual of the differing components.
     """
-    from glass_sym.algebra.indexnotation import IndexExpr  # lazy: keeps start-up light (this module is imported without SymPy)
+    from glass_sym.algebra.indexnotation import \
+        IndexExpr  # lazy: keeps start-up light (this module is imported without SymPy)
     from glass_sym.algebra.tensor import compare  # lazy: keeps start-up light (this module is imported without SymPy)
 
     a = derived.to_tensor() if isinstance(derived, IndexExpr) else derived

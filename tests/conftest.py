@@ -242,9 +242,9 @@ def reproduce_report(tmp_path_factory, other_seed_reproduce) -> ReproduceRun:
 
     import sympy as sp
 
-    from glass_sym.audit import printed as audit, compare as audit_compare, rows as audit_rows
-    from glass_sym.cli import main as cli
     from glass_sym.algebra import structures, tensor
+    from glass_sym.audit import compare as audit_compare, printed as audit, rows as audit_rows
+    from glass_sym.cli import main as cli
     from glass_sym.output.sections import audit as audit_section
 
     run = ReproduceRun(tmp_path_factory.mktemp("reproduce") / "report")

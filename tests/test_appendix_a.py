@@ -7,11 +7,11 @@ parser error cannot hide a derivation error.
 import pytest
 import sympy as sp
 
-from glass_sym.records.derivation import build, get
 from glass_sym.algebra.indexnotation import delta, vec
-from glass_sym.physics.interaction import compare_parts, lambda_tilde, lambda_tilde_parts, lambda_x, split_by_alpha
-from glass_sym.symbols import alpha, c_t, r, rho
 from glass_sym.algebra.tensor import rational_rotation, rotation_covariance
+from glass_sym.physics.interaction import compare_parts, lambda_tilde, lambda_tilde_parts, lambda_x, split_by_alpha
+from glass_sym.records.derivation import build, get
+from glass_sym.symbols import alpha, c_t, r, rho
 from glass_sym.testing import assert_tensor_equal
 
 

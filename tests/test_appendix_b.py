@@ -12,12 +12,12 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from glass_sym.physics import absorption
-from glass_sym.records.derivation import build, get
-from glass_sym.physics.displacement import DELTA_X, contract_vector, cos_theta, first_order_change
-from glass_sym.errors import InputError
 from glass_sym.algebra.indexnotation import delta, vec
+from glass_sym.errors import InputError
+from glass_sym.physics import absorption
+from glass_sym.physics.displacement import DELTA_X, contract_vector, cos_theta, first_order_change
 from glass_sym.physics.interaction import lambda_tilde, lambda_x
+from glass_sym.records.derivation import build, get
 from glass_sym.symbols import M, N, alpha, c_t, r, rho
 from glass_sym.testing import assert_tensor_equal
 

@@ -9,11 +9,11 @@ import itertools
 import pytest
 import sympy as sp
 
+from glass_sym.errors import InputError
 from glass_sym.physics import absorption
 from glass_sym.physics.absorption import Omega, chi_l, chi_t, omega
-from glass_sym.records.derivation import build, get
 from glass_sym.physics.elastic import lambda_q
-from glass_sym.errors import InputError
+from glass_sym.records.derivation import build, get
 from glass_sym.symbols import alpha, c_l, c_t, rho
 
 

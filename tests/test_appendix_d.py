@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from glass_sym.physics import absorption, dipole
-from glass_sym.records.derivation import build, get
-from glass_sym.physics.displacement import DELTA_X
-from glass_sym.symbols import M, N, epsilon, r
 from glass_sym.algebra.tensor import Tensor, compare
+from glass_sym.physics import absorption, dipole
+from glass_sym.physics.displacement import DELTA_X
+from glass_sym.records.derivation import build, get
+from glass_sym.symbols import M, N, epsilon, r
 
 
 def test_eq_D2_mu_is_half_the_textbook_dipole_energy():

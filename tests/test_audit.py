@@ -13,16 +13,15 @@ import json
 import pytest
 import sympy as sp
 
+from glass_sym.algebra.indexnotation import delta, isotropic_basis, vec
+from glass_sym.algebra.structures import (decompose_index, decompose_tensor, diff_structures, differing_components,
+                                          symmetrize_index)
+from glass_sym.algebra.tensor import compare, decompose, symmetrize_pairs
 from glass_sym.audit.printed import AuditContext, audit_all, audit_equation, audit_expressions
 from glass_sym.cli.main import main
 from glass_sym.errors import InputError, ParseError
-from glass_sym.algebra.indexnotation import delta, vec
 from glass_sym.physics.interaction import lambda_tilde
-from glass_sym.algebra.structures import (decompose_index, decompose_tensor, differing_components, diff_structures,
-                                          symmetrize_index)
 from glass_sym.symbols import N, alpha, lam, r
-from glass_sym.algebra.indexnotation import isotropic_basis
-from glass_sym.algebra.tensor import compare, decompose, symmetrize_pairs
 
 PART1 = (r"\frac{1}{4} \left\{ (\delta_{jl} - 3n_j n_l)\delta_{ik} + (\delta_{jk} - 3n_j n_k)\delta_{il}"
          r" + (\delta_{ik} - 3n_i n_k)\delta_{jl} + (\delta_{il} - 3n_i n_l)\delta_{jk} \right\}")

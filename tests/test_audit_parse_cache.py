@@ -10,10 +10,10 @@ import pytest
 import sympy as sp
 
 from glass_sym.audit import parse_cache as apc
-from glass_sym.records import cache
 from glass_sym.errors import ParseError
-from glass_sym.parse.parser import parse_latex
 from glass_sym.paper.transcriptions import VERSIONS, load_equations
+from glass_sym.parse.parser import parse_latex
+from glass_sym.records import cache
 
 
 @pytest.fixture()

@@ -228,9 +228,9 @@ def test_cli_usage_errors(argv, message, capsys):
 def test_injected_code_is_never_evaluated(tmp_path, capsys, monkeypatch):
     """``__import__('os').system('touch MARKER')`` in every text argument and entry point: never run."""
     from glass_sym.audit.printed import audit_equation
+    from glass_sym.audit.typed import compare_typed, evaluate_typed
     from glass_sym.numerics.functions import numeric_function
     from glass_sym.parse.parser import lhs_info, parse_equation, parse_latex, split_equations
-    from glass_sym.audit.typed import compare_typed, evaluate_typed
 
     monkeypatch.chdir(tmp_path)
     marker = tmp_path / "MARKER"
@@ -278,14 +278,14 @@ def _entry_point_cases():
     import numpy as np
 
     from glass_sym.algebra import fourier
-    from glass_sym.numerics import kernels, kk, lattice, rg
-    from glass_sym.paper import materials, table1
-    from glass_sym.physics import ttls
     from glass_sym.audit.printed import audit_equation
-    from glass_sym.numerics.functions import numeric_function, to_array
-    from glass_sym.parse.parser import parse_equation, parse_latex
     from glass_sym.audit.typed import compare_typed, evaluate_typed
     from glass_sym.audit.user_paper import audit_paper
+    from glass_sym.numerics import kernels, kk, lattice, rg
+    from glass_sym.numerics.functions import numeric_function, to_array
+    from glass_sym.paper import materials, table1
+    from glass_sym.parse.parser import parse_equation, parse_latex
+    from glass_sym.physics import ttls
 
     return {
         "parse unbalanced": (lambda: parse_latex(r"\left( n_i"), ParseError, "expected ')'"),

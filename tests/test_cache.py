@@ -5,8 +5,8 @@ import json
 import pytest
 import sympy as sp
 
-from glass_sym.records import cache, derivation
 from glass_sym.errors import CacheError
+from glass_sym.records import cache, derivation
 from glass_sym.records.serialize import from_json, to_json, value_from_json, value_to_json
 
 

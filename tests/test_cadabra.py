@@ -24,8 +24,8 @@ import re
 import cadabra2
 import sympy as sp
 
-from glass_sym.records.derivation import get
 from glass_sym.paper.transcriptions import find_equation
+from glass_sym.records.derivation import get
 from glass_sym.symbols import M, N, alpha
 
 IJKL = ("i", "j", "k", "l")

@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from glass_sym.numerics import kernels, rg
 from glass_sym import symbols as S
+from glass_sym.errors import DerivationError
+from glass_sym.numerics import kernels, rg
 from glass_sym.records.closed_form import arguments_of, free_indices
 from glass_sym.records.derivation import get
-from glass_sym.errors import DerivationError
 
 
 def test_lambda_tilde_record():

@@ -2,11 +2,11 @@
 
 import sympy as sp
 
-from glass_sym.testing import assert_tensor_equal
-from glass_sym.physics.elastic import (Nblocks, check_completeness, check_lambda_q_explicit, projector, complete_square, lambda_q,
-                                       mass, mode_sum, omega, two_block_split)
 from glass_sym.algebra.indexnotation import delta, vec
+from glass_sym.physics.elastic import (Nblocks, check_completeness, check_lambda_q_explicit, complete_square, lambda_q,
+                                       mass, mode_sum, omega, projector, two_block_split)
 from glass_sym.symbols import alpha, c_l, c_t, rho
+from glass_sym.testing import assert_tensor_equal
 
 
 def qh(i):

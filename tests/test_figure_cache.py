@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 import pathlib
 
-from glass_sym.records import cache
 from glass_sym.output.sections.rg import _cached_plot
+from glass_sym.records import cache
 
 
 def _producer(figdir: pathlib.Path, calls: list, content: bytes = b"\x89PNG fake figure bytes \x00\xff"):

@@ -8,10 +8,10 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
+from glass_sym.algebra.indexnotation import IndexExpr, delta, vec
 from glass_sym.audit import forensics
 from glass_sym.audit.printed import derived_value, known_forms
 from glass_sym.errors import GlassSymError
-from glass_sym.algebra.indexnotation import IndexExpr, delta, vec
 from glass_sym.symbols import alpha, c_l, c_t
 
 

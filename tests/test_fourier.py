@@ -4,11 +4,11 @@ import mpmath as mp
 import pytest
 import sympy as sp
 
-from glass_sym.testing import assert_tensor_equal
-from glass_sym.errors import DivergenceError, InputError
 from glass_sym.algebra.fourier import explicit_fourier, fourier_transform, scalar_kernel
 from glass_sym.algebra.indexnotation import delta, vec
+from glass_sym.errors import DivergenceError, InputError
 from glass_sym.symbols import N, lam, r
+from glass_sym.testing import assert_tensor_equal
 
 
 def n(i):

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import pytest
 import sympy as sp
-from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 
+from glass_sym.algebra.indexnotation import IndexExpr
 from glass_sym.cli import main as cli
 from glass_sym.errors import InputError, ParseError
-from glass_sym.algebra.indexnotation import IndexExpr
 from glass_sym.parse.parser import lhs_info, parse_equation, parse_latex, split_equations, strip_display
 
 TOKENS = [

@@ -15,10 +15,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 import grimp  # noqa: F401  (import-linter and grimp are in the test extra: missing is an error, not a skip)
 import importlinter  # noqa: F401
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 import sympy as sp
 
+from glass_sym.errors import InputError
 from glass_sym.numerics import kernels
 from glass_sym.records.derivation import get
-from glass_sym.errors import InputError
 from glass_sym.symbols import N, alpha, c_t, r, rho
 
 RTOL = 1e-12

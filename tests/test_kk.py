@@ -6,9 +6,9 @@ import mpmath as mp
 import numpy as np
 import pytest
 
+from glass_sym.errors import InputError
 from glass_sym.numerics import kk
 from glass_sym.physics import ttls
-from glass_sym.errors import InputError
 
 
 def _lorentz_im(x):

@@ -15,13 +15,13 @@ import subprocess
 import pytest
 import sympy as sp
 
+from glass_sym.algebra.indexnotation import IndexExpr, delta, scalar, vec
+from glass_sym.algebra.tensor import Tensor, compare
+from glass_sym.errors import InputError, OutputError
 from glass_sym.output import latex as L
 from glass_sym.records import latex_steps
 from glass_sym.records.derivation import Derivation
-from glass_sym.errors import InputError, OutputError
-from glass_sym.algebra.indexnotation import IndexExpr, delta, scalar, vec
 from glass_sym.symbols import alpha, c_t, r, rho
-from glass_sym.algebra.tensor import Tensor, compare
 
 IJKL = ("i", "j", "k", "l")
 HAVE_PDFLATEX = shutil.which("pdflatex") is not None

@@ -14,9 +14,9 @@ import math
 import numpy as np
 import pytest
 
-from glass_sym.numerics import kernels, lattice
 from glass_sym.cli.main import main
 from glass_sym.errors import InputError
+from glass_sym.numerics import kernels, lattice
 
 ALPHA_SIO2 = 1 - (3.80 / 5.80) ** 2
 

@@ -12,15 +12,15 @@ import json
 import pytest
 import sympy as sp
 
-from glass_sym.physics import elastic
-from glass_sym.cli.main import main
-from glass_sym.records.derivation import Derivation, rebuild, residual_of
-from glass_sym.errors import DerivationError
 from glass_sym.algebra.indexnotation import delta, vec
+from glass_sym.algebra.tensor import compare, rational_rotation, rotation_covariance
+from glass_sym.cli.main import main
+from glass_sym.errors import DerivationError
+from glass_sym.physics import elastic
+from glass_sym.records.derivation import Derivation, rebuild, residual_of
 from glass_sym.records.mutation import (break_covariance, break_pair_symmetries, break_parity, break_trace, differs,
                                         mutation_test, value_mutants)
 from glass_sym.symbols import N, alpha
-from glass_sym.algebra.tensor import compare, rational_rotation, rotation_covariance
 
 CHAINS = ("appendix-a", "appendix-b", "appendix-c", "appendix-d")
 

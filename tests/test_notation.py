@@ -18,14 +18,14 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from glass_sym.errors import DivergenceError, InputError, ParseError
 from glass_sym.algebra.fourier import fourier_transform
 from glass_sym.algebra.indexnotation import IndexExpr, delta, vec
+from glass_sym.algebra.tensor import canonical
+from glass_sym.audit.typed import compare_typed, evaluate_typed
+from glass_sym.errors import DivergenceError, InputError, ParseError
 from glass_sym.numerics.functions import numeric_function
 from glass_sym.parse.parser import parse_latex
 from glass_sym.symbols import N, c_l, r
-from glass_sym.algebra.tensor import canonical
-from glass_sym.audit.typed import compare_typed, evaluate_typed
 
 FT = r"\int \frac{d^3q}{(2\pi)^3} "
 PHASE = r" e^{i\vec q\cdot\vec x}"

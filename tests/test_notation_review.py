@@ -22,13 +22,13 @@ import numpy as np
 import pytest
 import sympy as sp
 
+from glass_sym.algebra.indexnotation import IndexExpr
+from glass_sym.audit.typed import audit_typed, compare_typed, evaluate_typed
 from glass_sym.cli import main as cli
 from glass_sym.errors import InputError, ParseError
-from glass_sym.algebra.indexnotation import IndexExpr
 from glass_sym.numerics.functions import numeric_function
 from glass_sym.parse.parser import parse_latex
 from glass_sym.symbols import r
-from glass_sym.audit.typed import audit_typed, compare_typed, evaluate_typed
 
 
 def status(a: str, b: str, **kw) -> str:

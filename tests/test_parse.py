@@ -14,12 +14,12 @@ import time
 import pytest
 import sympy as sp
 
-from glass_sym.errors import InputError, ParseError
 from glass_sym.algebra.indexnotation import IndexExpr, delta, vec
+from glass_sym.algebra.tensor import compare
+from glass_sym.errors import InputError, ParseError
 from glass_sym.parse.parser import (DELTA_X, MAX_DEPTH, MAX_LENGTH, lhs_info, parse_equation, parse_latex,
                                     split_equations, strip_display)
 from glass_sym.symbols import M, N, alpha, c_l, c_t, epsilon, q, r, rho
-from glass_sym.algebra.tensor import compare
 
 
 def d(a, b):

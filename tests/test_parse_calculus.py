@@ -16,13 +16,13 @@ import builtins
 import pytest
 import sympy as sp
 
-from glass_sym.errors import DivergenceError, InputError, ParseError
 from glass_sym.algebra.fourier import fourier_transform
 from glass_sym.algebra.indexnotation import IndexExpr, delta, vec
-from glass_sym.parse.parser import parse_latex, parse_measure, phase_kind
-from glass_sym.parse.calculus import fourier_integral, limit_lambda_to_zero, x_derivative
 from glass_sym.algebra.structures import differing_components
-from glass_sym.symbols import N, QHAT, lam, q, r
+from glass_sym.errors import DivergenceError, InputError, ParseError
+from glass_sym.parse.calculus import fourier_integral, limit_lambda_to_zero, x_derivative
+from glass_sym.parse.parser import parse_latex, parse_measure, phase_kind
+from glass_sym.symbols import QHAT, N, lam, q, r
 
 A14_F1 = r"\int \frac{\mathrm{d}^3 q}{(2\pi)^3} \frac{q_i q_j q_k q_l}{q^4} \mathrm{e}^{\mathrm{i}\vec{q}\cdot\vec{x}}"
 A14_F2 = r"\int \frac{\mathrm{d}^3 q}{(2\pi)^3} \frac{q_j q_l}{q^2} \mathrm{e}^{\mathrm{i}\vec{q}\cdot\vec{x}}"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from glass_sym.audit import printed as audit
 from glass_sym import errors
+from glass_sym.audit import printed as audit
 from glass_sym.parse.parser import parse_latex
 
 

@@ -22,14 +22,13 @@ import mpmath as mp
 import numpy as np
 import pytest
 import sympy as sp
-from hypothesis import HealthCheck, Phase, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 
+from glass_sym.algebra.indexnotation import IndexExpr
+from glass_sym.algebra.tensor import Tensor, compare, rational_rotation, rotation_covariance
 from glass_sym.numerics import kernels
 from glass_sym.records.derivation import get
-from glass_sym.algebra.indexnotation import IndexExpr
 from glass_sym.symbols import N, alpha, c_l, c_t, r, rho
-from glass_sym.algebra.tensor import Tensor, compare, rational_rotation, rotation_covariance
 
 #: few derandomized examples, no shrinking (a failure is reported as found: bounded time even then)
 FAST = settings(max_examples=12, deadline=None, derandomize=True, phases=[Phase.explicit, Phase.generate],
@@ -280,8 +279,8 @@ def test_rotation_covariance_of_explicit_routes():
     IndexExpr of deltas and n is covariant whatever its coefficients): Lambda(x) by Cartesian Fourier
     transforms of the explicit Lambda(q) components (journal (A.13)) and the dipole pair energy by Cartesian
     differentiation of the Coulomb potential ((D.2))."""
-    from glass_sym.physics import dipole
     from glass_sym.algebra import fourier
+    from glass_sym.physics import dipole
 
     R = rational_rotation(1, 2, -1, 3)
     lx_explicit = fourier.explicit_fourier(get("lambda_q").value.to_tensor())

@@ -5,9 +5,9 @@ import math
 import numpy as np
 import pytest
 
-from glass_sym.paper import materials
-from glass_sym.numerics import rg
 from glass_sym.errors import InputError
+from glass_sym.numerics import rg
+from glass_sym.paper import materials
 
 
 def _needs_registry():

@@ -19,14 +19,11 @@ import numpy as np
 import pytest
 import sympy as sp
 
-from glass_sym.algebra import ring_canonical as rc
-from glass_sym.algebra import structures, tensor
+from glass_sym.algebra import ring_canonical as rc, structures, tensor
 from glass_sym.algebra.fourier import fourier_transform
 from glass_sym.algebra.indexnotation import IndexExpr, delta, vec
-from glass_sym.audit import display_cache, forensics
-from glass_sym.audit import numeric as audit_numeric
-from glass_sym.records import cache
-from glass_sym.records import engine_forms_cache as efc
+from glass_sym.audit import display_cache, forensics, numeric as audit_numeric
+from glass_sym.records import cache, engine_forms_cache as efc
 from glass_sym.symbols import N, alpha, c_l, c_t
 
 

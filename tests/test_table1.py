@@ -13,18 +13,8 @@ import math
 import pytest
 
 from glass_sym.errors import InputError
-from glass_sym.paper.table1 import (
-    check_fit,
-    check_fits,
-    check_material,
-    check_materials,
-    deviation_definition,
-    half_unit,
-    load_fits,
-    load_materials,
-    load_table1,
-    table1_report,
-)
+from glass_sym.paper.table1 import (check_fit, check_fits, check_material, check_materials, deviation_definition,
+                                    half_unit, load_fits, load_materials, load_table1, table1_report)
 
 # (gamma_l/gamma_t)_exp and c_l/c_t as printed (identical in both versions), typed from the tables.
 PRINTED = {

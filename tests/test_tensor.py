@@ -1,13 +1,13 @@
 """Tensor core: canonical form modulo n.n = 1, contraction, symmetrizers, isotropic basis, rotations."""
 
-import sympy as sp
 import pytest
+import sympy as sp
 
-from glass_sym.errors import InputError
 from glass_sym.algebra.indexnotation import delta, isotropic_basis, vec
-from glass_sym.symbols import N, M, alpha
 from glass_sym.algebra.tensor import (Tensor, canonical, compare, decompose, kronecker, proportionality,
                                       rational_rotation, rotation_covariance, symmetrize_pairs)
+from glass_sym.errors import InputError
+from glass_sym.symbols import M, N, alpha
 
 n1, n2, n3 = N
 
@@ -100,8 +100,8 @@ def test_canonical_fast_path_equals_poly_rem_reference():
     """
     import random
 
-    from glass_sym.symbols import M, QHAT, alpha, c_t, rho
     from glass_sym.algebra.tensor import _ring_canonical, canonical
+    from glass_sym.symbols import QHAT, M, alpha, c_t, rho
 
     def reference(expr):
         gens = sorted([*N, *M, *QHAT], key=lambda g: g.name)

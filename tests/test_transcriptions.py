@@ -13,15 +13,8 @@ from pathlib import Path
 import pytest
 
 from glass_sym.errors import InputError
-from glass_sym.paper.transcriptions import (
-    VERSIONS,
-    Claim,
-    Equation,
-    _validate,
-    find_equation,
-    load_claims,
-    load_equations,
-)
+from glass_sym.paper.transcriptions import (VERSIONS, Claim, Equation, _validate, find_equation, load_claims,
+                                            load_equations)
 
 PAPERS = Path(__file__).resolve().parents[2] / "shared" / "papers"
 JOURNAL_TXT = PAPERS / "000_d84a61379a7b7701.txt"

@@ -6,8 +6,8 @@ import mpmath as mp
 import numpy as np
 import pytest
 
-from glass_sym.physics import ttls
 from glass_sym.errors import InputError
+from glass_sym.physics import ttls
 
 
 def test_constants_are_si_defining_values():

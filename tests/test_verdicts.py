@@ -13,9 +13,7 @@ import shutil
 import pytest
 import sympy as sp
 
-from glass_sym.audit import rows as R
-from glass_sym.audit import forensics as F
-from glass_sym.audit import verdicts as V
+from glass_sym.audit import forensics as F, rows as R, verdicts as V
 from glass_sym.symbols import alpha, c_l, c_t
 
 
@@ -23,10 +21,10 @@ from glass_sym.symbols import alpha, c_l, c_t
 def test_b5_printed_brackets_are_engine_with_alpha_scaled():
     """Journal (B.5) const bracket 688 alpha^2 + 176 alpha + 55 (printed) against the exact sphere average
     s0 = 3 (172 alpha^2 - 88 alpha + 55)/10 of the derived Delta tilde Lambda: printed = 10/3 s0(-2 alpha)."""
-    from glass_sym.physics import absorption
-    from glass_sym.records.derivation import get
     from glass_sym.paper.transcriptions import find_equation
     from glass_sym.parse.parser import parse_latex
+    from glass_sym.physics import absorption
+    from glass_sym.records.derivation import get
 
     s0 = absorption.b5_angular("l", get("delta_lambda_tilde").value, get("lambda_tilde").value,
                                with_full=False).s0
@@ -58,9 +56,9 @@ def test_search_finds_swap_factor_and_dropped_term_and_nothing_else():
 def test_text_repairs_reproduce_the_journal_A19_second_part():
     """Journal (A.19) prints n_i n_i delta_jk in tilde Lambda^(2); the repair n_i n_l (as in the preprint's
     (A16)) reproduces the derived lambda_tilde_2 exactly."""
-    from glass_sym.records.derivation import get
     from glass_sym.paper.transcriptions import find_equation
     from glass_sym.parse.parser import parse_latex
+    from glass_sym.records.derivation import get
 
     e = find_equation("A.19", "jpcm2020", defines="lambda_tilde_2")
     derived = get("lambda_tilde_2").value
@@ -207,8 +205,8 @@ def test_verdicts_from_rows_and_numerics(rows):
 
 # ------------------------------------------------------------------------------- LaTeX / PDF
 def test_latex_document_has_no_placeholders_and_one_tag_per_equation(tmp_path):
-    from glass_sym.records.derivation import build, chains
     from glass_sym.output.latex import compile_pdf, write_tex
+    from glass_sym.records.derivation import build, chains
 
     built = [build(n) for n in chains()]
     paths = write_tex(built, tmp_path)
@@ -298,9 +296,9 @@ def test_reproduce_default_outdir_is_not_build():
 
 def test_symmetrized_label_displays_the_symmetrized_side():
     """A step whose left side is S_(ij)(kl)(...) must display a value invariant under i<->j and k<->l."""
-    from glass_sym.records.derivation import build, chains, rebuild
     from glass_sym.algebra.indexnotation import IndexExpr
     from glass_sym.algebra.structures import differing_components, symmetrize_index
+    from glass_sym.records.derivation import build, chains, rebuild
 
     sym = r"\mathcal{S}_{(ij)(kl)}"
     seen = 0
@@ -453,8 +451,8 @@ def test_verdict_refs_resolve_to_ids_report_json_carries(rows):
     """Every ``step:`` and ``section:`` ref of a verdict names a step record id / section id that report.json
     writes (the derivations section gives each step ``id = step:<chain>/<name>``, each section ``section:<key>``)."""
     from glass_sym.audit.rows import step_id
-    from glass_sym.records.derivation import build, chains
     from glass_sym.output.report import SECTIONS
+    from glass_sym.records.derivation import build, chains
 
     steps = {step_id(c, r["name"]) for c in chains() for r in build(c).as_dicts()}
     sections = {"section:" + m.rsplit(".", 1)[-1] for m in SECTIONS}

@@ -29,8 +29,9 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from glass_sym.errors import DivergenceError, InputError
+from glass_sym.symbols import QHAT, N, lam, q, r
+
 from .indexnotation import IndexExpr, scalar
-from glass_sym.symbols import lam, N, q, QHAT, r
 
 __all__ = ["ScalarKernel", "FourierResult", "scalar_kernel", "fourier_transform", "angular_integral", "MAX_POWER"]
 

@@ -29,9 +29,10 @@ import sympy as sp
 
 from glass_sym._typing import Factor, Monomial, Scalar  # re-exported: indexnotation.Factor etc. stay valid
 from glass_sym.errors import InputError
-from glass_sym.symbols import r as _r, VECTOR_SYMBOLS
-from .tensor import Tensor
+from glass_sym.symbols import VECTOR_SYMBOLS, r as _r
+
 from .latex_notation import index_latex
+from .tensor import Tensor
 
 __all__ = ["IndexExpr", "Factor", "Monomial", "delta", "vec", "scalar", "radial_derivative", "index_string",
            "isotropic_basis", "to_array", "monomial_at"]

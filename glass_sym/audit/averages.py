@@ -25,8 +25,8 @@ import functools
 
 import sympy as sp
 
-from glass_sym.physics.absorption import relate_polynomials
 from glass_sym.parse.parser import parse_latex
+from glass_sym.physics.absorption import relate_polynomials
 from glass_sym.symbols import alpha
 
 __all__ = ["AVERAGE_FORMS", "audit_average"]

@@ -26,11 +26,12 @@ import re
 import sympy as sp
 
 from glass_sym.errors import GlassSymError
-from .compare import Finding
-from glass_sym.records.derivation import get
 from glass_sym.paper.transcriptions import load_equations
 from glass_sym.parse.parser import parse_latex
+from glass_sym.records.derivation import get
 from glass_sym.symbols import c_l, c_t, chi_l, chi_t, rho
+
+from .compare import Finding
 
 __all__ = ["printed_value", "printed_recursion_coefficient", "engine_recursion_coefficient", "records",
            "REWRITES"]

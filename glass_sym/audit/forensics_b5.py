@@ -21,18 +21,19 @@ from typing import Any
 
 import sympy as sp
 
-from glass_sym.physics import absorption
-from glass_sym.records import cache
-from .printed import AuditContext, _tag
-from .compare import _pairs, _rank
-from .averages import _printed_number
-from glass_sym.physics.displacement import cos_theta, first_order_change
-from glass_sym.errors import CacheError
-from .forensics import FAMILIES, NO_FIT
-from glass_sym.paper.transcriptions import load_equations
-from glass_sym.records.serialize import from_json, to_json
 from glass_sym.algebra.structures import symmetrize_index
+from glass_sym.errors import CacheError
+from glass_sym.paper.transcriptions import load_equations
+from glass_sym.physics import absorption
+from glass_sym.physics.displacement import cos_theta, first_order_change
+from glass_sym.records import cache
+from glass_sym.records.serialize import from_json, to_json
 from glass_sym.symbols import DELTA_X, alpha, c_t, r, rho
+
+from .averages import _printed_number
+from .compare import _pairs, _rank
+from .forensics import FAMILIES, NO_FIT
+from .printed import AuditContext, _tag
 
 __all__ = ["jl_kernel_averages", "b5_jl_hypothesis", "b5_forensics"]
 

@@ -22,9 +22,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from .classes import classify_fit
 from glass_sym.errors import InputError
 from glass_sym.paper.table1 import check_fit, load_table1
+
+from .classes import classify_fit
 
 __all__ = ["fit_forensics", "FIT_FAMILIES"]
 

@@ -18,13 +18,14 @@ from typing import Any
 
 import sympy as sp
 
-from .printed import AuditContext
-from .compare import _align, _pairs, _rank
-from glass_sym.errors import GlassSymError
-from .forensics import equal_exactly, overall_factor
-from glass_sym.paper.transcriptions import load_equations
 from glass_sym.algebra.structures import symmetrize_index
+from glass_sym.errors import GlassSymError
+from glass_sym.paper.transcriptions import load_equations
 from glass_sym.symbols import alpha
+
+from .compare import _align, _pairs, _rank
+from .forensics import equal_exactly, overall_factor
+from .printed import AuditContext
 
 __all__ = ["part_factors"]
 

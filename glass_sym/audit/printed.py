@@ -42,13 +42,13 @@ from glass_sym.parse.parser import parse_latex, parse_measure, phase_kind, split
 from glass_sym.records.named_forms import _ENGINE_FORMS
 from glass_sym.symbols import SCALAR_SYMBOLS, q
 
+from . import display_cache
 from .averages import AVERAGE_FORMS, audit_average
 # the comparison engine; STATUSES, Finding, audit_expressions, derived_value, known_forms, resolve_form re-exported
 from .compare import (_NOTATION, _PART_FORMS, _WHOLE_PARTS, STATUSES, Finding, _align, _differing_components, _expand,
                       _pairs, _rank, audit_expressions, derived_value, known_forms, parse_error_status, resolve_form)
 from .numeric import merge_records  # computed records for sections 2-4, (C.24), (C.25) (issue 12)
 from .parse_cache import flush, parsed
-from . import display_cache
 from .typed import audit_typed, split_typed
 
 __all__ = ["STATUSES", "Finding", "audit_expressions", "audit_equation", "audit_all", "derived_value",

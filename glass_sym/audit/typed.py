@@ -28,19 +28,19 @@ from collections.abc import Sequence
 
 import sympy as sp
 
-from glass_sym.errors import InputError, ParseError
-from glass_sym.algebra.indexnotation import index_string, IndexExpr
 from glass_sym import derivations
-from glass_sym.parse.core import DOT_SYMBOLS
-from .compare import (_NOTATION, _WHOLE_PARTS, _align, _rank0, audit_expressions, derived_value,
-                      resolve_form)
-from glass_sym.records.closed_form import Evaluation  # re-exported: typed.Evaluation stays valid
 from glass_sym.algebra.decide import PRECISION, decide_components, has_functions
+from glass_sym.algebra.indexnotation import IndexExpr, index_string
 from glass_sym.algebra.latex_notation import index_latex, scalar_latex, vector_text
-from glass_sym.paper.transcriptions import VERSIONS, load_equations
-from glass_sym.parse.parser import lhs_info, parse_equation, parse_latex, _top_level_equals, _where
 from glass_sym.algebra.structures import decompose_index
 from glass_sym.algebra.tensor import canonical
+from glass_sym.errors import InputError, ParseError
+from glass_sym.paper.transcriptions import VERSIONS, load_equations
+from glass_sym.parse.core import DOT_SYMBOLS
+from glass_sym.parse.parser import _top_level_equals, _where, lhs_info, parse_equation, parse_latex
+from glass_sym.records.closed_form import Evaluation  # re-exported: typed.Evaluation stays valid
+
+from .compare import _NOTATION, _WHOLE_PARTS, _align, _rank0, audit_expressions, derived_value, resolve_form
 
 __all__ = ["lhs_forms", "form_named_by", "audit_typed", "compare_typed", "evaluate_typed", "Evaluation",
            "split_typed", "declare_tensors"]

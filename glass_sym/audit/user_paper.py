@@ -123,7 +123,8 @@ def _statement(e) -> str:
 def audit_paper(path) -> list:
     """Audit every equation of the transcription ``path`` (see the module docstring); returns Findings in
     file order.  Raises :class:`InputError` for an unreadable or malformed file."""
-    from .compare import Finding, audit_expressions, known_forms, parse_error_status, resolve_form  # lazy: keeps start-up light (this module is imported without SymPy)
+    from .compare import (Finding,  # lazy: keeps start-up light (this module is imported without SymPy)
+                          audit_expressions, known_forms, parse_error_status, resolve_form)
     from .typed import _parse, decide_functions  # lazy: keeps start-up light (this module is imported without SymPy)
 
     eqs, decl = load_paper(path)

@@ -28,9 +28,10 @@ from __future__ import annotations
 
 import sympy as sp
 
-from glass_sym.records.closed_form import Evaluation, NumericFunction, numeric_function_of  # NumericFunction re-exported
-from glass_sym.errors import InputError
 from glass_sym.algebra.indexnotation import IndexExpr, to_array
+from glass_sym.errors import InputError
+from glass_sym.records.closed_form import (Evaluation, NumericFunction,  # NumericFunction re-exported
+                                           numeric_function_of)
 from glass_sym.records.named_forms import resolve_form
 
 __all__ = ["NumericFunction", "numeric_function", "to_array"]

@@ -13,8 +13,9 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from . import rg
 from glass_sym.physics.ttls import im_chi_reduced
+
+from . import rg
 
 __all__ = ["batch_flows", "strength_for_target", "referee_numbers", "TARGETS"]
 

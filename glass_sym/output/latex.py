@@ -20,13 +20,13 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from glass_sym import __version__
+from glass_sym.algebra.latex_notation import VECTOR_LATEX, index_latex, scalar_latex
 from glass_sym.errors import OutputError
 from glass_sym.fileio import atomic_write
-from glass_sym.algebra.latex_notation import VECTOR_LATEX, index_latex, scalar_latex
 from glass_sym.records.latex_prose import prose_latex
-from glass_sym.records.latex_steps import (LINE_WIDTH, derivation_latex_body, escape_plain, label_key, step_latex, step_latex_lines,
-                                           tag_plan)
-from glass_sym import __version__
+from glass_sym.records.latex_steps import (LINE_WIDTH, derivation_latex_body, escape_plain, label_key, step_latex,
+                                           step_latex_lines, tag_plan)
 
 __all__ = [
     "index_latex",

@@ -20,6 +20,7 @@ from typing import Optional, Sequence
 
 from glass_sym.errors import InputError
 from glass_sym.suggest import did_you_mean
+
 from .table1 import Fit  # the one Fit type (a fit printed by one paper version), re-exported here
 from .table1 import load_fits, load_materials, origin_slope, pearson_r
 

@@ -42,12 +42,12 @@ from dataclasses import dataclass, field
 import sympy as sp
 from lark import Token
 
-from .core import (_add, _contract_renamed, _describe, _is_index, _pairs_of, _PosError, _settle, _Tens,
-                   _tok)
-from glass_sym.errors import DivergenceError, DivergentExpressionError, InputError
+from glass_sym.algebra.fourier import _limit_lambda, fourier_transform, scalar_kernel
 from glass_sym.algebra.indexnotation import IndexExpr, index_string, scalar
-from glass_sym.symbols import Q, QHAT, N, X, lam, q, r
-from glass_sym.algebra.fourier import fourier_transform, _limit_lambda, scalar_kernel
+from glass_sym.errors import DivergenceError, DivergentExpressionError, InputError
+from glass_sym.symbols import QHAT, N, Q, X, lam, q, r
+
+from .core import _add, _contract_renamed, _describe, _is_index, _pairs_of, _PosError, _settle, _Tens, _tok
 
 __all__ = ["Measure", "fourier_integral", "x_derivative", "limit_lambda_to_zero", "split_phase", "lex_calculus",
            "apply_op"]

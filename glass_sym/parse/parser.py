@@ -33,13 +33,14 @@ from lark import Lark
 from lark.exceptions import UnexpectedCharacters, UnexpectedInput, UnexpectedToken, VisitError
 
 from glass_sym import symbols as S
-from .core import (_GREEK as _GREEK_NAMES, _VECTOR_LETTERS, DELTA_X, MAX_DEPTH, SYMBOL_TABLE, _describe,
-                   _is_index, _LatexPostLex, _PosError, _quote, _settle, _Tens, _Vec, _vec_resolve, _where)
-from glass_sym.errors import InputError, ParseError
 from glass_sym.algebra.indexnotation import IndexExpr, index_string
-from .calculus import Measure, _Op, lex_calculus, split_phase
-from .transformer import LatexTransformer
 from glass_sym.algebra.tensor import canonical
+from glass_sym.errors import InputError, ParseError
+
+from .calculus import Measure, _Op, lex_calculus, split_phase
+from .core import (_GREEK as _GREEK_NAMES, _VECTOR_LETTERS, DELTA_X, MAX_DEPTH, SYMBOL_TABLE, _describe, _is_index,
+                   _LatexPostLex, _PosError, _quote, _settle, _Tens, _Vec, _vec_resolve, _where)
+from .transformer import LatexTransformer
 
 __all__ = [
     "GRAMMAR", "MAX_LENGTH", "MAX_DEPTH", "SYMBOL_TABLE", "DELTA_X", "Lhs",

@@ -16,12 +16,13 @@ import sympy as sp
 from lark import Token, Transformer, v_args
 
 from glass_sym import symbols as S
-from .core import (_AXES, _BLOCK_LABELS, _FUNCS, _GREEK as _GREEK_NAMES, _THETA_SS, _VECTOR_LETTERS, DELTA_X,
-                   LABEL_WORDS, SYMBOL_TABLE, _add, _contract_renamed, _dot, _dot_tens, _is_index, _mul,
-                   _PosError, _power, _scalar, _Tens, _Vec, _vec_resolve)
-from glass_sym.errors import IllFormedTensorError, UnknownTensorError
 from glass_sym.algebra.indexnotation import IndexExpr
+from glass_sym.errors import IllFormedTensorError, UnknownTensorError
+
 from .calculus import _Op, _Open, apply_op
+from .core import (_AXES, _BLOCK_LABELS, _FUNCS, _GREEK as _GREEK_NAMES, _THETA_SS, _VECTOR_LETTERS, DELTA_X,
+                   LABEL_WORDS, SYMBOL_TABLE, _add, _contract_renamed, _dot, _dot_tens, _is_index, _mul, _PosError,
+                   _power, _scalar, _Tens, _Vec, _vec_resolve)
 
 __all__ = ["LatexTransformer"]
 

@@ -24,11 +24,12 @@ import functools
 
 import sympy as sp
 
-from .displacement import DELTA_X, first_order_change
 from glass_sym.algebra.fourier import fourier_transform
 from glass_sym.algebra.indexnotation import IndexExpr
-from glass_sym.symbols import epsilon, N, Q, r, X
 from glass_sym.algebra.tensor import Tensor
+from glass_sym.symbols import N, Q, X, epsilon, r
+
+from .displacement import DELTA_X, first_order_change
 
 __all__ = ["dipole_form_factor", "coulomb_dipole_numerator", "mu", "delta_mu", "delta_p",
            "pair_energy_explicit"]

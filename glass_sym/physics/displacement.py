@@ -25,9 +25,9 @@ import functools
 
 import sympy as sp
 
-from glass_sym.errors import InputError
 from glass_sym.algebra.indexnotation import IndexExpr
-from glass_sym.symbols import DELTA_X, M, N, VECTOR_SYMBOLS, r
+from glass_sym.errors import InputError
+from glass_sym.symbols import DELTA_X, VECTOR_SYMBOLS, M, N, r
 
 __all__ = ["DELTA_X", "cos_theta", "contract_vector", "first_order_change", "explicit_first_order_change"]
 

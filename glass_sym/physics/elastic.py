@@ -28,8 +28,8 @@ import sympy as sp
 
 from glass_sym import symbols as _S
 from glass_sym.algebra.indexnotation import IndexExpr, delta, vec
-from glass_sym.symbols import QHAT, Q, alpha, c_l, c_t, rho
 from glass_sym.algebra.tensor import Comparison
+from glass_sym.symbols import QHAT, Q, alpha, c_l, c_t, rho
 
 __all__ = [
     "CompletedSquare",

@@ -18,12 +18,13 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from .elastic import lambda_q
-from glass_sym.errors import InputError
 from glass_sym.algebra.fourier import fourier_transform
 from glass_sym.algebra.indexnotation import IndexExpr
-from glass_sym.symbols import alpha, c_t, r, rho
 from glass_sym.algebra.tensor import Comparison, proportionality, symmetrize_pairs
+from glass_sym.errors import InputError
+from glass_sym.symbols import alpha, c_t, r, rho
+
+from .elastic import lambda_q
 
 __all__ = ["fourier_of_qhat_expr", "lambda_x", "lambda_tilde", "lambda_tilde_parts", "split_by_alpha",
            "PartComparison", "compare_parts", "IJKL"]

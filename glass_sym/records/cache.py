@@ -24,14 +24,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import os
 import logging
+import os
 import secrets
 from pathlib import Path
 from typing import Any
 
-from glass_sym.fileio import atomic_write
 from glass_sym import __version__
+from glass_sym.fileio import atomic_write
 
 __all__ = ["enabled", "cache_dir", "source_key", "load", "store", "clear", "NO_CACHE_ENV", "CACHE_DIR_ENV"]
 

@@ -15,8 +15,9 @@ from typing import Any, Callable
 
 import sympy as sp
 
-from glass_sym.errors import CacheError
 from glass_sym.algebra.indexnotation import IndexExpr
+from glass_sym.errors import CacheError
+
 from . import cache
 from .serialize import to_json, value_from_json
 

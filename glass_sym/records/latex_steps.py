@@ -16,8 +16,9 @@ import sympy as sp
 
 from glass_sym.algebra.indexnotation import IndexExpr
 from glass_sym.algebra.latex_notation import Chunks, index_chunks, scalar_latex, sympy_latex, wrap_chunks
-from .latex_prose import prose_latex
 from glass_sym.algebra.tensor import Tensor
+
+from .latex_prose import prose_latex
 
 __all__ = ["step_latex", "step_latex_lines", "derivation_latex_body", "tag_plan", "LINE_WIDTH", "escape_text",
            "escape_plain", "label_key"]

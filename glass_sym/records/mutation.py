@@ -36,10 +36,11 @@ import sympy as sp
 
 from glass_sym._typing import Mutant
 from glass_sym.algebra.indexnotation import IndexExpr, delta, scalar, vec
-from glass_sym.symbols import UNIT_VECTORS, VECTOR_SYMBOLS
-from glass_sym.algebra.tensor import Tensor, compare, canonical
-from .derivation import residual_of
+from glass_sym.algebra.tensor import Tensor, canonical, compare
 from glass_sym.errors import DerivationError
+from glass_sym.symbols import UNIT_VECTORS, VECTOR_SYMBOLS
+
+from .derivation import residual_of
 
 __all__ = ["MutationResult", "value_mutants", "differs", "as_tensor", "mutation_test", "break_index_symmetry",
            "PAIR_SYMMETRIES", "break_pair_symmetries",

@@ -6,11 +6,12 @@ names through this module.
 
 from __future__ import annotations
 
+from glass_sym.algebra.fourier import fourier_transform
+from glass_sym.errors import InputError
+from glass_sym.suggest import did_you_mean
+
 from .derivation import get, provides
 from .engine_forms_cache import regulated
-from glass_sym.errors import InputError
-from glass_sym.algebra.fourier import fourier_transform
-from glass_sym.suggest import did_you_mean
 
 __all__ = ["derived_value", "known_forms", "resolve_form"]
 

@@ -17,8 +17,8 @@ from typing import Any
 
 import sympy as sp
 
-from glass_sym.errors import CacheError
 from glass_sym.algebra.indexnotation import IndexExpr
+from glass_sym.errors import CacheError
 
 __all__ = ["to_json", "from_json", "value_to_json", "value_from_json"]
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import importlib
 import json
 
-from glass_sym.errors import InputError
 from glass_sym.cli.bench import NEEDS_BASELINE, TARGETS
+from glass_sym.errors import InputError
 
 HELP = "run benchmarks (baseline, derive, lattice, kernels, rg, audit, reproduce) and print their figures"
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 import sys
 
-from .audit import add_declarations, declarations
 from glass_sym.errors import ParseError
+
+from .audit import add_declarations, declarations
 
 __all__ = ["HELP", "add_arguments", "run"]
 
@@ -27,7 +28,8 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
-    from glass_sym.audit.typed import evaluate_typed  # lazy: keeps start-up light (this module is imported without SymPy)
+    from glass_sym.audit.typed import \
+        evaluate_typed  # lazy: keeps start-up light (this module is imported without SymPy)
 
     decl = declarations(args)
     try:

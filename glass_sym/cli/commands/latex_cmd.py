@@ -40,8 +40,10 @@ def _select(names: list[str], available: list[str]) -> list[str]:
 
 
 def run(args: argparse.Namespace) -> int:
-    from glass_sym.records.derivation import build, chains  # lazy: keeps start-up light (this module is imported without SymPy)
-    from glass_sym.output.latex import compile_pdf, write_tex  # lazy: keeps start-up light (this module is imported without SymPy)
+    from glass_sym.output.latex import (  # lazy: keeps start-up light (this module is imported without SymPy)
+        compile_pdf, write_tex)
+    from glass_sym.records.derivation import (  # lazy: keeps start-up light (this module is imported without SymPy)
+        build, chains)
 
     selected = _select(list(args.names), list(chains()))
     want_pdf = args.pdf

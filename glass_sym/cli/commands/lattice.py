@@ -9,7 +9,7 @@ import json
 
 from glass_sym.cli.progress import progress_bar
 from glass_sym.errors import InputError
-from glass_sym.numerics.lattice import check_n0, lattice_sums, parse_k, SHAPES
+from glass_sym.numerics.lattice import SHAPES, check_n0, lattice_sums, parse_k
 
 __all__ = ["HELP", "add_arguments", "run", "parse_n0_list"]
 

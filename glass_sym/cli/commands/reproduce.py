@@ -16,12 +16,13 @@ import json
 import time
 from pathlib import Path
 
+from glass_sym.audit.verdicts import VERDICTS, headline, verdicts
 from glass_sym.errors import GlassSymError, OutputError
-from .derive import add_cache_argument, apply_cache_flag
 from glass_sym.fileio import atomic_write
 from glass_sym.output import report as _report  # _report.SECTIONS read at run time (tests replace it)
 from glass_sym.output.report import SCHEMA_VERSION, Section
-from glass_sym.audit.verdicts import headline, VERDICTS, verdicts
+
+from .derive import add_cache_argument, apply_cache_flag
 
 HELP = "run everything (derivations, audit, numerics) and write one report"
 

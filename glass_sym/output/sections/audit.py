@@ -10,8 +10,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from glass_sym.output.report import Section
 from glass_sym.audit.rows import CLASSES, SCHEMA_VERSION, audit_rows
+from glass_sym.output.report import Section
 
 __all__ = ["section"]
 

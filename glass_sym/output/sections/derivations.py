@@ -6,16 +6,18 @@ import shutil
 import time
 from pathlib import Path
 
-from glass_sym.output.report import Section
 from glass_sym.audit.rows import step_id
 from glass_sym.errors import OutputError
+from glass_sym.output.report import Section
 
 __all__ = ["section"]
 
 
 def section(outdir: Path) -> Section:
-    from glass_sym.records.derivation import build, chains  # lazy: keeps start-up light (this module is imported without SymPy)
-    from glass_sym.output.latex import compile_pdf, write_tex  # lazy: keeps start-up light (this module is imported without SymPy)
+    from glass_sym.output.latex import (  # lazy: keeps start-up light (this module is imported without SymPy)
+        compile_pdf, write_tex)
+    from glass_sym.records.derivation import (  # lazy: keeps start-up light (this module is imported without SymPy)
+        build, chains)
 
     t0 = time.perf_counter()
     built = [build(name) for name in chains()]
