@@ -112,3 +112,15 @@ def test_one_name_for_two_symbols_is_refused():
     with pytest.raises(InputError, match="argument name 'm' stands for two different symbols"):
         numeric_function_of(sp.Symbol("m", positive=True) * M[0], "x")
     assert numeric_function_of(sp.Symbol("mass", positive=True) * M[0], "x").args == ("m", "mass")
+
+
+@pytest.mark.parametrize("alpha", [1.5, 1.0, 0.0, -0.1])
+def test_alpha_outside_its_physical_range_is_refused(alpha):
+    """alpha = 1 - c_t^2/c_l^2 lies in (0, 1) (0 < c_t < c_l); a numeric function refuses other values."""
+    from glass_sym.errors import InputError
+    from glass_sym.records.derivation import get
+
+    f = get("lambda_tilde").numeric()
+    with pytest.raises(InputError, match=r"argument 'alpha' must lie in \(0, 1\)"):
+        f(n=[0.0, 0.0, 1.0], alpha=alpha)
+    assert f(n=[0.0, 0.0, 1.0], alpha=0.5).shape == (3, 3, 3, 3)

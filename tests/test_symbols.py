@@ -83,13 +83,23 @@ def _shared_names() -> set[str]:
 
 
 def _created_names(source: str):
-    """(line, name) of every Symbol created from a literal name by Symbol(...) / symbols(...) in ``source``."""
-    for node in ast.walk(ast.parse(source)):
+    """(line, name) of every Symbol created from a literal name in ``source``: Symbol(...) / symbols(...) /
+    var(...) / Dummy-free constructors also under an alias (``from sympy import Symbol as S``), and names taken
+    from ``sympy.abc``."""
+    tree = ast.parse(source)
+    makers = {"Symbol", "symbols", "var"}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == "sympy":
+            makers |= {a.asname for a in node.names if a.name in ("Symbol", "symbols", "var") and a.asname}
+        if isinstance(node, ast.ImportFrom) and node.module == "sympy.abc":
+            for a in node.names:
+                yield node.lineno, a.name
+    for node in ast.walk(tree):
         if not (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)
                 and isinstance(node.args[0].value, str)):
             continue
         fn = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
-        if fn not in ("Symbol", "symbols"):
+        if fn not in makers:
             continue
         created = sp.symbols(node.args[0].value)  # our own source text, not user input
         for s in (created if isinstance(created, tuple) else (created,)):
@@ -113,6 +123,8 @@ def test_shared_symbols_are_created_only_in_symbols_py():
 def test_the_source_scan_detects_a_re_created_symbol():
     src = 'import sympy as sp\nDX = sp.Symbol("Delta_x", positive=True)\na, th = sp.symbols("a theta")\n'
     assert [n for _, n in _created_names(src) if n in _shared_names()] == ["Delta_x", "theta"]
+    src = 'from sympy.abc import beta\nfrom sympy import Symbol as Sy\nw = Sy("omega")\n'
+    assert sorted(n for _, n in _created_names(src) if n in _shared_names()) == ["beta", "omega"]
 
 
 @pytest.mark.parametrize("name, shared", [

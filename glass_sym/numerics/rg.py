@@ -59,7 +59,7 @@ def coefficient_functions() -> dict:
     """
     import sympy as sp  # lazy: start-up time (loaded only when this function runs)
 
-    from glass_sym import symbols as S  # lazy: keeps start-up light (this module is imported without SymPy)
+    from glass_sym import symbols as S  # lazy, with the SymPy import above (this module loads without SymPy)
     from glass_sym.records.derivation import get  # lazy: keeps start-up light (this module is imported without SymPy)
 
     # the lambdified argument order: (rho, c_l, c_t, chi_l, chi_t), as Symbols of glass_sym.symbols

@@ -1,6 +1,6 @@
 r"""Private core of :mod:`glass_sym.parse.parser`: symbol tables, the LaTeX post-lexer and the value algebra.
 
-Split out of ``parse.py`` so that each file stays one concept: here the token rules (a script or ``\frac``
+Split out of the parser (:mod:`glass_sym.parse.parser`) so that each file stays one concept: here the token rules (a script or ``\frac``
 argument is one token, ``|`` opens or closes, ``\left``/``\right``/spacing are dropped, macros are classified,
 brackets are matched) and the values the transformer builds (:class:`_Tens`, :class:`_Vec`, Einstein
 contraction).  The calculus constructs (``\int``, ``\partial``, ``\lim``) are recognised by

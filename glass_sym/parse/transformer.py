@@ -270,7 +270,8 @@ class LatexTransformer(Transformer):
     def _scalar_of(self, v, pos, what):
         v = self._value(v)
         if isinstance(v, _Vec) or not v.is_scalar:
-            raise _PosError(pos, f"{what} needs a scalar, found an expression with free indices or a vector")
+            raise _PosError(pos, f"{what} needs a scalar, found an expression with free indices or a vector",
+                            IllFormedTensorError)
         return v.scalar_value()
 
     def _value(self, v):

@@ -71,6 +71,9 @@ _SPECS: dict = {
     S.phi: ("rad", sp.Interval.Ropen(0, 2 * sp.pi), "azimuthal angle"),
     S.N0: ("1", sp.Interval(1, sp.oo), "blocks per edge of the super block, N_0 (C.20)-(C.23)"),
 }
+#: scalar arguments whose range numeric functions enforce (the others: any real, or the sign checks of positive
+#: symbols; angles are periodic, lambda -> 0 is the physical limit)
+_BOUNDED = frozenset({S.alpha, S.N0})
 #: argument keys in order: vector letters and shared symbols
 ARGUMENT_ORDER: tuple = tuple(_SPECS)
 
@@ -195,6 +198,9 @@ class NumericFunction:
     #: scalar arguments declared positive (r, Delta_x, lambda, hbar, omega, T ...): negative values are refused,
     #: and for the distances r and Delta_x also 0
     positive: tuple = ()
+    #: scalar arguments with a physical range the formula does not extend to: name -> (lo, hi, lo open, hi open)
+    #: (alpha in (0, 1), i.e. 0 < c_t < c_l; N_0 >= 1); values outside are refused
+    bounded: tuple = ()
 
     @property
     def args(self) -> tuple[str, ...]:
@@ -222,6 +228,12 @@ class NumericFunction:
             if a in self.positive and (v < 0).any():
                 raise InputError(f"{self.name}: argument {a!r} is a positive quantity: expected a value >= 0, got "
                                  f"{v[v < 0].ravel()[0]:g}")
+            for name, lo, hi, lo_open, hi_open in self.bounded:
+                if name == a and ((v < lo).any() or (v > hi).any() or (lo_open and (v == lo).any())
+                                  or (hi_open and (v == hi).any())):
+                    bad = v[(v < lo) | (v > hi) | ((v == lo) & lo_open) | ((v == hi) & hi_open)].ravel()[0]
+                    raise InputError(f"{self.name}: argument {a!r} must lie in {'(' if lo_open else '['}{lo:g}, "
+                                     f"{hi:g}{')' if hi_open else ']'}, got {bad:g}")
             values.append(v)
             shapes.append(v.shape)
         for a in self.vectors:
@@ -311,8 +323,10 @@ def numeric_function_of(value, label: str) -> NumericFunction:
     func = sp.lambdify(args, safe, modules="numpy")
     is_complex = any(e.has(sp.I) for e in exprs)
     shape = tuple(value.shape) if isinstance(value, sp.MatrixBase) else (3,) * rank
+    bounded = tuple((s.name, float(_SPECS[s][1].inf), float(_SPECS[s][1].sup), bool(_SPECS[s][1].left_open),
+                     bool(_SPECS[s][1].right_open)) for s in scalars if s in _BOUNDED)
     return NumericFunction(label, indices, shape, tuple(s.name for s in scalars), tuple(vectors),
-                           is_complex, tuple(exprs), func, tuple(s.name for s in scalars if s.is_positive))
+                           is_complex, tuple(exprs), func, tuple(s.name for s in scalars if s.is_positive), bounded)
 
 
 @dataclass
