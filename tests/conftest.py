@@ -30,6 +30,11 @@ import pytest
 
 _base = os.environ.get("GLASS_SYM_CACHE_DIR") or tempfile.mkdtemp(prefix="glass-sym-test-cache-")
 os.environ["GLASS_SYM_CACHE_DIR"] = _base
+# No worker processes (glass_sym.worker) unless a test asks for them: pytest-xdist already keeps every core busy,
+# and the in-process reproduce records what it computes.  The worker route is tested on purpose by
+# tests/test_worker.py, the cold audit (tests/test_audit_cold_warm.py) and the other-seed reproduce (below),
+# which set GLASS_SYM_JOBS=2 and compare with serial results.
+os.environ["GLASS_SYM_JOBS"] = "1"
 if not os.environ.get("PYTEST_XDIST_WORKER"):  # the controller (or a serial run): create the HMAC key now
     from glass_sym.records import cache as _cache
 
@@ -51,6 +56,7 @@ HEAVY_FIRST = (
     "tests/test_notation.py",
     "tests/test_kernels.py",
     "tests/test_audit_numeric.py",
+    "tests/test_worker.py",
     # ... which these read: late enough that the other worker need not wait for the lock.
     # One work unit (REPRODUCE_READERS): the full reproduce run of reproduce_report, and its readers
     "tests/test_report_reference.py",
@@ -217,7 +223,8 @@ def other_seed_reproduce(tmp_path_factory, request):
     own = str(hash("glass-sym")) + "\n"  # this process's string hashes
     seed = next(s for s in ("0", "12345") if _string_hash(s) != own)
     outdir = tmp_path_factory.mktemp("reproduce-other-seed") / f"seed{seed}"
-    env = dict(os.environ, PYTHONHASHSEED=seed, MPLBACKEND="Agg")
+    # GLASS_SYM_JOBS=2: the numerics sections come from a worker process, the in-process run computes them itself
+    env = dict(os.environ, PYTHONHASHSEED=seed, MPLBACKEND="Agg", GLASS_SYM_JOBS="2")
     env.pop("GLASS_SYM_NO_CACHE", None)  # derivations come from the shared cache (GLASS_SYM_CACHE_DIR)
     with shared_cache_lock("forensics"):  # the forensics entry is complete when the lock is free
         for name in chains():  # fills the cache of GLASS_SYM_CACHE_DIR (a no-op if the suite built them already)

@@ -69,10 +69,13 @@ def test_command_targets_report_cold_and_warm_against_their_goals():
     from glass_sym.cli.bench import audit_command as audit, reproduce_command as reproduce
 
     fake = {"command": "glass-sym audit --json", "repeat": 1, "cold_s": [9.0], "warm_s": [3.0],
-            "cold_median_s": 9.0, "warm_median_s": 3.0, "cold_target_s": 8.0, "warm_target_s": 2.0, "cpus": 2}
+            "cold_median_s": 9.0, "warm_median_s": 3.0, "cold_target_s": 8.0, "warm_target_s": 2.0, "cpus": 2,
+            "jobs": 2, "cold_one_process_s": 12.5}
     rows = audit.summary(fake)
-    assert [(r["seconds"], r["goal_s"]) for r in rows] == [(9.0, 8.0), (3.0, 2.0)]
-    assert "target 8.0 s" in audit.format(fake) and "target 2.0 s" in audit.format(fake)
+    assert [(r["seconds"], r["goal_s"]) for r in rows] == [(9.0, 8.0), (3.0, 2.0), (12.5, None)]
+    assert "one process" in rows[2]["target"]  # the serial figure is shown, never judged against a goal
+    text = audit.format(fake)
+    assert "target 8.0 s" in text and "target 2.0 s" in text and "2 jobs" in text and "12.500 s" in text
     from glass_sym.cli.bench.commands import GOALS
 
     assert GOALS["audit"][1:] == (8.0, 2.0) and GOALS["reproduce"][1:] == (12.0, 4.0)

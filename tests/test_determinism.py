@@ -43,7 +43,8 @@ def test_reproduce_twice_in_one_process_numeric_sections(tmp_path, monkeypatch, 
 def test_full_reproduce_identical_under_different_hash_seeds(reproduce_report, other_seed_reproduce):
     """The full report of this process (conftest ``reproduce_report``, in-process) and of a second process whose
     PYTHONHASHSEED gives other string hashes (conftest ``other_seed_reproduce``: 0 or 12345; set and dict
-    iteration orders differ; derivations and forensics read from the shared on-disk cache) are byte-identical."""
+    iteration orders differ; derivations and forensics read from the shared on-disk cache; its numerics sections
+    computed by a worker process, GLASS_SYM_JOBS=2, where this process runs serially) are byte-identical."""
     assert reproduce_report.rc == 0
     p = other_seed_reproduce.process
     out, err = p.communicate(timeout=900)

@@ -35,7 +35,7 @@ from .compare import _pairs, _rank
 from .forensics import FAMILIES, NO_FIT
 from .printed import AuditContext, _tag
 
-__all__ = ["jl_kernel_averages", "b5_jl_hypothesis", "b5_forensics"]
+__all__ = ["jl_kernel_averages", "worker_tasks", "b5_jl_hypothesis", "b5_forensics"]
 
 _COLUMN = {"const": 0, "x": 1}
 _ROW = {"l": 0, "t": 1}
@@ -58,8 +58,8 @@ def jl_kernel_averages(version: str = "jpcm2020") -> tuple[sp.ImmutableMatrix, s
     transcription file, HMAC-verified before use, safe JSON trees of :mod:`glass_sym.records.serialize`); a missing,
     stale or unreadable entry is recomputed.
     """
-    entry = f"b5-jl-kernel-averages-{version}"
-    payload = cache.load(entry) if cache.enabled() else None
+    entry = _entry(version)
+    payload = cache.load_or_take(entry)
     if isinstance(payload, dict):
         try:
             rows = [[from_json(x) for x in row] for row in payload["rows"]]
@@ -68,12 +68,27 @@ def jl_kernel_averages(version: str = "jpcm2020") -> tuple[sp.ImmutableMatrix, s
         except (CacheError, KeyError, TypeError):
             pass
     avg, tag = _jl_kernel_averages(version)
-    if cache.enabled():
-        try:
-            cache.store(entry, {"rows": [[to_json(avg[i, j]) for j in range(2)] for i in range(2)], "tag": tag})
-        except CacheError:
-            pass
+    payload = _payload(avg, tag)
+    if payload is not None:
+        cache.store(entry, payload)
     return avg, tag
+
+
+def _entry(version: str) -> str:
+    return f"b5-jl-kernel-averages-{version}"
+
+
+def _payload(avg, tag: str) -> dict | None:
+    try:
+        return {"rows": [[to_json(avg[i, j]) for j in range(2)] for i in range(2)], "tag": tag}
+    except CacheError:  # a value the serializer does not support: no entry
+        return None
+
+
+def worker_tasks(version: str = "jpcm2020") -> list:
+    """A :mod:`glass_sym.worker` task computing the :func:`jl_kernel_averages` entry (payload as cached), when
+    the cache does not hold it."""
+    return cache.worker_task(_entry(version), lambda: _payload(*_jl_kernel_averages(version)))
 
 
 def _jl_kernel_averages(version: str) -> tuple[sp.ImmutableMatrix, str]:

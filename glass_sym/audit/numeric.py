@@ -28,7 +28,7 @@ from glass_sym.numerics import kk, rg
 from glass_sym.physics import ttls
 from glass_sym.physics.ttls import beta_hbar_omega
 
-__all__ = ["records", "merge_records", "CONDITIONS"]
+__all__ = ["records", "merge_records", "worker_tasks", "CONDITIONS"]
 
 CONDITIONS = {"f": 1e6, "Omega_c": 1e15, "T": 1.0, "temperatures": (0.03, 0.1, 0.3, 1.0, 3.0, 10.0),
               "material": "a-SiO2", "part": "thermal"}
@@ -63,7 +63,7 @@ def _mpmath_value(key: str, compute):
     st = _mp_state
     if not st["loaded"]:
         st["loaded"] = True
-        payload = cache.load(_MP_ENTRY) if cache.enabled() else None
+        payload = cache.load_or_take(_MP_ENTRY)  # the verified entry, or the values a worker computed
         if isinstance(payload, dict) and payload.get("versions") == _mp_versions() \
                 and isinstance(payload.get("values"), dict):
             st["values"] = dict(payload["values"])
@@ -246,6 +246,20 @@ def records() -> list:
     out = _eq29_210() + _eq35() + _eq43_46()
     _mp_flush()
     return out
+
+
+def worker_tasks() -> list:
+    """A :mod:`glass_sym.worker` task computing the mpmath confirmations of :func:`records` (the cache entry
+    ``numeric-mpmath``), when the cache does not hold them: the main process then reads them as it reads the entry
+    and recomputes every record and comparison itself."""
+    # lazy: start-up time (this module is imported without SymPy)
+    from glass_sym.records import cache
+
+    def payload() -> dict:
+        _eq29_210(), _eq35(), _eq43_46()  # every mpmath value lands in _mp_state (records() without the flush)
+        return {"versions": _mp_versions(), "values": dict(_mp_state["values"])}
+
+    return cache.worker_task(_MP_ENTRY, payload)
 
 
 def merge_records(findings: list, versions=None) -> list:

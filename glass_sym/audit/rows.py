@@ -46,14 +46,14 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
-from glass_sym import derivations
+from glass_sym import derivations, worker
 from glass_sym.errors import GlassSymError
 from glass_sym.paper.transcriptions import VERSIONS, load_equations, load_relations
 from glass_sym.records import cache
 
 from .classes import CLASSES, classify_fit, rank_class
 
-__all__ = ["CLASSES", "SCHEMA_VERSION", "row_id", "part_id", "audit_rows", "rank_class", "classify_fit",
+__all__ = ["CLASSES", "SCHEMA_VERSION", "row_id", "part_id", "audit_rows", "worker_tasks", "rank_class", "classify_fit",
            "investigate", "physicist_text", "step_id", "user_forensics"]
 
 #: audit JSON schema (docs/json.md)
@@ -99,6 +99,21 @@ _POSITION = re.compile(r"at position \d+ \(line \d+, col \d+\):\s*")
 def physicist_text(text: str) -> str:
     """An explanation without the parser's positions (``at position 152 (line 1, col 153): ``)."""
     return _POSITION.sub("", text).strip()
+
+
+# ------------------------------------------------------------------------------- work beside
+def worker_tasks() -> list:
+    """Tasks for :func:`glass_sym.worker.beside` while the main process runs the whole-paper audit
+    (``audit_all`` then :func:`audit_rows`): the derivation chains of :data:`~glass_sym.records.derivation.WORKER_CHAINS`,
+    the mpmath confirmations of the numeric records and the JL-kernel (B.5) averages of the forensics, in the order
+    the audit needs them; each only when this process and the cache do not hold it already.  The main process
+    reads each result as it reads the cache entry of the same name and recomputes every comparison."""
+    # lazy: start-up time (this module is imported without SymPy)
+    from glass_sym.records.derivation import chain_tasks
+
+    from . import forensics_b5, numeric  # lazy: start-up time (this module is imported without SymPy)
+
+    return chain_tasks() + numeric.worker_tasks() + forensics_b5.worker_tasks()
 
 
 # ------------------------------------------------------------------------------- forensics glue
@@ -163,24 +178,22 @@ def _investigate(todo: list[dict], matched: set = frozenset()) -> dict[str, dict
         p = ctx.printed(e, derived_refs=True, equations=eqs[version])
         return _apply_relations(p, derived, rels[version])[0]
 
-    out: dict[str, dict] = {}
-    for f in todo:
+    def one(f: dict) -> tuple[str, dict] | None:
+        """The forensic result of one differing part (JSON), or None."""
         pid = part_id(f)
         d = f.get("details") or {}
         if "pieces" in d:  # a numeric record with its squared amplitudes: family (vi)
             r = _pieces_forensics(d)
-            if r is not None:
-                out[pid] = r
-            continue
+            return None if r is None else (pid, r)
         if f["version"] not in merged:  # a user's expression: see user_forensics
-            continue
+            return None
         e = _equation_of(f, merged[f["version"]])
         if e is None:
-            continue
+            return None
         against = _against(e)
         derived = ctx.derived(against)
         if derived is None:
-            continue
+            return None
         try:
             printed = value(e, f["version"])
         except GlassSymError:
@@ -226,10 +239,13 @@ def _investigate(todo: list[dict], matched: set = frozenset()) -> dict[str, dict
                     repairs.append((what + where, thunk))
         fits = search(printed, derived, against=against, others=[(t, v) for t, v, _ in others],
                       related=related, repairs=repairs)
-        out[pid] = {"fits": fits, "conclusion": conclusion(fits), "searched": list(FAMILIES),
-                    "other_copies": [{"copy": t, "equals_derived": ok} for t, _, ok in others],
-                    "other_copy_agrees": agrees, "printed_readable": printed is not None}
-    return out
+        return pid, {"fits": fits, "conclusion": conclusion(fits), "searched": list(FAMILIES),
+                     "other_copies": [{"copy": t, "equals_derived": ok} for t, _, ok in others],
+                     "other_copy_agrees": agrees, "printed_readable": printed is not None}
+
+    # the searches are independent: shared with a worker process on a multi-core machine (glass_sym.worker)
+    found = worker.split(len(todo), lambda i: one(todo[i]))
+    return {pid: r for pid, r in (x for x in found if x is not None)}
 
 
 def _rational(text) -> Any:

@@ -27,13 +27,14 @@ import json
 import logging
 import os
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from glass_sym import __version__
+from glass_sym import __version__, worker
 from glass_sym.fileio import atomic_write
 
-__all__ = ["enabled", "cache_dir", "source_key", "load", "store", "clear", "NO_CACHE_ENV", "CACHE_DIR_ENV"]
+__all__ = ["enabled", "cache_dir", "source_key", "load", "load_or_take", "worker_task", "store", "clear", "NO_CACHE_ENV", "CACHE_DIR_ENV"]
 
 NO_CACHE_ENV = "GLASS_SYM_NO_CACHE"
 CACHE_DIR_ENV = "GLASS_SYM_CACHE_DIR"
@@ -137,10 +138,42 @@ def load(name: str) -> dict | None:
     return payload
 
 
+def load_or_take(name: str) -> dict | None:
+    """The payload of entry ``name``: from the verified cache (:func:`load`), else the payload a worker task of the
+    same name computed in this run (:func:`glass_sym.worker.take`; also with the cache off), else None."""
+    payload = load(name)
+    if payload is None:
+        got = worker.take(name)
+        payload = got if isinstance(got, dict) else None
+    return payload
+
+
+def worker_task(name: str, compute: Callable[[], dict | None]) -> list[tuple[str, Callable[[], dict | None]]]:
+    """``[(name, task)]`` for :func:`glass_sym.worker.beside`, or ``[]`` when the verified cache holds entry
+    ``name`` already.  The task computes the entry's payload with ``compute()`` and stores it (from a worker, the
+    main process writes it when it takes the result); :func:`load_or_take` reads it."""
+    if load(name) is not None:
+        return []
+
+    def task() -> dict | None:
+        payload = compute()
+        if payload is not None:
+            store(name, payload)
+        return payload
+
+    return [(name, task)]
+
+
 def store(name: str, payload: dict) -> bool:
-    """Write the entry atomically; a cache that cannot be written is skipped with a warning."""
+    """Write the entry atomically; a cache that cannot be written is skipped with a warning.
+
+    Inside a worker process (:mod:`glass_sym.worker`) the entry is handed to the main process, which stores it
+    when it takes the task's result: only one process ever writes the cache directory and its HMAC key.
+    """
     if not enabled():
         return False
+    if worker.defer("cache", name, payload):
+        return True
     try:
         key = source_key()
         secret = _secret(create=True)
@@ -150,6 +183,9 @@ def store(name: str, payload: dict) -> bool:
     except OSError as exc:
         _warn(f"could not write cache entry for {name} ({exc}); continuing without cache")
         return False
+
+
+worker.on_replay("cache", store)
 
 
 def clear() -> None:

@@ -31,14 +31,16 @@ that provides a name on first use (memoized), so consumers never rebuild what ex
 
 from __future__ import annotations
 
+import functools
 import importlib
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import sympy as sp
 
+from glass_sym import worker
 from glass_sym.algebra.indexnotation import IndexExpr
 from glass_sym.algebra.tensor import Comparison, Tensor, canonical, compare
 from glass_sym.errors import CacheError, DerivationError, GlassSymError, InputError
@@ -378,6 +380,13 @@ def build(name: str, use_cache: bool | None = None) -> Derivation:
                 d = _from_payload(payload)
             except GlassSymError:
                 d = None
+    if d is None:  # built beside this process by a worker (glass_sym.worker), if one was asked to
+        payload = worker.take(_TASK_PREFIX + name)
+        if payload is not worker.MISSING:
+            try:
+                d = _from_payload(payload)
+            except GlassSymError:
+                d = None
     if d is None:
         module = importlib.import_module(table[name])
         d = module.build()
@@ -391,6 +400,36 @@ def build(name: str, use_cache: bool | None = None) -> Derivation:
     _BUILT[name] = d
     registry.update(d.closed_forms)
     return d
+
+
+_TASK_PREFIX = "chain:"
+#: the chains a worker builds on a cold run while the main process builds appendix-a and appendix-b (the worker
+#: builds appendix-a too: appendix-c reads it; the two halves take about the same time)
+WORKER_CHAINS = ("appendix-c", "appendix-d")
+
+
+def chain_tasks(names: Sequence[str] = WORKER_CHAINS) -> list[tuple[str, Callable[[], dict]]]:
+    """Tasks for :func:`glass_sym.worker.beside` that build the chains ``names`` (default :data:`WORKER_CHAINS`) in
+    a worker process: those not built in this process yet and without a verified cache entry.  Each returns the chain's cache payload (JSON:
+    step records and closed forms, :mod:`glass_sym.records.serialize`); :func:`build` takes it instead of building
+    the chain again, exactly as it reads a cache entry.
+
+    Raises
+    ------
+    InputError
+        for an unknown chain name.
+    """
+    table = chains()
+    for name in names:
+        if name not in table:
+            raise InputError(f"unknown derivation {name!r}; expected one of: {', '.join(table)}")
+    use_cache = cache.enabled()
+    todo = [n for n in names if n not in _BUILT and not (use_cache and cache.load(n) is not None)]
+    return [(_TASK_PREFIX + n, functools.partial(_chain_payload, n)) for n in todo]
+
+
+def _chain_payload(name: str) -> dict:
+    return _to_payload(build(name))
 
 
 def rebuild(name: str) -> Derivation:

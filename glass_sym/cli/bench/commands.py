@@ -1,7 +1,8 @@
 """``glass-sym bench audit`` and ``glass-sym bench reproduce``: wall time of whole commands in new processes.
 
 Each is timed with no cache (``GLASS_SYM_NO_CACHE=1``) and with a warm on-disk cache in a temporary cache
-directory (filled by one untimed run).  Goals (issue 14, 2-core machine): ``audit --json`` <= 8 s cold and
+directory (filled by one untimed run).  The cold run uses a worker process when the machine has two cores
+(:mod:`glass_sym.worker`); the same command in one process (``GLASS_SYM_JOBS=1``) is timed once for comparison.  Goals (issue 14, 2-core machine): ``audit --json`` <= 8 s cold and
 <= 2 s warm; ``reproduce`` <= 12 s cold and <= 4 s warm.
 """
 
@@ -12,6 +13,8 @@ import statistics
 import subprocess
 import sys
 import tempfile
+
+from glass_sym import worker
 
 from .derive_command import _time
 
@@ -38,18 +41,21 @@ def run_command(name: str, repeat: int = 1) -> dict:
         base = dict(os.environ, GLASS_SYM_CACHE_DIR=os.path.join(tmp, "cache"), MPLBACKEND="Agg")
         base.pop("GLASS_SYM_NO_CACHE", None)
         cold = _time(cmd, dict(base, GLASS_SYM_NO_CACHE="1"), repeat, quiet=True)
+        one = _time(cmd, dict(base, GLASS_SYM_NO_CACHE="1", GLASS_SYM_JOBS="1"), 1, quiet=True)
         subprocess.run(cmd, env=base, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         warm = _time(cmd, base, repeat, quiet=True)
     return {"command": "glass-sym " + " ".join(argv).replace("{tmp}", "TMP"), "repeat": repeat,
             "cold_s": [round(x, 3) for x in cold], "warm_s": [round(x, 3) for x in warm],
             "cold_median_s": round(statistics.median(cold), 3), "warm_median_s": round(statistics.median(warm), 3),
-            "cold_target_s": cold_goal, "warm_target_s": warm_goal, "cpus": os.cpu_count()}
+            "cold_target_s": cold_goal, "warm_target_s": warm_goal, "cpus": os.cpu_count(),
+            "jobs": worker.jobs(), "cold_one_process_s": round(one[0], 3)}
 
 
 def format_command(res: dict) -> str:
-    return (f"{res['command']} (new process, {res['cpus']} cpus)\n"
+    return (f"{res['command']} (new process, {res['cpus']} cpus, {res['jobs']} jobs)\n"
             f"  cold (GLASS_SYM_NO_CACHE=1): median {res['cold_median_s']:.3f} s  runs {res['cold_s']}  "
             f"target {res['cold_target_s']} s\n"
+            f"  cold, one process (GLASS_SYM_JOBS=1): {res['cold_one_process_s']:.3f} s\n"
             f"  warm cache:                 median {res['warm_median_s']:.3f} s  runs {res['warm_s']}  "
             f"target {res['warm_target_s']} s")
 
@@ -58,4 +64,6 @@ def summary_command(res: dict) -> list[dict]:
     return [{"target": f"{res['command']}, cold (new process)", "seconds": res["cold_median_s"],
              "goal_s": res["cold_target_s"]},
             {"target": f"{res['command']}, warm cache (new process)", "seconds": res["warm_median_s"],
-             "goal_s": res["warm_target_s"]}]
+             "goal_s": res["warm_target_s"]},
+            {"target": f"{res['command']}, cold, one process (GLASS_SYM_JOBS=1; for comparison)",
+             "seconds": res["cold_one_process_s"], "goal_s": None}]

@@ -17,7 +17,7 @@ import sys
 import textwrap
 import time
 
-from glass_sym import derivations
+from glass_sym import derivations, worker
 from glass_sym.errors import InputError
 from glass_sym.records import cache
 from glass_sym.records.cache import NO_CACHE_ENV
@@ -123,6 +123,22 @@ def run(args) -> int:
             print(f"{name:12s} {module}")
         return 0
     names = resolve_names(args.names)
+    with worker.beside(_worker_tasks(names)):  # cold runs: a second core builds some of the chains meanwhile
+        return _show(names, args)
+
+
+def _worker_tasks(names: list[str]) -> list:
+    """Worker tasks for the chains of ``names`` that a worker builds (the main process keeps at least one)."""
+    if len(names) < 2 or all(cache.load(n) is not None for n in names):
+        return []
+    # lazy: keeps start-up light (this module is imported without SymPy)
+    from glass_sym.records.derivation import WORKER_CHAINS, chain_tasks
+
+    beside = [n for n in WORKER_CHAINS if n in names]
+    return chain_tasks(beside if len(beside) < len(names) else beside[1:])
+
+
+def _show(names: list[str], args) -> int:
     all_records: list[dict] = []
     failed = 0
     for name in names:

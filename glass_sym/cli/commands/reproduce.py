@@ -11,11 +11,14 @@ result); 1 when a section could not run or a check failed (an unverified derivat
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import importlib
 import json
 import time
 from pathlib import Path
 
+from glass_sym import worker
 from glass_sym.audit.verdicts import VERDICTS, headline, verdicts
 from glass_sym.errors import GlassSymError, OutputError
 from glass_sym.fileio import atomic_write
@@ -48,16 +51,21 @@ def run(args) -> int:
         raise OutputError(f"output path {str(outdir)!r} is not a directory")
     sections: list[Section] = []
     timings: dict[str, float | dict] = {}
-    for modname in _report.SECTIONS:
-        t0 = time.perf_counter()
-        key = modname.rsplit(".", 1)[-1]
-        try:
-            sec = importlib.import_module(modname).section(outdir)
-        except (GlassSymError, OSError) as exc:  # one broken section does not hide the others
-            sec = Section(key, key, f"**Section failed:** {exc}\n", {"error": str(exc)}, ok=False)
-        timings[sec.key] = {"seconds": round(time.perf_counter() - t0, 3), **sec.timings}
-        sections.append(sec)
-        print(f"[{'ran' if sec.ok else 'FAILED':6s}] {sec.title}")
+    # lazy: start-up time (each subcommand loads only what it runs)
+    from glass_sym.audit.rows import worker_tasks
+
+    tasks = worker_tasks() + [(_TASK_PREFIX + m, functools.partial(_section_json, m, outdir))
+                              for m in _report.SECTIONS if m in WORKER_SECTIONS]
+    with worker.beside(tasks):  # cold runs: a second core computes the numerics sections and parts of the audit
+        for modname in _report.SECTIONS:
+            t0 = time.perf_counter()
+            sec = _from_worker(worker.take(_TASK_PREFIX + modname))
+            if sec is None:
+                sec = _section(modname, outdir)
+                sec.timings = {"seconds": round(time.perf_counter() - t0, 3), **sec.timings}
+            timings[sec.key] = sec.timings
+            sections.append(sec)
+            print(f"[{'ran' if sec.ok else 'FAILED':6s}] {sec.title}")
     verdict_list, verdict_error = _verdicts(sections)
     md = _markdown(sections, verdict_list, verdict_error)
 
@@ -85,6 +93,37 @@ def run(args) -> int:
         print(f"glass-sym reproduce: {len(bad)} part(s) did not run or failed a check: {', '.join(bad)}")
         return 1
     return 0
+
+
+#: sections a worker process writes while the main process runs the others (glass_sym.worker): the numerics, which
+#: need no audit result
+WORKER_SECTIONS = ("glass_sym.output.sections.rg", "glass_sym.output.sections.lattice")
+_TASK_PREFIX = "section:"
+
+
+def _section(modname: str, outdir: Path) -> Section:
+    key = modname.rsplit(".", 1)[-1]
+    try:
+        return importlib.import_module(modname).section(outdir)
+    except (GlassSymError, OSError) as exc:  # one broken section does not hide the others
+        return Section(key, key, f"**Section failed:** {exc}\n", {"error": str(exc)}, ok=False)
+
+
+def _section_json(modname: str, outdir: Path) -> dict:
+    """A section computed in a worker, as JSON (its files are written by the worker, atomically)."""
+    t0 = time.perf_counter()
+    sec = _section(modname, outdir)
+    sec.timings = {"seconds": round(time.perf_counter() - t0, 3), **sec.timings}
+    return dataclasses.asdict(sec)
+
+
+def _from_worker(got) -> Section | None:
+    if not isinstance(got, dict):
+        return None
+    try:
+        return Section(**got)
+    except TypeError:
+        return None
 
 
 #: which report sections each claim's evidence comes from (for the "agrees with the paper" column)

@@ -1,0 +1,313 @@
+"""Work beside the main process: one forked worker runs named tasks while the command goes on.
+
+A cold run has independent parts (the derivation chains of appendices C and D, the numerics sections of the
+report) that a second core can compute while the main process does the rest.  :func:`beside` forks one worker
+process (Linux/macOS ``fork``; the worker starts from the parent's memory, so it needs no re-import and no
+arguments sent) that runs the tasks in order and sends each result back as **JSON text** over a pipe: nothing is
+pickled or evaluated.  The main process takes a result with :func:`take` when it needs it; a task that failed in
+the worker, or a worker that died, gives :data:`MISSING`, and the caller computes the value itself (so an error
+is raised where it would be without the worker, with its own message).
+
+What a task does besides returning its value is replayed in the main process when the result is taken:
+
+* log records (the worker's own ``logging`` output is captured, never printed);
+* deferred effects registered with :func:`on_replay` (the on-disk cache registers ``"cache"``: a worker never
+  writes the cache, the main process stores the entries it would have written).
+
+The worker's standard output and error go to ``os.devnull``.  The worker is used only when it can help:
+``GLASS_SYM_JOBS`` (a whole number >= 1; default: 2 on a machine with at least two usable cores, else 1) is the
+number of processes, so ``GLASS_SYM_JOBS=1`` runs everything in the main process, as do platforms without
+``fork`` and code already running inside a worker.  Results are identical either way (the worker runs the same
+code on the same data; ``tests/test_worker.py`` and the cold/warm audit and determinism tests compare).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import json
+import logging
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from .errors import InputError
+
+__all__ = ["JOBS_ENV", "MISSING", "jobs", "enabled", "in_worker", "beside", "take", "split", "defer", "on_replay",
+           "Worker"]
+
+JOBS_ENV = "GLASS_SYM_JOBS"
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+#: what :func:`take` returns when the worker has no result for a task (not asked, failed, or worker gone)
+MISSING: Any = _Missing()
+
+_state: dict = {"in_worker": False, "active": [], "outbox": None}
+_replay: dict[str, Callable[..., Any]] = {}
+
+
+def _usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def jobs() -> int:
+    """Number of processes a command may use: ``GLASS_SYM_JOBS`` if set, else 2 with >= 2 usable cores, else 1.
+
+    Raises
+    ------
+    InputError
+        ``GLASS_SYM_JOBS`` is not a whole number >= 1.
+    """
+    raw = os.environ.get(JOBS_ENV, "").strip()
+    if not raw:
+        return 2 if _usable_cores() >= 2 else 1
+    try:
+        n = int(raw)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise InputError(f"{JOBS_ENV} must be a whole number >= 1 (1 = no worker process), not {raw!r}")
+    return n
+
+
+def in_worker() -> bool:
+    """True inside a worker process started by :func:`beside`."""
+    return _state["in_worker"]
+
+
+def enabled() -> bool:
+    """Whether :func:`beside` starts a worker: more than one job, ``fork`` available, not inside a worker."""
+    if _state["in_worker"] or jobs() < 2:
+        return False
+    import multiprocessing  # lazy: start-up time (loaded only when a worker may start)
+
+    return "fork" in multiprocessing.get_all_start_methods()
+
+
+def on_replay(kind: str, handler: Callable[..., Any]) -> None:
+    """Register ``handler(*args)``, run in the main process for each ``defer(kind, *args)`` a task made."""
+    _replay[kind] = handler
+
+
+def defer(kind: str, *args: Any) -> bool:
+    """Inside a worker: record an effect (JSON arguments) for the main process to replay; returns True.
+    Outside a worker: returns False (the caller does the effect itself)."""
+    box = _state["outbox"]
+    if box is None:
+        return False
+    box.append([kind, list(args)])
+    return True
+
+
+class _Capture(logging.Handler):
+    def __init__(self, records: list):
+        super().__init__(logging.DEBUG)
+        self.records = records
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append([record.name, record.levelno, record.getMessage()])
+
+
+def _enter_worker() -> list:
+    """In a freshly forked worker: mark it, silence its standard streams, capture its log records (returned)."""
+    _state["in_worker"] = True
+    _state["active"] = []
+    devnull = open(os.devnull, "w")
+    sys.stdout = sys.stderr = devnull
+    logs: list = []
+    capture = _Capture(logs)
+    for logger in (logging.getLogger(), logging.getLogger("glass_sym")):
+        logger.handlers = [capture]
+    logging.getLogger("glass_sym").propagate = False
+    return logs
+
+
+def _run(name: Any, task: Callable[[], Any], logs: list) -> bytes:
+    """Run one task in the worker: ``{"name", "ok", "value" | "error", "logs", "effects"}`` as JSON bytes."""
+    logs.clear()
+    _state["outbox"] = effects = []
+    try:
+        msg = {"name": name, "ok": True, "value": task()}
+    except BaseException as exc:  # the main process recomputes; its own run raises the error
+        msg = {"name": name, "ok": False, "error": f"{type(exc).__name__}: {exc}"}
+    msg["logs"], msg["effects"] = list(logs), effects
+    try:
+        return json.dumps(msg, allow_nan=True).encode()
+    except (TypeError, ValueError) as exc:
+        return json.dumps({"name": name, "ok": False, "error": f"result is not JSON: {exc}"}).encode()
+
+
+def _serve(tasks: Sequence[tuple[str, Callable[[], Any]]], conn) -> None:
+    """The worker's body for :class:`Worker`: run each task in order, sending each result."""
+    logs = _enter_worker()
+    for name, task in tasks:
+        conn.send_bytes(_run(name, task, logs))
+    conn.close()
+
+
+def _replayed(msg: dict) -> Any:
+    """A worker's result in the main process: its logs and effects replayed here, its value; :data:`MISSING`
+    for a failed task (the caller computes it and logs what its own run logs)."""
+    if not msg.get("ok"):
+        return MISSING
+    for logger, level, text in msg.get("logs", []):
+        logging.getLogger(str(logger)).log(int(level), "%s", text)
+    for kind, args in msg.get("effects", []):
+        handler = _replay.get(kind)
+        if handler is not None:
+            handler(*args)
+    return msg.get("value")
+
+
+def _receive(conn) -> dict | None:
+    """The next message from a worker, or None when it is gone (pipe closed, died, unreadable message)."""
+    try:
+        msg = json.loads(conn.recv_bytes().decode())
+    except (EOFError, OSError, ValueError):
+        return None
+    return msg if isinstance(msg, dict) else None
+
+
+def _as_json(value: Any) -> Any:
+    return json.loads(json.dumps(value, allow_nan=True))
+
+
+def split(n: int, compute: Callable[[int], Any]) -> list[Any]:
+    """``[compute(0), ..., compute(n - 1)]``, shared with a forked worker when :func:`enabled`.
+
+    Both processes take the next index from a counter in shared memory, so a few long items do not leave one
+    core idle.  ``compute`` must return JSON-able values; every result (also those computed here, and on the
+    serial path) is normalized through JSON, so the list is the same whichever process computed an item.  An
+    item the worker failed or did not finish is computed here.  The worker's log records and effects (cache
+    entries) are replayed here.
+    """
+    if n < 2 or not enabled():
+        return [_as_json(compute(i)) for i in range(n)]
+    import multiprocessing  # lazy: start-up time (loaded only when a worker starts)
+
+    ctx = multiprocessing.get_context("fork")
+    counter = ctx.Value("q", 0)
+    recv, send = ctx.Pipe(duplex=False)
+
+    def next_index() -> int:
+        with counter.get_lock():
+            i = counter.value
+            counter.value = i + 1
+        return i
+
+    def serve() -> None:
+        logs = _enter_worker()
+        while (i := next_index()) < n:
+            send.send_bytes(_run(i, functools.partial(compute, i), logs))
+        send.close()
+
+    sys.stdout.flush()
+    sys.stderr.flush()
+    proc = ctx.Process(target=serve, daemon=True)
+    proc.start()
+    send.close()
+    out: dict[int, Any] = {}
+    try:
+        while (i := next_index()) < n:
+            out[i] = _as_json(compute(i))
+        while (msg := _receive(recv)) is not None:
+            i = msg.get("name")
+            if isinstance(i, int) and 0 <= i < n and i not in out:
+                value = _replayed(msg)
+                if value is not MISSING:
+                    out[i] = value
+    finally:
+        if proc.is_alive():
+            proc.terminate()
+        proc.join()
+        recv.close()
+    return [out[i] if i in out else _as_json(compute(i)) for i in range(n)]
+
+
+class Worker:
+    """One forked worker process running ``tasks`` (``(name, callable)`` pairs, callables returning JSON-able
+    values) in order.  Use :func:`beside`; results are read with :func:`take`."""
+
+    def __init__(self, tasks: Sequence[tuple[str, Callable[[], Any]]]):
+        import multiprocessing  # lazy: start-up time (loaded only when a worker starts)
+
+        ctx = multiprocessing.get_context("fork")
+        self._conn, send = ctx.Pipe(duplex=False)
+        self.names = [name for name, _ in tasks]
+        self._arrived: dict[str, dict] = {}
+        self._taken: set[str] = set()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        self._proc = ctx.Process(target=_serve, args=(list(tasks), send), daemon=True)
+        self._proc.start()
+        send.close()
+
+    def take(self, name: str) -> Any:
+        """The value of task ``name`` (waiting for it), its logs and effects replayed here; :data:`MISSING` if
+        the task is not this worker's, was taken already, failed, or the worker is gone."""
+        if name not in self.names or name in self._taken:
+            return MISSING
+        while name not in self._arrived:
+            msg = _receive(self._conn)
+            if msg is None:
+                break
+            if msg.get("name") in self.names:
+                self._arrived[msg["name"]] = msg
+        self._taken.add(name)
+        return _replayed(self._arrived.pop(name, {"ok": False}))
+
+    def finish(self) -> None:
+        """Take every result not taken yet (replaying its logs and effects), then wait for the process."""
+        for name in self.names:
+            self.take(name)
+        self.close()
+
+    def close(self) -> None:
+        """Stop the worker (if still running) and release the pipe."""
+        if self._proc.is_alive():
+            self._proc.terminate()
+        self._proc.join()
+        self._conn.close()
+
+
+@contextlib.contextmanager
+def beside(tasks: Sequence[tuple[str, Callable[[], Any]]]) -> Iterator[Worker | None]:
+    """Run ``tasks`` in a worker process for the duration of the ``with`` block (None when :func:`enabled` is
+    false or there is nothing to do).  Leaving the block normally takes the remaining results (their effects,
+    e.g. cache entries, are replayed); leaving it by an exception stops the worker.
+
+    Raises
+    ------
+    InputError
+        ``GLASS_SYM_JOBS`` is malformed.
+    """
+    if not tasks or not enabled():
+        yield None
+        return
+    w = Worker(tasks)
+    _state["active"].append(w)
+    try:
+        yield w
+    except BaseException:
+        _state["active"].remove(w)
+        w.close()
+        raise
+    _state["active"].remove(w)
+    w.finish()
+
+
+def take(name: str) -> Any:
+    """The result of task ``name`` from the running worker that has it, else :data:`MISSING` (compute it)."""
+    for w in _state["active"]:
+        if name in w.names:
+            return w.take(name)
+    return MISSING
