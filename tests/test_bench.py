@@ -73,7 +73,7 @@ def test_command_targets_report_cold_and_warm_against_their_goals():
             "jobs": 2, "cold_one_process_s": 12.5}
     rows = audit.summary(fake)
     assert [(r["seconds"], r["goal_s"]) for r in rows] == [(9.0, 8.0), (3.0, 2.0), (12.5, None)]
-    assert "one process" in rows[2]["target"]  # the serial figure is shown, never judged against a goal
+    assert "GLASS_SYM_JOBS=1" in rows[2]["target"]  # the serial figure is shown, never judged against a goal
     text = audit.format(fake)
     assert "target 8.0 s" in text and "target 2.0 s" in text and "2 jobs" in text and "12.500 s" in text
     from glass_sym.cli.bench.commands import GOALS

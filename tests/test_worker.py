@@ -158,3 +158,25 @@ def test_a_chain_built_by_the_worker_is_the_chain_built_in_process():
     payload = json.loads(out)
     assert payload == serial
     assert payload["ok"] is True and payload["closed_forms"]
+
+
+def test_nothing_is_unpickled_in_the_main_process(jobs2, monkeypatch):
+    """Results travel as JSON bytes (Connection.recv_bytes), never through pickle: with every unpickler of the
+    main process disabled, the worker's results and the shared items still arrive."""
+    import multiprocessing.reduction
+    import pickle
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("unpickling in the main process")
+
+    monkeypatch.setattr(pickle, "loads", refuse)
+    monkeypatch.setattr(pickle, "load", refuse)
+    monkeypatch.setattr(multiprocessing.reduction.ForkingPickler, "loads", refuse)
+    with worker.beside([("pid", os.getpid)]):
+        assert worker.take("pid") not in (worker.MISSING, os.getpid())
+
+    def item(i):
+        time.sleep(0.03)
+        return os.getpid()
+
+    assert len(set(worker.split(12, item))) == 2  # the worker computed some items, and they arrived

@@ -65,5 +65,5 @@ def summary_command(res: dict) -> list[dict]:
              "goal_s": res["cold_target_s"]},
             {"target": f"{res['command']}, warm cache (new process)", "seconds": res["warm_median_s"],
              "goal_s": res["warm_target_s"]},
-            {"target": f"{res['command']}, cold, one process (GLASS_SYM_JOBS=1; for comparison)",
+            {"target": f"{res['command']}, cold, GLASS_SYM_JOBS=1 (no goal)",
              "seconds": res["cold_one_process_s"], "goal_s": None}]

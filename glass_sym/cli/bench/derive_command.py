@@ -62,5 +62,5 @@ def summary(res: dict) -> list[dict]:
              "goal_s": res["cold_target_s"]},
             {"target": f"derive {res['chain']}, cached (new process)", "seconds": res["cached_median_s"],
              "goal_s": res["cached_target_s"]},
-            {"target": f"derive {res['chain']}, cold, one process (GLASS_SYM_JOBS=1; for comparison)",
+            {"target": f"derive {res['chain']}, cold, GLASS_SYM_JOBS=1 (no goal)",
              "seconds": res["cold_one_process_s"], "goal_s": None}]
