@@ -190,7 +190,7 @@ def split(n: int, compute: Callable[[int], Any]) -> list[Any]:
     item the worker failed or did not finish is computed here.  The worker's log records and effects (cache
     entries) are replayed here.
     """
-    if n < 2 or not enabled():
+    if not enabled() or n < 2:
         return [_as_json(compute(i)) for i in range(n)]
     import multiprocessing  # lazy: start-up time (loaded only when a worker starts)
 
@@ -290,7 +290,7 @@ def beside(tasks: Sequence[tuple[str, Callable[[], Any]]]) -> Iterator[Worker | 
     InputError
         ``GLASS_SYM_JOBS`` is malformed.
     """
-    if not tasks or not enabled():
+    if not enabled() or not tasks:  # enabled() first: a malformed GLASS_SYM_JOBS is refused on every run
         yield None
         return
     w = Worker(tasks)

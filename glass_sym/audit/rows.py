@@ -104,10 +104,11 @@ def physicist_text(text: str) -> str:
 # ------------------------------------------------------------------------------- work beside
 def worker_tasks() -> list:
     """Tasks for :func:`glass_sym.worker.beside` while the main process runs the whole-paper audit
-    (``audit_all`` then :func:`audit_rows`): the derivation chains of :data:`~glass_sym.records.derivation.WORKER_CHAINS`,
-    the mpmath confirmations of the numeric records and the JL-kernel (B.5) averages of the forensics, in the order
-    the audit needs them; each only when this process and the cache do not hold it already.  The main process
-    reads each result as it reads the cache entry of the same name and recomputes every comparison."""
+    (``audit_all`` then :func:`audit_rows`): the derivation chains of
+    :data:`~glass_sym.records.derivation.WORKER_CHAINS`, the mpmath confirmations of the numeric records and the
+    JL-kernel (B.5) averages of the forensics, in the order the audit needs them; each only when this process and
+    the cache do not hold it already.  The main process reads each result as it reads the cache entry of the same
+    name and recomputes every comparison."""
     # lazy: start-up time (this module is imported without SymPy)
     from glass_sym.records.derivation import chain_tasks
 

@@ -34,7 +34,8 @@ from typing import Any
 from glass_sym import __version__, worker
 from glass_sym.fileio import atomic_write
 
-__all__ = ["enabled", "cache_dir", "source_key", "load", "load_or_take", "worker_task", "store", "clear", "NO_CACHE_ENV", "CACHE_DIR_ENV"]
+__all__ = ["enabled", "cache_dir", "source_key", "load", "load_or_take", "worker_task", "store", "clear",
+           "NO_CACHE_ENV", "CACHE_DIR_ENV"]
 
 NO_CACHE_ENV = "GLASS_SYM_NO_CACHE"
 CACHE_DIR_ENV = "GLASS_SYM_CACHE_DIR"

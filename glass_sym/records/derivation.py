@@ -410,9 +410,9 @@ WORKER_CHAINS = ("appendix-c", "appendix-d")
 
 def chain_tasks(names: Sequence[str] = WORKER_CHAINS) -> list[tuple[str, Callable[[], dict]]]:
     """Tasks for :func:`glass_sym.worker.beside` that build the chains ``names`` (default :data:`WORKER_CHAINS`) in
-    a worker process: those not built in this process yet and without a verified cache entry.  Each returns the chain's cache payload (JSON:
-    step records and closed forms, :mod:`glass_sym.records.serialize`); :func:`build` takes it instead of building
-    the chain again, exactly as it reads a cache entry.
+    a worker process: those not built in this process yet and without a verified cache entry.  Each returns the
+    chain's cache payload (JSON: step records and closed forms, :mod:`glass_sym.records.serialize`); :func:`build`
+    takes it instead of building the chain again, exactly as it reads a cache entry.
 
     Raises
     ------

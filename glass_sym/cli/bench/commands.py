@@ -2,8 +2,9 @@
 
 Each is timed with no cache (``GLASS_SYM_NO_CACHE=1``) and with a warm on-disk cache in a temporary cache
 directory (filled by one untimed run).  The cold run uses a worker process when the machine has two cores
-(:mod:`glass_sym.worker`); the same command in one process (``GLASS_SYM_JOBS=1``) is timed once for comparison.  Goals (issue 14, 2-core machine): ``audit --json`` <= 8 s cold and
-<= 2 s warm; ``reproduce`` <= 12 s cold and <= 4 s warm.
+(:mod:`glass_sym.worker`); the same command in one process (``GLASS_SYM_JOBS=1``) is timed once for comparison.
+Goals (issue 14, 2-core machine): ``audit --json`` <= 8 s cold and <= 2 s warm; ``reproduce`` <= 12 s cold and
+<= 4 s warm.
 """
 
 from __future__ import annotations

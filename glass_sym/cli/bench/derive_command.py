@@ -2,8 +2,8 @@
 
 Cold: ``GLASS_SYM_NO_CACHE=1`` (SymPy import, every step of the four appendix chains built and checked).
 Cached: a warm on-disk cache in a temporary cache directory.  The cold run uses a worker process on a 2-core
-machine (:mod:`glass_sym.worker`); the same command in one process (``GLASS_SYM_JOBS=1``) is timed once too.  Targets: cold <= 5 s (issue 14),
-cached <= 0.6 s (issue 2) on the 2-core machine.
+machine (:mod:`glass_sym.worker`); the same command in one process (``GLASS_SYM_JOBS=1``) is timed once too.
+Targets: cold <= 5 s (issue 14), cached <= 0.6 s (issue 2) on the 2-core machine.
 """
 
 from __future__ import annotations
