@@ -15,9 +15,10 @@ What a task does besides returning its value is replayed in the main process whe
   writes the cache, the main process stores the entries it would have written).
 
 The worker's standard output and error go to ``os.devnull``.  The worker is used only when it can help:
-``GLASS_SYM_JOBS`` (a whole number >= 1; default: 2 on a machine with at least two usable cores, else 1) is the
-number of processes, so ``GLASS_SYM_JOBS=1`` runs everything in the main process, as do platforms without
-``fork`` and code already running inside a worker.  Results are identical either way (the worker runs the same
+``GLASS_SYM_JOBS`` (a whole number >= 1; default: 2 on Linux with at least two usable cores, else 1: macOS
+frameworks may not survive a ``fork``, so there the worker is used only when asked for) is the number of
+processes, so ``GLASS_SYM_JOBS=1`` runs everything in the main process, as do platforms without ``fork`` and
+code already running inside a worker.  Results are identical either way (the worker runs the same
 code on the same data; ``tests/test_worker.py`` and the cold/warm audit and determinism tests compare).
 """
 
@@ -60,7 +61,8 @@ def _usable_cores() -> int:
 
 
 def jobs() -> int:
-    """Number of processes a command may use: ``GLASS_SYM_JOBS`` if set, else 2 with >= 2 usable cores, else 1.
+    """Number of processes a command may use: ``GLASS_SYM_JOBS`` if set, else 2 on Linux with >= 2 usable cores,
+    else 1.
 
     Raises
     ------
@@ -68,8 +70,8 @@ def jobs() -> int:
         ``GLASS_SYM_JOBS`` is not a whole number >= 1.
     """
     raw = os.environ.get(JOBS_ENV, "").strip()
-    if not raw:
-        return 2 if _usable_cores() >= 2 else 1
+    if not raw:  # fork is safe by default on Linux only (macOS frameworks may not survive a fork)
+        return 2 if sys.platform.startswith("linux") and _usable_cores() >= 2 else 1
     try:
         n = int(raw)
     except ValueError:

@@ -180,3 +180,18 @@ def test_nothing_is_unpickled_in_the_main_process(jobs2, monkeypatch):
         return os.getpid()
 
     assert len(set(worker.split(12, item))) == 2  # the worker computed some items, and they arrived
+
+
+def test_default_jobs_two_cores_on_linux_only(monkeypatch):
+    monkeypatch.delenv(worker.JOBS_ENV, raising=False)
+    monkeypatch.setattr(worker, "_usable_cores", lambda: 2)
+    monkeypatch.setattr(worker.sys, "platform", "linux")
+    assert worker.jobs() == 2
+    monkeypatch.setattr(worker.sys, "platform", "darwin")  # fork is asked for explicitly there
+    assert worker.jobs() == 1 and worker.enabled() is False
+    monkeypatch.setenv(worker.JOBS_ENV, "2")
+    assert worker.jobs() == 2
+    monkeypatch.delenv(worker.JOBS_ENV)
+    monkeypatch.setattr(worker.sys, "platform", "linux")
+    monkeypatch.setattr(worker, "_usable_cores", lambda: 1)
+    assert worker.jobs() == 1
