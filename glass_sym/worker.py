@@ -29,6 +29,7 @@ import functools
 import json
 import logging
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
@@ -123,6 +124,8 @@ def _enter_worker() -> list:
     """In a freshly forked worker: mark it, silence its standard streams, capture its log records (returned)."""
     _state["in_worker"] = True
     _state["active"] = []
+    # stopped by the main process (SIGTERM) or Ctrl-C: unwind, so temporary files of atomic writes are removed
+    signal.signal(signal.SIGTERM, _stop)
     devnull = open(os.devnull, "w")
     sys.stdout = sys.stderr = devnull
     logs: list = []
@@ -133,13 +136,18 @@ def _enter_worker() -> list:
     return logs
 
 
+def _stop(signum, frame) -> None:
+    raise SystemExit(1)
+
+
 def _run(name: Any, task: Callable[[], Any], logs: list) -> bytes:
     """Run one task in the worker: ``{"name", "ok", "value" | "error", "logs", "effects"}`` as JSON bytes."""
     logs.clear()
     _state["outbox"] = effects = []
     try:
         msg = {"name": name, "ok": True, "value": task()}
-    except BaseException as exc:  # the main process recomputes; its own run raises the error
+    except Exception as exc:  # the main process recomputes; its own run raises the error (SystemExit and
+        # KeyboardInterrupt end the worker)
         msg = {"name": name, "ok": False, "error": f"{type(exc).__name__}: {exc}"}
     msg["logs"], msg["effects"] = list(logs), effects
     try:
@@ -181,6 +189,16 @@ def _receive(conn) -> dict | None:
 
 def _as_json(value: Any) -> Any:
     return json.loads(json.dumps(value, allow_nan=True))
+
+
+def _stop_process(proc) -> None:
+    """End a worker: SIGTERM (it unwinds, removing temporary files), SIGKILL if it has not ended in 5 s."""
+    if proc.is_alive():
+        proc.terminate()
+    proc.join(5)
+    if proc.is_alive():
+        proc.kill()
+        proc.join()
 
 
 def split(n: int, compute: Callable[[int], Any]) -> list[Any]:
@@ -228,9 +246,7 @@ def split(n: int, compute: Callable[[int], Any]) -> list[Any]:
                 if value is not MISSING:
                     out[i] = value
     finally:
-        if proc.is_alive():
-            proc.terminate()
-        proc.join()
+        _stop_process(proc)
         recv.close()
     return [out[i] if i in out else _as_json(compute(i)) for i in range(n)]
 
@@ -275,9 +291,7 @@ class Worker:
 
     def close(self) -> None:
         """Stop the worker (if still running) and release the pipe."""
-        if self._proc.is_alive():
-            self._proc.terminate()
-        self._proc.join()
+        _stop_process(self._proc)
         self._conn.close()
 
 

@@ -195,3 +195,25 @@ def test_default_jobs_two_cores_on_linux_only(monkeypatch):
     monkeypatch.setattr(worker.sys, "platform", "linux")
     monkeypatch.setattr(worker, "_usable_cores", lambda: 1)
     assert worker.jobs() == 1
+
+
+def test_a_stopped_worker_leaves_no_temporary_file(jobs2, tmp_path):
+    """Leaving the block by an error stops the worker (SIGTERM); it unwinds, so the temporary file of the atomic
+    write it was in the middle of is removed, and nothing else is written."""
+    from glass_sym.fileio import atomic_target
+
+    def slow_write():
+        with atomic_target(tmp_path / "out.txt") as tmp:
+            tmp.write_text("partial")
+            time.sleep(60)
+        return 1
+
+    t0 = time.perf_counter()
+    with pytest.raises(RuntimeError, match="stop"):
+        with worker.beside([("w", slow_write)]):
+            deadline = time.time() + 20
+            while not list(tmp_path.glob(".out.txt.*")) and time.time() < deadline:
+                time.sleep(0.02)
+            assert list(tmp_path.glob(".out.txt.*"))  # the worker is in the middle of the write
+            raise RuntimeError("stop")
+    assert list(tmp_path.iterdir()) == [] and time.perf_counter() - t0 < 30
