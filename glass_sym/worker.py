@@ -14,23 +14,31 @@ What a task does besides returning its value is replayed in the main process whe
 * deferred effects registered with :func:`on_replay` (the on-disk cache registers ``"cache"``: a worker never
   writes the cache, the main process stores the entries it would have written).
 
-The worker's standard output and error go to ``os.devnull``.  The worker is used only when it can help:
-``GLASS_SYM_JOBS`` (a whole number >= 1; default: 2 on Linux with at least two usable cores, else 1: macOS
-frameworks may not survive a ``fork``, so there the worker is used only when asked for) is the number of
-processes, so ``GLASS_SYM_JOBS=1`` runs everything in the main process, as do platforms without ``fork`` and
-code already running inside a worker.  Results are identical either way (the worker runs the same
-code on the same data; ``tests/test_worker.py`` and the cold/warm audit and determinism tests compare).
+The worker's standard output and error go to ``os.devnull``; Python warnings and log records it raises are
+replayed in the main process.  A worker dies with the main process (Linux: ``PR_SET_PDEATHSIG``) and, stopped,
+unwinds (temporary files of atomic writes are removed).
+
+``GLASS_SYM_JOBS`` (ASCII digits, >= 1) switches the workers: ``1`` runs everything in the main process; ``2``
+(the default on Linux with at least two usable cores; larger values behave as 2) lets a command fork the task
+worker of :func:`beside` and, during :func:`split`, one more process.  Elsewhere the default is 1 (macOS
+frameworks may not survive a ``fork``; ``GLASS_SYM_JOBS=2`` asks for it anyway); platforms without ``fork`` and
+code already running inside a worker always run in one process.  Results are identical either way (the worker
+runs the same code on the same data; ``tests/test_worker.py`` and the cold/warm audit and determinism tests
+compare).
 """
 
 from __future__ import annotations
 
+import builtins
 import contextlib
 import functools
 import json
 import logging
 import os
+import re
 import signal
 import sys
+import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
@@ -62,8 +70,8 @@ def _usable_cores() -> int:
 
 
 def jobs() -> int:
-    """Number of processes a command may use: ``GLASS_SYM_JOBS`` if set, else 2 on Linux with >= 2 usable cores,
-    else 1.
+    """``GLASS_SYM_JOBS`` if set (1 = one process; >= 2 = worker processes allowed), else 2 on Linux with >= 2
+    usable cores, else 1.
 
     Raises
     ------
@@ -73,13 +81,10 @@ def jobs() -> int:
     raw = os.environ.get(JOBS_ENV, "").strip()
     if not raw:  # fork is safe by default on Linux only (macOS frameworks may not survive a fork)
         return 2 if sys.platform.startswith("linux") and _usable_cores() >= 2 else 1
-    try:
-        n = int(raw)
-    except ValueError:
-        n = 0
-    if n < 1:
-        raise InputError(f"{JOBS_ENV} must be a whole number >= 1 (1 = no worker process), not {raw!r}")
-    return n
+    if not re.fullmatch(r"[0-9]{1,6}", raw) or int(raw) < 1:
+        raise InputError(f"{JOBS_ENV} must be a whole number >= 1 written in digits 0-9 (1 = no worker process), "
+                         f"not {raw!r}")
+    return int(raw)
 
 
 def in_worker() -> bool:
@@ -120,12 +125,32 @@ class _Capture(logging.Handler):
         self.records.append([record.name, record.levelno, record.getMessage()])
 
 
-def _enter_worker() -> list:
-    """In a freshly forked worker: mark it, silence its standard streams, capture its log records (returned)."""
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to send SIGTERM to this worker when the main process dies (prctl PR_SET_PDEATHSIG)."""
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes  # lazy: start-up time (loaded only in a worker)
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # 1 = PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+    if os.getppid() != parent:  # the main process died before the request took effect
+        raise SystemExit(1)
+
+
+def _enter_worker(parent: int, own_reader=None) -> list:
+    """In a freshly forked worker: mark it, close the pipe ends it inherited for reading (so a write to a main
+    process that died fails instead of blocking), die with the main process, silence its standard streams,
+    capture its log records (returned)."""
+    for w in _state["active"]:
+        w._conn.close()
+    if own_reader is not None:
+        own_reader.close()
     _state["in_worker"] = True
     _state["active"] = []
     # stopped by the main process (SIGTERM) or Ctrl-C: unwind, so temporary files of atomic writes are removed
     signal.signal(signal.SIGTERM, _stop)
+    _die_with_parent(parent)
     devnull = open(os.devnull, "w")
     sys.stdout = sys.stderr = devnull
     logs: list = []
@@ -144,21 +169,23 @@ def _run(name: Any, task: Callable[[], Any], logs: list) -> bytes:
     """Run one task in the worker: ``{"name", "ok", "value" | "error", "logs", "effects"}`` as JSON bytes."""
     logs.clear()
     _state["outbox"] = effects = []
-    try:
-        msg = {"name": name, "ok": True, "value": task()}
-    except Exception as exc:  # the main process recomputes; its own run raises the error (SystemExit and
-        # KeyboardInterrupt end the worker)
-        msg = {"name": name, "ok": False, "error": f"{type(exc).__name__}: {exc}"}
+    with warnings.catch_warnings(record=True) as caught:
+        try:
+            msg = {"name": name, "ok": True, "value": task()}
+        except Exception as exc:  # the main process recomputes; its own run raises the error (SystemExit and
+            # KeyboardInterrupt end the worker)
+            msg = {"name": name, "ok": False, "error": f"{type(exc).__name__}: {exc}"}
     msg["logs"], msg["effects"] = list(logs), effects
+    msg["warnings"] = [[w.category.__name__, str(w.message), str(w.filename), int(w.lineno)] for w in caught]
     try:
         return json.dumps(msg, allow_nan=True).encode()
     except (TypeError, ValueError) as exc:
         return json.dumps({"name": name, "ok": False, "error": f"result is not JSON: {exc}"}).encode()
 
 
-def _serve(tasks: Sequence[tuple[str, Callable[[], Any]]], conn) -> None:
+def _serve(tasks: Sequence[tuple[str, Callable[[], Any]]], conn, reader, parent: int) -> None:
     """The worker's body for :class:`Worker`: run each task in order, sending each result."""
-    logs = _enter_worker()
+    logs = _enter_worker(parent, reader)
     for name, task in tasks:
         conn.send_bytes(_run(name, task, logs))
     conn.close()
@@ -169,6 +196,11 @@ def _replayed(msg: dict) -> Any:
     for a failed task (the caller computes it and logs what its own run logs)."""
     if not msg.get("ok"):
         return MISSING
+    for category, text, filename, lineno in msg.get("warnings", []):
+        cls = getattr(builtins, str(category), None)
+        if not (isinstance(cls, type) and issubclass(cls, Warning)):
+            cls, text = UserWarning, f"{category}: {text}"
+        warnings.warn_explicit(str(text), cls, str(filename), int(lineno))
     for logger, level, text in msg.get("logs", []):
         logging.getLogger(str(logger)).log(int(level), "%s", text)
     for kind, args in msg.get("effects", []):
@@ -178,9 +210,13 @@ def _replayed(msg: dict) -> Any:
     return msg.get("value")
 
 
-def _receive(conn) -> dict | None:
-    """The next message from a worker, or None when it is gone (pipe closed, died, unreadable message)."""
+def _receive(conn, proc) -> dict | None:
+    """The next message from worker ``proc``, or None when it is gone (pipe closed, process ended without
+    sending, unreadable message)."""
     try:
+        while not conn.poll(0.2):
+            if not proc.is_alive() and not conn.poll(0):
+                return None
         msg = json.loads(conn.recv_bytes().decode())
     except (EOFError, OSError, ValueError):
         return None
@@ -224,8 +260,10 @@ def split(n: int, compute: Callable[[int], Any]) -> list[Any]:
             counter.value = i + 1
         return i
 
+    parent = os.getpid()
+
     def serve() -> None:
-        logs = _enter_worker()
+        logs = _enter_worker(parent, recv)
         while (i := next_index()) < n:
             send.send_bytes(_run(i, functools.partial(compute, i), logs))
         send.close()
@@ -239,7 +277,7 @@ def split(n: int, compute: Callable[[int], Any]) -> list[Any]:
     try:
         while (i := next_index()) < n:
             out[i] = _as_json(compute(i))
-        while (msg := _receive(recv)) is not None:
+        while (msg := _receive(recv, proc)) is not None:
             i = msg.get("name")
             if isinstance(i, int) and 0 <= i < n and i not in out:
                 value = _replayed(msg)
@@ -265,7 +303,7 @@ class Worker:
         self._taken: set[str] = set()
         sys.stdout.flush()
         sys.stderr.flush()
-        self._proc = ctx.Process(target=_serve, args=(list(tasks), send), daemon=True)
+        self._proc = ctx.Process(target=_serve, args=(list(tasks), send, self._conn, os.getpid()), daemon=True)
         self._proc.start()
         send.close()
 
@@ -275,7 +313,7 @@ class Worker:
         if name not in self.names or name in self._taken:
             return MISSING
         while name not in self._arrived:
-            msg = _receive(self._conn)
+            msg = _receive(self._conn, self._proc)
             if msg is None:
                 break
             if msg.get("name") in self.names:

@@ -599,3 +599,29 @@ def test_no_unsafe_deserialization_or_eval_in_the_sources():
                         and isinstance(node.args[0].value, str):
                     bad.append(f"{rel}:{node.lineno} sympifies a string")
     assert not bad, bad
+
+
+def test_reproduce_writes_its_report_when_the_reader_goes_away(tmp_path, monkeypatch):
+    """`glass-sym reproduce | head -1`: the reader closes the pipe after the first line; the run goes on, writes
+    report.md/report.json and exits 0 (before, the first failed print ended the run without a report)."""
+    import io
+
+    from glass_sym.cli import main as cli
+    from glass_sym.output import report
+
+    monkeypatch.setattr(report, "SECTIONS", ["glass_sym.output.sections.lattice"])
+    r, w = os.pipe()
+    os.close(r)  # the reader is gone: every write to w fails with EPIPE
+    out = io.TextIOWrapper(io.FileIO(w, "w"), encoding="utf-8")
+    monkeypatch.setattr(sys, "stdout", out)
+    try:
+        rc = cli.main(["reproduce", "-o", str(tmp_path / "rep")])
+    finally:
+        monkeypatch.undo()
+        try:
+            out.close()
+        except OSError:
+            pass
+    assert rc == 0
+    assert json.loads((tmp_path / "rep" / "report.json").read_text())["ok"] is True
+    assert (tmp_path / "rep" / "report.md").read_text().strip()

@@ -6,6 +6,7 @@ a worker, against the in-process serial run)."""
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -75,11 +76,20 @@ def test_worker_cache_entries_are_written_by_the_main_process(jobs2, tmp_path, m
 
     monkeypatch.setenv(cache.CACHE_DIR_ENV, str(tmp_path))
     monkeypatch.delenv(cache.NO_CACHE_ENV, raising=False)
-    tasks = cache.worker_task("test-entry", lambda: {"value": [1, 2.5, "x"]})
+    marker = tmp_path / "computed"
+
+    def compute():
+        marker.touch()
+        return {"value": [1, 2.5, "x"]}
+
+    tasks = cache.worker_task("test-entry", compute)
     assert [n for n, _ in tasks] == ["test-entry"]
     with worker.beside(tasks):
-        time.sleep(0.5)  # the worker has computed it, but only the main process writes the cache
-        assert not (tmp_path / "test-entry.json").exists()
+        deadline = time.time() + 20
+        while not marker.exists() and time.time() < deadline:
+            time.sleep(0.02)
+        time.sleep(0.2)  # the worker has computed (and "stored") it, but only the main process writes the cache
+        assert marker.exists() and not (tmp_path / "test-entry.json").exists()
         assert cache.load_or_take("test-entry") == {"value": [1, 2.5, "x"]}
     assert cache.load("test-entry") == {"value": [1, 2.5, "x"]}  # stored, HMAC-verified
     assert cache.worker_task("test-entry", lambda: {"value": 0}) == []  # cached: nothing to do beside
@@ -116,18 +126,109 @@ def test_split_shares_the_items_and_keeps_their_order(jobs2):
 
 def test_split_recomputes_what_the_worker_failed(jobs2):
     def item(i):
-        if worker.in_worker() and i % 2:
+        time.sleep(0.03)
+        if worker.in_worker() and i % 3 == 0:
             raise RuntimeError("worker only")
         return [i, worker.in_worker()]
 
-    out = worker.split(10, item)
-    assert [x[0] for x in out] == list(range(10))
-    assert all(not in_w for i, in_w in out if i % 2)  # the odd items came from the main process
+    out = worker.split(16, item)
+    assert [x[0] for x in out] == list(range(16))
+    assert all(not in_w for i, in_w in out if i % 3 == 0)  # what the worker failed came from the main process
+    assert any(in_w for i, in_w in out if i % 3)  # and the worker did compute other items
+
+
+def test_split_normalizes_through_json_in_one_process_too(monkeypatch):
+    monkeypatch.setenv(worker.JOBS_ENV, "1")
+    assert worker.split(2, lambda i: {"pair": (i, i + 1)}) == [{"pair": [0, 1]}, {"pair": [1, 2]}]
+
+
+def test_each_task_replays_only_its_own_log_records(jobs2, caplog):
+    log = logging.getLogger("glass_sym.test")
+    tasks = [(f"t{i}", functools.partial(log.warning, "task %d", i)) for i in range(3)]
+    with caplog.at_level(logging.WARNING, logger="glass_sym.test"):
+        with worker.beside(tasks):
+            for name, _ in tasks:
+                worker.take(name)
+    assert [r.getMessage() for r in caplog.records if r.name == "glass_sym.test"] == ["task 0", "task 1", "task 2"]
+
+
+def test_python_warnings_of_a_task_are_replayed(jobs2):
+    import warnings
+
+    def task():
+        warnings.warn("overflow in the worker", RuntimeWarning)
+        return 1
+
+    with pytest.warns(RuntimeWarning, match="overflow in the worker"):
+        with worker.beside([("w", task)]):
+            assert worker.take("w") == 1
+
+
+def test_a_cache_problem_is_reported_once(jobs2, tmp_path, monkeypatch, caplog):
+    """A tampered entry read by the worker and by the main process: one warning (the worker's goes to the main
+    process, which reports a file in one state once); a look ahead with quiet=True reports nothing."""
+    from glass_sym.records import cache
+
+    monkeypatch.setenv(cache.CACHE_DIR_ENV, str(tmp_path))
+    monkeypatch.delenv(cache.NO_CACHE_ENV, raising=False)
+    assert cache.store("entry", {"a": 1})
+    path = tmp_path / "entry.json"
+    path.write_text(path.read_text().replace('"a":1', '"a":2'))
+    with caplog.at_level(logging.WARNING, logger="glass_sym.records.cache"):
+        assert cache.load("entry", quiet=True) is None
+        assert "checksum" not in caplog.text
+        with worker.beside([("read", lambda: cache.load("entry") is None)]):
+            assert worker.take("read") is True
+        assert cache.load("entry") is None
+    assert caplog.text.count("failed its checksum") == 1
+    path.write_text(path.read_text() + " ")  # another state of the file: reported again
+    with caplog.at_level(logging.WARNING, logger="glass_sym.records.cache"):
+        assert cache.load("entry") is None
+    assert caplog.text.count("failed its checksum") == 2
+
+
+@pytest.mark.parametrize("result", ["'x' * 500000", "time.sleep(60)"])
+def test_the_worker_dies_with_the_main_process(tmp_path, result):
+    """Killing only the main process (SIGKILL: nothing of it runs) ends its worker too: one in the middle of
+    sending a message larger than the pipe's buffer (its write fails: it holds no reading end), and one still
+    computing (Linux sends it SIGTERM: PR_SET_PDEATHSIG)."""
+    pidfile = tmp_path / "worker.pid"
+    code = ("import os, time\nfrom glass_sym import worker\n"
+            f"def big():\n    open({str(pidfile)!r}, 'w').write(str(os.getpid()))\n    return {result}\n"
+            "with worker.beside([('big', big)]):\n    time.sleep(60)\n")
+    p = subprocess.Popen([sys.executable, "-c", code], env={**os.environ, worker.JOBS_ENV: "2"})
+    deadline = time.time() + 30
+    while not (pidfile.exists() and pidfile.read_text()) and time.time() < deadline:
+        time.sleep(0.05)
+    child = int(pidfile.read_text())
+    time.sleep(0.3)  # the worker is now writing 500 kB into a 64 kB pipe nobody reads, or sleeping
+    p.kill()
+    p.wait()
+    deadline = time.time() + 10
+    while time.time() < deadline:
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            break
+        if _zombie(child):
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(child, 9)
+        raise AssertionError("the worker outlived the main process")
+
+
+def _zombie(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split(")")[-1].split()[0] == "Z"
+    except OSError:
+        return True
 
 
 def test_worker_output_is_silent_and_buffered_output_is_not_repeated():
-    """The worker's own prints go nowhere, and what the main process had buffered before the fork is printed
-    once (the main process flushes before forking)."""
+    """The worker's own prints go nowhere (its standard streams are /dev/null), and the main process's output,
+    also what it had written before the fork, appears once."""
     code = ("import os, sys\nfrom glass_sym import worker\nsys.stdout.write('before')\n"
             "with worker.beside([('p', lambda: print('from the worker') or 1)]):\n"
             "    assert worker.take('p') == 1\nprint(' after')\n")

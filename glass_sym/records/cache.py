@@ -109,14 +109,39 @@ def _entry(name: str) -> Path:
 _log = logging.getLogger(__name__)
 
 
-def _warn(msg: str) -> None:
+_reported: set = set()
+
+
+def _warn(msg: str, key: Any = None) -> None:
     """A cache problem the run recovers from: a warning on the ``glass_sym.records.cache`` logger (the CLI shows it on
-    stderr as ``glass-sym: msg``)."""
+    stderr as ``glass-sym: msg``), once per process for the same ``key`` (a file in one state, or an entry and a
+    write error).  In a worker process (:mod:`glass_sym.worker`) it is handed to the main process, which reports
+    it under the same rule (a worker reads entries the main process reads too)."""
+    key = tuple(key) if key is not None else (msg,)
+    if worker.defer("cache-warning", msg, list(key)):
+        return
+    if key in _reported:
+        return
+    _reported.add(key)
     _log.warning(msg)
 
 
-def load(name: str) -> dict | None:
-    """The verified payload of chain ``name``, or None (missing, stale, corrupted or tampered: rebuild)."""
+worker.on_replay("cache-warning", _warn)
+
+
+def _file_state(path: Path) -> list:
+    try:
+        st = path.stat()
+        return [str(path), st.st_mtime_ns, st.st_size]
+    except OSError:
+        return [str(path)]
+
+
+def load(name: str, *, quiet: bool = False) -> dict | None:
+    """The verified payload of chain ``name``, or None (missing, stale, corrupted or tampered: rebuild).
+
+    A corrupted or tampered entry is reported once per process and file state (``quiet=True``: not at all; for
+    a look ahead whose caller reads the entry again)."""
     if not enabled():
         return None
     path = _entry(name)
@@ -128,13 +153,15 @@ def load(name: str) -> dict | None:
             raise ValueError("unknown format")
         key, payload, mac = obj["key"], obj["payload"], obj["mac"]
     except (OSError, ValueError, KeyError, UnicodeDecodeError) as exc:
-        _warn(f"cache entry {path} is unreadable ({type(exc).__name__}); rebuilding")
+        if not quiet:
+            _warn(f"cache entry {path} is unreadable ({type(exc).__name__}); rebuilding", _file_state(path))
         return None
     if key != source_key():
         return None  # stale: sources changed
     secret = _secret(create=False)
     if secret is None or not hmac.compare_digest(str(mac), _mac(secret, key, payload)):
-        _warn(f"cache entry {path} failed its checksum (corrupted or tampered); rebuilding")
+        if not quiet:
+            _warn(f"cache entry {path} failed its checksum (corrupted or tampered); rebuilding", _file_state(path))
         return None
     return payload
 
@@ -153,7 +180,7 @@ def worker_task(name: str, compute: Callable[[], dict | None]) -> list[tuple[str
     """``[(name, task)]`` for :func:`glass_sym.worker.beside`, or ``[]`` when the verified cache holds entry
     ``name`` already.  The task computes the entry's payload with ``compute()`` and stores it (from a worker, the
     main process writes it when it takes the result); :func:`load_or_take` reads it."""
-    if load(name) is not None:
+    if load(name, quiet=True) is not None:
         return []
 
     def task() -> dict | None:
@@ -182,7 +209,7 @@ def store(name: str, payload: dict) -> bool:
         _atomic_write(_entry(name), data)
         return True
     except OSError as exc:
-        _warn(f"could not write cache entry for {name} ({exc}); continuing without cache")
+        _warn(f"could not write cache entry for {name} ({exc}); continuing without cache", [name, str(exc)])
         return False
 
 

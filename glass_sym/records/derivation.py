@@ -424,12 +424,20 @@ def chain_tasks(names: Sequence[str] = WORKER_CHAINS) -> list[tuple[str, Callabl
         if name not in table:
             raise InputError(f"unknown derivation {name!r}; expected one of: {', '.join(table)}")
     use_cache = cache.enabled()
-    todo = [n for n in names if n not in _BUILT and not (use_cache and cache.load(n) is not None)]
+    todo = [n for n in names if n not in _BUILT and not (use_cache and cache.load(n, quiet=True) is not None)]
     return [(_TASK_PREFIX + n, functools.partial(_chain_payload, n)) for n in todo]
 
 
 def _chain_payload(name: str) -> dict:
-    return _to_payload(build(name))
+    """The chain's payload, built without reading its cache entry (the task list found none valid) and stored
+    (from a worker, by the main process when it takes the result)."""
+    payload = _to_payload(build(name, use_cache=False))
+    if cache.enabled():
+        try:
+            cache.store(name, payload)
+        except GlassSymError as exc:  # a value the serializer does not support: no cache entry
+            logging.getLogger(__name__).warning(f"not caching {name}: {exc}")
+    return payload
 
 
 def rebuild(name: str) -> Derivation:

@@ -129,7 +129,7 @@ def run(args) -> int:
 
 def _worker_tasks(names: list[str]) -> list:
     """Worker tasks for the chains of ``names`` that a worker builds (the main process keeps at least one)."""
-    if len(names) < 2 or all(cache.load(n) is not None for n in names):
+    if len(names) < 2 or all(cache.load(n, quiet=True) is not None for n in names):
         return []
     # lazy: keeps start-up light (this module is imported without SymPy)
     from glass_sym.records.derivation import WORKER_CHAINS, chain_tasks

@@ -15,6 +15,8 @@ import dataclasses
 import functools
 import importlib
 import json
+import os
+import sys
 import time
 from pathlib import Path
 
@@ -36,6 +38,17 @@ def add_arguments(p) -> None:
     add_cache_argument(p)
 
 
+def _say(line: str) -> None:
+    """Print a progress line; a reader that went away (``glass-sym reproduce | head -1``) does not stop the run:
+    the rest of its output goes to /dev/null and the report is still written."""
+    try:
+        print(line, flush=True)
+    except BrokenPipeError:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
 def _atomic_text(path: Path, text: str) -> None:
     atomic_write(path, text)
 
@@ -55,7 +68,7 @@ def run(args) -> int:
     from glass_sym.audit.rows import worker_tasks
 
     tasks = worker_tasks() + [(_TASK_PREFIX + m, functools.partial(_section_json, m, outdir))
-                              for m in _report.SECTIONS if m in WORKER_SECTIONS]
+                              for m in WORKER_SECTIONS if m in _report.SECTIONS]
     with worker.beside(tasks):  # cold runs: a second core computes the numerics sections and parts of the audit
         for modname in _report.SECTIONS:
             t0 = time.perf_counter()
@@ -65,7 +78,7 @@ def run(args) -> int:
                 sec.timings = {"seconds": round(time.perf_counter() - t0, 3), **sec.timings}
             timings[sec.key] = sec.timings
             sections.append(sec)
-            print(f"[{'ran' if sec.ok else 'FAILED':6s}] {sec.title}")
+            _say(f"[{'ran' if sec.ok else 'FAILED':6s}] {sec.title}")
     verdict_list, verdict_error = _verdicts(sections)
     md = _markdown(sections, verdict_list, verdict_error)
 
@@ -83,21 +96,22 @@ def run(args) -> int:
     _atomic_text(written[1], json.dumps(report, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
     _atomic_text(written[2], json.dumps(timings, indent=1, sort_keys=True) + "\n")
     files = written + [Path(f) for s in sections for f in s.files]
-    print("wrote:")
+    _say("wrote:")
     for f in files:
-        print(f"  {f}")
+        _say(f"  {f}")
     counts = {v: sum(1 for x in verdict_list if x["verdict"] == v) for v in VERDICTS}
-    print("verdicts: " + ", ".join(f"{n} {v}" for v, n in counts.items() if n))
+    _say("verdicts: " + ", ".join(f"{n} {v}" for v, n in counts.items() if n))
     bad = [s.title for s in sections if not s.ok] + (["verdicts"] if verdict_error else [])
     if bad:
-        print(f"glass-sym reproduce: {len(bad)} part(s) did not run or failed a check: {', '.join(bad)}")
+        _say(f"glass-sym reproduce: {len(bad)} part(s) did not run or failed a check: {', '.join(bad)}")
         return 1
     return 0
 
 
 #: sections a worker process writes while the main process runs the others (glass_sym.worker): the numerics, which
-#: need no audit result
-WORKER_SECTIONS = ("glass_sym.output.sections.rg", "glass_sym.output.sections.lattice")
+#: need no audit result; in this order (the RG section's message is the largest: last, so the worker never waits
+#: for the main process to read it before starting another section)
+WORKER_SECTIONS = ("glass_sym.output.sections.lattice", "glass_sym.output.sections.rg")
 _TASK_PREFIX = "section:"
 
 
