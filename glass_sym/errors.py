@@ -17,6 +17,7 @@ __all__ = [
     "DerivationError",
     "CacheError",
     "OutputError",
+    "BenchError",
 ]
 
 
@@ -60,3 +61,8 @@ class CacheError(GlassSymError):
 
 class OutputError(GlassSymError, OSError):
     """An output file or directory could not be written."""
+
+
+class BenchError(GlassSymError, RuntimeError):
+    """A command timed by ``glass-sym bench`` failed (the message names the command and its exit status): its
+    time would mean nothing, so the bench stops."""

@@ -10,9 +10,11 @@ True
 
 from __future__ import annotations
 
-import subprocess
+import os
 import sys
 import time
+
+from .process import run_child
 
 __all__ = ["run", "format", "summary", "KEYS"]
 
@@ -20,11 +22,18 @@ KEYS = ("seconds", "ok", "output")
 
 
 def run(args=None) -> dict:
-    """Time ``python -m glass_sym.cli.bench.baseline_sympy`` as a whole process (interpreter start included)."""
+    """Time ``python -m glass_sym.cli.bench.baseline_sympy`` as a whole process (interpreter start included).
+
+    Raises
+    ------
+    BenchError
+        the script fails (exit status non-zero): a failed baseline is no denominator.
+    """
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "glass_sym.cli.bench.baseline_sympy"], capture_output=True, text=True)
+    out = run_child([sys.executable, "-m", "glass_sym.cli.bench.baseline_sympy"], dict(os.environ), quiet=True,
+                    capture_stdout=True)
     seconds = time.perf_counter() - t0
-    return {"seconds": seconds, "ok": proc.returncode == 0, "output": proc.stdout.strip()}
+    return {"seconds": seconds, "ok": True, "output": out.strip()}
 
 
 def format(result: dict) -> str:  # noqa: A001 - the bench protocol's name

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 
 from glass_sym import worker
 
-from .derive_command import _time
+from .derive_command import _time, figure
+from .process import run_child
 
 __all__ = ["run_command", "format_command", "summary_command", "GOALS"]
 
@@ -33,8 +33,9 @@ def run_command(name: str, repeat: int = 1) -> dict:
 
     Raises
     ------
-    subprocess.CalledProcessError
-        if the command fails (a benchmark of a failing command means nothing).
+    BenchError
+        if a run of the command fails (a benchmark of a failing command means nothing); the message names the
+        command and its exit status.
     """
     argv, cold_goal, warm_goal = GOALS[name]
     with tempfile.TemporaryDirectory() as tmp:
@@ -43,7 +44,7 @@ def run_command(name: str, repeat: int = 1) -> dict:
         base.pop("GLASS_SYM_NO_CACHE", None)
         cold = _time(cmd, dict(base, GLASS_SYM_NO_CACHE="1"), repeat, quiet=True)
         one = _time(cmd, dict(base, GLASS_SYM_NO_CACHE="1", GLASS_SYM_JOBS="1"), 1, quiet=True)
-        subprocess.run(cmd, env=base, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        run_child(cmd, base, quiet=True)  # fill the cache
         warm = _time(cmd, base, repeat, quiet=True)
     return {"command": "glass-sym " + " ".join(argv).replace("{tmp}", "TMP"), "repeat": repeat,
             "cold_s": [round(x, 3) for x in cold], "warm_s": [round(x, 3) for x in warm],
@@ -54,10 +55,10 @@ def run_command(name: str, repeat: int = 1) -> dict:
 
 def format_command(res: dict) -> str:
     return (f"{res['command']} (new process, {res['cpus']} cpus, {res['jobs']} jobs)\n"
-            f"  cold (GLASS_SYM_NO_CACHE=1): median {res['cold_median_s']:.3f} s  runs {res['cold_s']}  "
+            f"  cold (GLASS_SYM_NO_CACHE=1): {figure(res['cold_s'], res['cold_median_s'])}  "
             f"target {res['cold_target_s']} s\n"
-            f"  cold, one process (GLASS_SYM_JOBS=1): {res['cold_one_process_s']:.3f} s\n"
-            f"  warm cache:                 median {res['warm_median_s']:.3f} s  runs {res['warm_s']}  "
+            f"  cold, one process (GLASS_SYM_JOBS=1): 1 run {res['cold_one_process_s']:.3f} s\n"
+            f"  warm cache:                 {figure(res['warm_s'], res['warm_median_s'])}  "
             f"target {res['warm_target_s']} s")
 
 

@@ -10,28 +10,31 @@ from __future__ import annotations
 
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 
 from glass_sym import worker
 
-__all__ = ["run", "format", "summary"]
+from .process import run_child, time_child
+
+__all__ = ["run", "format", "summary", "figure"]
 
 COLD_TARGET_S = 5.0
 CACHED_TARGET_S = 0.6
 
 
 def _time(cmd: list[str], env: dict, repeat: int, *, quiet: bool = False) -> list[float]:
-    """Wall times (s) of ``repeat`` runs of ``cmd`` in new processes (stdout discarded; stderr too if quiet)."""
-    out = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL if quiet else None)
-        out.append(time.perf_counter() - t0)
-    return out
+    """Wall times (s) of ``repeat`` runs of ``cmd`` in new processes (stdout discarded; stderr too if quiet);
+    a failing run raises :class:`~glass_sym.errors.BenchError` (:func:`glass_sym.cli.bench.process.time_child`)."""
+    return time_child(cmd, env, repeat, quiet=quiet)
+
+
+def figure(runs: list[float], median: float) -> str:
+    """The printed figure of a list of wall times: ``1 run 3.712 s`` for one run, ``median 3.712 s  runs [...]``
+    for several (a single run is not a median)."""
+    if len(runs) == 1:
+        return f"1 run {runs[0]:.3f} s"
+    return f"median {median:.3f} s  runs {runs}"
 
 
 def run(args=None, repeat: int = 1, chain: str = "all") -> dict:
@@ -41,7 +44,7 @@ def run(args=None, repeat: int = 1, chain: str = "all") -> dict:
         base.pop("GLASS_SYM_NO_CACHE", None)
         cold = _time(cmd, dict(base, GLASS_SYM_NO_CACHE="1"), repeat)
         one = _time(cmd, dict(base, GLASS_SYM_NO_CACHE="1", GLASS_SYM_JOBS="1"), 1)
-        subprocess.run(cmd, env=base, check=True, stdout=subprocess.DEVNULL)  # fill the cache
+        run_child(cmd, base)  # fill the cache
         warm = _time(cmd, base, max(repeat, 3))
     return {"chain": chain, "repeat": repeat, "cold_s": [round(x, 3) for x in cold],
             "cached_s": [round(x, 3) for x in warm], "cold_median_s": round(statistics.median(cold), 3),
@@ -52,9 +55,9 @@ def run(args=None, repeat: int = 1, chain: str = "all") -> dict:
 
 def format(res: dict) -> str:  # noqa: A001 - the bench protocol's name
     return (f"glass-sym derive {res['chain']} (new process, {res['cpus']} cpus, {res['jobs']} jobs)\n"
-            f"  cold (GLASS_SYM_NO_CACHE=1): median {res['cold_median_s']:.3f} s  runs {res['cold_s']}  target {res['cold_target_s']} s\n"
-            f"  cold, one process (GLASS_SYM_JOBS=1): {res['cold_one_process_s']:.3f} s\n"
-            f"  cached:                     median {res['cached_median_s']:.3f} s  runs {res['cached_s']}  target {res['cached_target_s']} s")
+            f"  cold (GLASS_SYM_NO_CACHE=1): {figure(res['cold_s'], res['cold_median_s'])}  target {res['cold_target_s']} s\n"
+            f"  cold, one process (GLASS_SYM_JOBS=1): 1 run {res['cold_one_process_s']:.3f} s\n"
+            f"  cached:                     {figure(res['cached_s'], res['cached_median_s'])}  target {res['cached_target_s']} s")
 
 
 def summary(res: dict) -> list[dict]:

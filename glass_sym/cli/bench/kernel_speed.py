@@ -27,7 +27,7 @@ from glass_sym.symbols import N, alpha as alpha_sym
 
 from . import einsum_baseline
 
-__all__ = ["run", "format", "KEYS", "load_baseline"]
+__all__ = ["run", "format", "summary", "KEYS", "load_baseline"]
 
 KEYS = ("points", "components", "alpha", "kernel_s", "baseline_s", "ratio", "target_ratio", "meets_target",
         "sympy_sample", "sympy_s_per_point", "sympy_s_extrapolated", "sympy_ratio", "max_rel_diff_baseline",
@@ -138,7 +138,9 @@ def format(result: dict) -> str:  # noqa: A001 - the bench protocol's name
 
 
 def summary(result: dict) -> list[dict]:
-    """One row: the kernel time; its own baseline is the einsum implementation (ratio baseline/kernel)."""
-    return [{"target": f"kernels: tilde Lambda at {result['points']:,} points (einsum baseline "
-                       f"{result['ratio']:.0f}x slower, goal >= {result['target_ratio']:.0f}x)",
-             "seconds": result["kernel_s"], "goal_s": None, "met": result["meets_target"]}]
+    """One row: the kernel time at ``points`` points, judged by its own baseline, the einsum implementation
+    (goal: einsum time / kernel time >= ``target_ratio``, printed as the goal text); no ratio to the SymPy
+    baseline, which times a different computation (``"ratio": False``)."""
+    return [{"target": f"kernels: tilde Lambda at {result['points']:,} points ({result['ratio']:.0f}x einsum)",
+             "seconds": result["kernel_s"], "goal_s": None, "goal_text": f">= {result['target_ratio']:.0f}x einsum",
+             "met": result["meets_target"], "ratio": False}]

@@ -5,10 +5,11 @@ from __future__ import annotations
 import importlib
 import json
 
+from glass_sym import worker
 from glass_sym.cli.bench import NEEDS_BASELINE, TARGETS
 from glass_sym.errors import InputError
 
-HELP = "run benchmarks (baseline, derive, lattice, kernels, rg, audit, reproduce) and print their figures"
+HELP = "run benchmarks (baseline, derive, lattice, kernels, rg, audit, reproduce, tests) and print their figures"
 
 
 def add_arguments(p) -> None:
@@ -16,21 +17,64 @@ def add_arguments(p) -> None:
     p.add_argument("--json", action="store_true", help="print the results as JSON")
 
 
+def _goal_text(row: dict) -> str:
+    """The goal column: ``goal_text`` if the row has one, else ``goal_s`` as seconds, else empty."""
+    if row.get("goal_text"):
+        return row["goal_text"]
+    return "" if row.get("goal_s") is None else f"{row['goal_s']:.2f}s"
+
+
+def _met(row: dict) -> bool | None:
+    """``met`` if the row says, else figure <= ``goal_s``; None without a figure or a goal."""
+    if "met" in row:
+        return row["met"]
+    if row.get("seconds") is None or row.get("goal_s") is None:
+        return None
+    return row["seconds"] <= row["goal_s"]
+
+
+def baseline_ratio(row: dict, baseline_s: float | None) -> float | None:
+    """The row's wall time divided by the SymPy baseline's wall time; None without a baseline, without a
+    figure (``seconds`` None: target not available) or for a row that opts out (``"ratio": False``, e.g. the
+    kernels row, judged against its own einsum baseline)."""
+    if not baseline_s or row.get("seconds") is None or row.get("ratio", True) is False:
+        return None
+    return row["seconds"] / baseline_s
+
+
 def summary_table(rows: list[dict], baseline_s: float | None) -> str:
-    """The table ``glass-sym bench`` prints last: target, figure, goal, met, ratio to the SymPy baseline."""
-    lines = [f"{'target':<62} {'figure':>9} {'goal':>8} {'met':>4} {'/baseline':>9}"]
-    for row in rows:
-        goal = row.get("goal_s")
-        met = row.get("met", None if goal is None else row["seconds"] <= goal)
-        ratio = "" if not baseline_s else f"{row['seconds'] / baseline_s:8.3f}x"
-        lines.append(f"{row['target'][:62]:<62} {row['seconds']:8.3f}s {'' if goal is None else f'{goal:7.2f}s':>8} "
-                     f"{'' if met is None else ('yes' if met else 'NO'):>4} {ratio:>9}")
+    """The table ``glass-sym bench`` prints last, one line per row: the target label (in full: the column is as
+    wide as the longest label), the figure in seconds (``n/a`` if the target had none), the goal (``goal_text``
+    or ``goal_s`` in seconds), whether it is met, and the figure's ratio to the SymPy baseline's wall time
+    (:func:`baseline_ratio`; empty where it does not apply)."""
+    width = max([len("target"), *(len(row["target"]) for row in rows)])
+    goals = [_goal_text(row) for row in rows]
+    gw = max([len("goal"), *(len(g) for g in goals)])
+    lines = [f"{'target':<{width}} {'figure':>9} {'goal':>{gw}} {'met':>4} {'/baseline':>9}"]
+    for row, goal in zip(rows, goals):
+        met = _met(row)
+        ratio = baseline_ratio(row, baseline_s)
+        fig = "n/a" if row.get("seconds") is None else f"{row['seconds']:8.3f}s"
+        lines.append(f"{row['target']:<{width}} {fig:>9} {goal:>{gw}} "
+                     f"{'' if met is None else ('yes' if met else 'NO'):>4} "
+                     f"{'' if ratio is None else f'{ratio:8.3f}x':>9}".rstrip())
     if baseline_s:
         lines.append(f"baseline: plain SymPy script (glass_sym/cli/bench/baseline_sympy.py), {baseline_s:.2f} s per process")
     return "\n".join(lines)
 
 
 def run(args) -> int:
+    """Run the requested targets (default: all) and print their figures, then the summary table.
+
+    Raises
+    ------
+    InputError
+        an unknown target, or a malformed ``GLASS_SYM_JOBS`` (refused before anything is timed: the children
+        would fail on it).
+    BenchError
+        a timed command fails (the message names it and its exit status).
+    """
+    worker.jobs()  # raises InputError for a malformed GLASS_SYM_JOBS
     targets = args.targets or list(TARGETS)
     bad = [t for t in targets if t not in TARGETS]
     if bad:
@@ -53,7 +97,7 @@ def run(args) -> int:
             print(json.dumps(results[targets[0]], indent=1, sort_keys=True))
         else:
             for row in rows:
-                row["baseline_ratio"] = row["seconds"] / baseline_s if baseline_s else None
+                row["baseline_ratio"] = baseline_ratio(row, baseline_s)
             print(json.dumps({**results, "summary": rows}, indent=1, sort_keys=True))
         return 0
     if rows and len(order) > 1:
