@@ -274,7 +274,7 @@ def test_malformed_jobs_is_refused_before_anything_is_timed(monkeypatch, capsys)
     monkeypatch.setattr(derive_command, "run", lambda *a, **k: pytest.fail("derive was timed"))
     assert cli_main.main(["bench", "derive"]) == 2
     err = capsys.readouterr().err
-    assert err == "glass-sym bench: error: GLASS_SYM_JOBS must be a whole number >= 1 (1 = no worker process), not 'abc'\n"
+    assert err == "glass-sym bench: error: GLASS_SYM_JOBS must be a whole number >= 1 written in digits 0-9 (1 = no worker process), not 'abc'\n"
 
 
 def test_malformed_jobs_in_a_real_process_is_one_line():
@@ -283,7 +283,7 @@ def test_malformed_jobs_in_a_real_process_is_one_line():
                        env=env, timeout=120)
     assert p.returncode == 2 and p.stdout == "" and "Traceback" not in p.stderr
     assert p.stderr.splitlines() == ["glass-sym bench: error: GLASS_SYM_JOBS must be a whole number >= 1 "
-                                     "(1 = no worker process), not 'abc'"]
+                                     "written in digits 0-9 (1 = no worker process), not 'abc'"]
 
 
 def test_a_failing_timed_command_is_a_one_line_bench_error():
