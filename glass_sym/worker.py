@@ -334,17 +334,25 @@ class Worker:
 
 
 @contextlib.contextmanager
-def beside(tasks: Sequence[tuple[str, Callable[[], Any]]]) -> Iterator[Worker | None]:
+def beside(tasks: Sequence[tuple[str, Callable[[], Any]]] | Callable[[], Sequence[tuple[str, Callable[[], Any]]]]
+           ) -> Iterator[Worker | None]:
     """Run ``tasks`` in a worker process for the duration of the ``with`` block (None when :func:`enabled` is
-    false or there is nothing to do).  Leaving the block normally takes the remaining results (their effects,
-    e.g. cache entries, are replayed); leaving it by an exception stops the worker.
+    false or there is nothing to do).  ``tasks`` may be a function returning the list, called only when a worker
+    can start (so a one-process run does not even look for work to hand out).  Leaving the block normally takes
+    the remaining results (their effects, e.g. cache entries, are replayed); leaving it by an exception stops the
+    worker.
 
     Raises
     ------
     InputError
         ``GLASS_SYM_JOBS`` is malformed.
     """
-    if not enabled() or not tasks:  # enabled() first: a malformed GLASS_SYM_JOBS is refused on every run
+    if not enabled():  # first: a malformed GLASS_SYM_JOBS is refused on every run
+        yield None
+        return
+    if callable(tasks):
+        tasks = tasks()
+    if not tasks:
         yield None
         return
     w = Worker(tasks)

@@ -16,8 +16,8 @@ ROOT = pathlib.Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="module")
 def cold_and_warm(tmp_path_factory, cache_lock, share_entry):
     """`glass-sym audit --json` with an empty cache, then with the cache it filled (two new processes).
-    The cold run's whole-paper forensics (HMAC-verified) then go to the session's shared cache, under the
-    conftest lock, so the other whole-paper tests do not repeat the search."""
+    The cold run's cache entries (HMAC-verified; the whole-paper forensics among them) then go to the session's
+    shared cache, under the conftest lock, so the other whole-paper tests do not repeat the search or the chains."""
     import os
     import subprocess
     import sys
@@ -30,8 +30,10 @@ def cold_and_warm(tmp_path_factory, cache_lock, share_entry):
     cmd = [sys.executable, "-m", "glass_sym", "audit", "--json"]
     with cache_lock("forensics"):
         cold = subprocess.run(cmd, env=env, capture_output=True, timeout=900)
-        if cold.returncode == 0:
-            share_entry(tmp_path / "cache", "forensics")
+        if cold.returncode == 0:  # every entry the cold run made (chains, forensics, parsed texts, mpmath values,
+            # averages, display texts, engine forms) serves the rest of the session: verified, then re-signed
+            for entry in sorted((tmp_path / "cache").glob("*.json")):
+                share_entry(tmp_path / "cache", entry.stem)
     warm = subprocess.run(cmd, env=env, capture_output=True, timeout=900)
     return cold, warm
 

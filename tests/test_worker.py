@@ -318,3 +318,20 @@ def test_a_stopped_worker_leaves_no_temporary_file(jobs2, tmp_path):
             assert list(tmp_path.glob(".out.txt.*"))  # the worker is in the middle of the write
             raise RuntimeError("stop")
     assert list(tmp_path.iterdir()) == [] and time.perf_counter() - t0 < 30
+
+
+def test_task_list_is_made_only_when_a_worker_can_start(monkeypatch):
+    made = []
+
+    def tasks():
+        made.append(1)
+        return [("x", lambda: 1)]
+
+    monkeypatch.setenv(worker.JOBS_ENV, "1")
+    with worker.beside(tasks) as w:
+        assert w is None
+    assert made == []
+    monkeypatch.setenv(worker.JOBS_ENV, "2")
+    with worker.beside(tasks) as w:
+        assert w is not None and worker.take("x") == 1
+    assert made == [1]

@@ -137,6 +137,8 @@ def investigate(findings: Sequence, *, use_cache: bool | None = None) -> dict[st
     todo = [f for f in dicts if f["status"] in ("differs",) and
             ((f.get("details") or {}).get("check") == "derived" or "pieces" in (f.get("details") or {}))]
     ids = sorted({part_id(f) for f in todo})
+    if not ids:  # nothing differs: no search (and no derived value to build for one)
+        return {}
     use = cache.enabled() if use_cache is None else use_cache
     if use:
         payload = cache.load(_CACHE_NAME)

@@ -142,7 +142,7 @@ def run(args) -> int:
         # lazy: start-up time (each subcommand loads only what it runs)
         from glass_sym.audit.rows import SCHEMA_VERSION, audit_rows, worker_tasks
 
-        with worker.beside(worker_tasks()):  # cold runs: a second core computes parts of the audit meanwhile
+        with worker.beside(worker_tasks):  # cold runs: a second core computes parts of the audit meanwhile
             findings = audit_all(versions, claims=not args.no_claims, fits=not args.no_fits)
             rows = audit_rows(findings)
     if single:  # one typed comparison: its record, and when it differs the forensic search

@@ -123,7 +123,7 @@ def run(args) -> int:
             print(f"{name:12s} {module}")
         return 0
     names = resolve_names(args.names)
-    with worker.beside(_worker_tasks(names)):  # cold runs: a second core builds some of the chains meanwhile
+    with worker.beside(lambda: _worker_tasks(names)):  # cold runs: a second core builds some of the chains meanwhile
         return _show(names, args)
 
 

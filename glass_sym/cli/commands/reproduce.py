@@ -67,8 +67,10 @@ def run(args) -> int:
     # lazy: start-up time (each subcommand loads only what it runs)
     from glass_sym.audit.rows import worker_tasks
 
-    tasks = worker_tasks() + [(_TASK_PREFIX + m, functools.partial(_section_json, m, outdir))
-                              for m in WORKER_SECTIONS if m in _report.SECTIONS]
+    def tasks() -> list:
+        return worker_tasks() + [(_TASK_PREFIX + m, functools.partial(_section_json, m, outdir))
+                                 for m in WORKER_SECTIONS if m in _report.SECTIONS]
+
     with worker.beside(tasks):  # cold runs: a second core computes the numerics sections and parts of the audit
         for modname in _report.SECTIONS:
             t0 = time.perf_counter()
