@@ -44,8 +44,8 @@ from typing import Any
 
 from .errors import InputError
 
-__all__ = ["JOBS_ENV", "MISSING", "jobs", "enabled", "in_worker", "beside", "take", "split", "defer", "on_replay",
-           "Worker"]
+__all__ = ["JOBS_ENV", "MISSING", "jobs", "usable_cores", "enabled", "in_worker", "beside", "take", "split", "defer",
+           "on_replay", "Worker"]
 
 JOBS_ENV = "GLASS_SYM_JOBS"
 
@@ -62,7 +62,8 @@ _state: dict = {"in_worker": False, "active": [], "outbox": None}
 _replay: dict[str, Callable[..., Any]] = {}
 
 
-def _usable_cores() -> int:
+def usable_cores() -> int:
+    """Cores this process may run on (``sched_getaffinity``; ``os.cpu_count()`` where that is unavailable)."""
     try:
         return len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
@@ -80,10 +81,10 @@ def jobs() -> int:
     """
     raw = os.environ.get(JOBS_ENV, "").strip()
     if not raw:  # fork is safe by default on Linux only (macOS frameworks may not survive a fork)
-        return 2 if sys.platform.startswith("linux") and _usable_cores() >= 2 else 1
-    if not re.fullmatch(r"[0-9]{1,6}", raw) or int(raw) < 1:
+        return 2 if sys.platform.startswith("linux") and usable_cores() >= 2 else 1
+    if not re.fullmatch(r"[0-9]{1,9}", raw) or int(raw) < 1:
         raise InputError(f"{JOBS_ENV} must be a whole number >= 1 written in digits 0-9 (1 = no worker process), "
-                         f"not {raw!r}")
+                         f"not {raw[:40]!r}")
     return int(raw)
 
 

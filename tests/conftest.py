@@ -1,7 +1,7 @@
 """Test configuration: tests never touch the user's cache directory, and expensive results are shared.
 
-One cache directory (``GLASS_SYM_CACHE_DIR``, a new temporary directory unless set) serves the whole session,
-the pytest-xdist workers included: a derivation chain or the whole-paper forensics built by one worker is read,
+One cache directory (``GLASS_SYM_CACHE_DIR``, a new temporary directory, removed at the end) serves the whole
+session, the pytest-xdist workers included: a derivation chain or the whole-paper forensics built by one worker is read,
 HMAC-verified, by the other.  The directory's HMAC key is created here, in the controller, before any worker
 starts, so workers never race on it (two workers writing the same entry at once is harmless: the writes are
 atomic and carry the same key).  Tests that need an empty or private cache still point ``GLASS_SYM_CACHE_DIR``
@@ -28,7 +28,12 @@ from pathlib import Path
 
 import pytest
 
-_base = os.environ.get("GLASS_SYM_CACHE_DIR") or tempfile.mkdtemp(prefix="glass-sym-test-cache-")
+#: the session's cache directory, made by the controller (or a serial run) and passed to the pytest-xdist workers
+#: in this variable; a user's own GLASS_SYM_CACHE_DIR is never used (nor written) by the tests
+_SESSION_ENV = "GLASS_SYM_TEST_SESSION_CACHE"
+_own = not os.environ.get(_SESSION_ENV)
+_base = os.environ.get(_SESSION_ENV) or tempfile.mkdtemp(prefix="glass-sym-test-cache-")
+os.environ[_SESSION_ENV] = _base
 os.environ["GLASS_SYM_CACHE_DIR"] = _base
 # No worker processes (glass_sym.worker) unless a test asks for them: pytest-xdist already keeps every core busy,
 # and the in-process reproduce records what it computes.  The worker route is tested on purpose by
@@ -40,6 +45,12 @@ if not os.environ.get("PYTEST_XDIST_WORKER"):  # the controller (or a serial run
 
     if _cache.enabled():
         _cache.store("pytest-session", {"note": "creates the directory's HMAC key before the workers start"})
+
+
+def pytest_unconfigure(config):
+    """The process that made the session's cache directory removes it at the end (HMAC key included)."""
+    if _own and not os.environ.get("PYTEST_XDIST_WORKER"):
+        shutil.rmtree(_base, ignore_errors=True)
 
 
 #: The long test files (measured with --durations, 2026-11-30), run first in this order: with ``--dist loadfile

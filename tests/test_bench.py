@@ -430,3 +430,25 @@ def test_a_failing_test_run_is_a_bench_error_with_pytests_last_line(monkeypatch,
         tc.run()
     assert str(exc.value).startswith("the timed command `python -c ")
     assert str(exc.value).endswith("` failed with exit status 1: 2 failed, 1063 passed in 58.00s")
+
+
+def test_targets_run_in_a_private_cache_and_each_once(fake_targets, capsys, monkeypatch, tmp_path):
+    """In-process targets (rg, lattice) build derivations: during the bench the cache is a private temporary
+    directory (the user's GLASS_SYM_CACHE_DIR / GLASS_SYM_NO_CACHE are restored afterwards); a target named
+    twice runs once; --json rows say whether each goal is met."""
+    import glass_sym.cli.commands.bench as bench
+
+    seen = []
+    mod = sys.modules[fake_targets["rg"]]
+    mod.run = lambda args: seen.append((os.environ.get("GLASS_SYM_CACHE_DIR"), os.environ.get("GLASS_SYM_NO_CACHE"))) \
+        or {"fake": "rg"}
+    user = str(tmp_path / "user-cache")
+    monkeypatch.setenv("GLASS_SYM_CACHE_DIR", user)
+    monkeypatch.setenv("GLASS_SYM_NO_CACHE", "1")
+    assert bench.run(argparse.Namespace(targets=["rg", "rg", "tests"], json=True)) == 0
+    assert len(seen) == 1 and seen[0][0] != user and "glass-sym-bench-" in seen[0][0] and seen[0][1] is None
+    assert not os.path.exists(seen[0][0])  # removed afterwards
+    assert os.environ["GLASS_SYM_CACHE_DIR"] == user and os.environ["GLASS_SYM_NO_CACHE"] == "1"
+    out = json.loads(capsys.readouterr().out)
+    assert [(r["target"].split(" (")[0], r["met"]) for r in out["summary"]] == [("rg sweep", True),
+                                                                              ("README test command", None)]

@@ -106,7 +106,7 @@ def test_no_worker_with_one_job_or_inside_a_worker(monkeypatch):
     assert worker.in_worker() is False
 
 
-@pytest.mark.parametrize("bad", ["0", "-2", "two", "1.5"])
+@pytest.mark.parametrize("bad", ["0", "-2", "two", "1.5", "+2", "1_000", "\u0662", "1234567890"])
 def test_malformed_jobs_setting_is_refused(monkeypatch, bad):
     monkeypatch.setenv(worker.JOBS_ENV, bad)
     with pytest.raises(InputError, match="GLASS_SYM_JOBS"):
@@ -285,7 +285,7 @@ def test_nothing_is_unpickled_in_the_main_process(jobs2, monkeypatch):
 
 def test_default_jobs_two_cores_on_linux_only(monkeypatch):
     monkeypatch.delenv(worker.JOBS_ENV, raising=False)
-    monkeypatch.setattr(worker, "_usable_cores", lambda: 2)
+    monkeypatch.setattr(worker, "usable_cores", lambda: 2)
     monkeypatch.setattr(worker.sys, "platform", "linux")
     assert worker.jobs() == 2
     monkeypatch.setattr(worker.sys, "platform", "darwin")  # fork is asked for explicitly there
@@ -294,7 +294,7 @@ def test_default_jobs_two_cores_on_linux_only(monkeypatch):
     assert worker.jobs() == 2
     monkeypatch.delenv(worker.JOBS_ENV)
     monkeypatch.setattr(worker.sys, "platform", "linux")
-    monkeypatch.setattr(worker, "_usable_cores", lambda: 1)
+    monkeypatch.setattr(worker, "usable_cores", lambda: 1)
     assert worker.jobs() == 1
 
 

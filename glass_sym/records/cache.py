@@ -209,7 +209,8 @@ def store(name: str, payload: dict) -> bool:
         _atomic_write(_entry(name), data)
         return True
     except OSError as exc:
-        _warn(f"could not write cache entry for {name} ({exc}); continuing without cache", [name, str(exc)])
+        # once per error: an unwritable cache directory is one problem, not one per entry
+        _warn(f"could not write cache entry for {name} ({exc}); continuing without cache", ["write", str(exc)])
         return False
 
 

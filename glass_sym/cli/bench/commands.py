@@ -49,7 +49,7 @@ def run_command(name: str, repeat: int = 1) -> dict:
     return {"command": "glass-sym " + " ".join(argv).replace("{tmp}", "TMP"), "repeat": repeat,
             "cold_s": [round(x, 3) for x in cold], "warm_s": [round(x, 3) for x in warm],
             "cold_median_s": round(statistics.median(cold), 3), "warm_median_s": round(statistics.median(warm), 3),
-            "cold_target_s": cold_goal, "warm_target_s": warm_goal, "cpus": os.cpu_count(),
+            "cold_target_s": cold_goal, "warm_target_s": warm_goal, "cpus": worker.usable_cores(),
             "jobs": worker.jobs(), "cold_one_process_s": round(one[0], 3)}
 
 

@@ -40,7 +40,7 @@ NO_CHECKOUT = "not available: no source checkout with tests/"
 #: the note inside a pytest run (the suite is not started from within itself)
 IN_PYTEST = "not available: inside a pytest run (the suite is not run from within itself)"
 #: removed from the test run's environment: the suite chooses its own cache directory and jobs
-REMOVED_ENV = ("GLASS_SYM_CACHE_DIR", "GLASS_SYM_JOBS", "GLASS_SYM_NO_CACHE")
+REMOVED_ENV = ("GLASS_SYM_CACHE_DIR", "GLASS_SYM_JOBS", "GLASS_SYM_NO_CACHE", "GLASS_SYM_TEST_SESSION_CACHE")
 
 _COUNT = re.compile(r"(\d+) (passed|failed|errors?|skipped|xfailed|xpassed|warnings?|deselected|rerun)\b")
 _DURATION = re.compile(r"\bin (\d+(?:\.\d+)?)s\b")

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
+import tempfile
 
 from glass_sym import worker
 from glass_sym.cli.bench import NEEDS_BASELINE, TARGETS
 from glass_sym.errors import InputError
+from glass_sym.records.cache import CACHE_DIR_ENV, NO_CACHE_ENV
 
 HELP = "run benchmarks (baseline, derive, lattice, kernels, rg, audit, reproduce, tests) and print their figures"
 
@@ -75,7 +78,7 @@ def run(args) -> int:
         a timed command fails (the message names it and its exit status).
     """
     worker.jobs()  # raises InputError for a malformed GLASS_SYM_JOBS
-    targets = args.targets or list(TARGETS)
+    targets = list(dict.fromkeys(args.targets or list(TARGETS)))  # each target once
     bad = [t for t in targets if t not in TARGETS]
     if bad:
         raise InputError(f"unknown benchmark {bad[0]!r}; expected one of: {', '.join(TARGETS)}")
@@ -83,14 +86,26 @@ def run(args) -> int:
     if "baseline" not in order and any(t in NEEDS_BASELINE for t in order) and len(order) > 1:
         order.insert(0, "baseline")
     results, rows = {}, []
-    for t in order:
-        mod = importlib.import_module(TARGETS[t])
-        results[t] = mod.run(args)
-        if not args.json:
-            print(f"== {t}", flush=True)
-            print(mod.format(results[t]), flush=True)
-        if hasattr(mod, "summary") and t != "baseline":
-            rows += mod.summary(results[t])
+    # the in-process targets (rg, lattice) build or read derivations: in a private cache, never the user's
+    with tempfile.TemporaryDirectory(prefix="glass-sym-bench-") as tmp:
+        saved = {k: os.environ.get(k) for k in (CACHE_DIR_ENV, NO_CACHE_ENV)}
+        os.environ[CACHE_DIR_ENV] = tmp
+        os.environ.pop(NO_CACHE_ENV, None)
+        try:
+            for t in order:
+                mod = importlib.import_module(TARGETS[t])
+                results[t] = mod.run(args)
+                if not args.json:
+                    print(f"== {t}", flush=True)
+                    print(mod.format(results[t]), flush=True)
+                if hasattr(mod, "summary") and t != "baseline":
+                    rows += mod.summary(results[t])
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
     baseline_s = results["baseline"]["seconds"] if "baseline" in results else None
     if args.json:
         if len(targets) == 1:
@@ -98,6 +113,7 @@ def run(args) -> int:
         else:
             for row in rows:
                 row["baseline_ratio"] = baseline_ratio(row, baseline_s)
+                row.setdefault("met", _met(row))
             print(json.dumps({**results, "summary": rows}, indent=1, sort_keys=True))
         return 0
     if rows and len(order) > 1:
