@@ -16,7 +16,7 @@ import tempfile
 
 from glass_sym import worker
 
-from .derive_command import _time, figure
+from .derive_command import _time, figure, one_process_line, one_process_row
 from .process import run_child
 
 __all__ = ["run_command", "format_command", "summary_command", "GOALS"]
@@ -57,7 +57,7 @@ def format_command(res: dict) -> str:
     return (f"{res['command']} (new process, {res['cpus']} cpus, {res['jobs']} jobs)\n"
             f"  cold (GLASS_SYM_NO_CACHE=1): {figure(res['cold_s'], res['cold_median_s'])}  "
             f"target {res['cold_target_s']} s\n"
-            f"  cold, one process (GLASS_SYM_JOBS=1): 1 run {res['cold_one_process_s']:.3f} s\n"
+            + one_process_line(res) +
             f"  warm cache:                 {figure(res['warm_s'], res['warm_median_s'])}  "
             f"target {res['warm_target_s']} s")
 
@@ -67,5 +67,4 @@ def summary_command(res: dict) -> list[dict]:
              "goal_s": res["cold_target_s"]},
             {"target": f"{res['command']}, warm cache (new process)", "seconds": res["warm_median_s"],
              "goal_s": res["warm_target_s"]},
-            {"target": f"{res['command']}, cold, GLASS_SYM_JOBS=1 (no goal)",
-             "seconds": res["cold_one_process_s"], "goal_s": None}]
+            one_process_row(res["command"], res)]

@@ -53,10 +53,21 @@ def run(args=None, repeat: int = 1, chain: str = "all") -> dict:
             "cold_one_process_s": round(one[0], 3)}
 
 
+def one_process_line(res: dict) -> str:
+    """The text line of the cold figure in one process (``GLASS_SYM_JOBS=1``, no goal)."""
+    return f"  cold, one process (GLASS_SYM_JOBS=1): 1 run {res['cold_one_process_s']:.3f} s\n"
+
+
+def one_process_row(command: str, res: dict) -> dict:
+    """The summary row of the cold figure in one process (``GLASS_SYM_JOBS=1``, no goal)."""
+    return {"target": f"{command}, cold, GLASS_SYM_JOBS=1 (no goal)", "seconds": res["cold_one_process_s"],
+            "goal_s": None}
+
+
 def format(res: dict) -> str:  # noqa: A001 - the bench protocol's name
     return (f"glass-sym derive {res['chain']} (new process, {res['cpus']} cpus, {res['jobs']} jobs)\n"
             f"  cold (GLASS_SYM_NO_CACHE=1): {figure(res['cold_s'], res['cold_median_s'])}  target {res['cold_target_s']} s\n"
-            f"  cold, one process (GLASS_SYM_JOBS=1): 1 run {res['cold_one_process_s']:.3f} s\n"
+            + one_process_line(res) +
             f"  cached:                     {figure(res['cached_s'], res['cached_median_s'])}  target {res['cached_target_s']} s")
 
 
@@ -65,5 +76,4 @@ def summary(res: dict) -> list[dict]:
              "goal_s": res["cold_target_s"]},
             {"target": f"derive {res['chain']}, cached (new process)", "seconds": res["cached_median_s"],
              "goal_s": res["cached_target_s"]},
-            {"target": f"derive {res['chain']}, cold, GLASS_SYM_JOBS=1 (no goal)",
-             "seconds": res["cold_one_process_s"], "goal_s": None}]
+            one_process_row(f"derive {res['chain']}", res)]
